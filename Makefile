@@ -1,0 +1,51 @@
+# One command to run the product, one to test it. See README.md.
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+TEST_DATABASE_URL ?= $(if $(DATABASE_URL),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/credit_platform)
+
+.PHONY: run test install migrate seed messages check-deploy bench clean
+
+$(VENV)/.installed: requirements.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=python3"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# The embedded default: SQLite file, Celery tasks eager, no server needed.
+run: install
+	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The test suite runs on PostgreSQL: DATABASE_URL if set, else the local server.
+test: install
+	@DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) -c "import os, sys, psycopg; \
+url = os.environ['DATABASE_URL']; \
+import environ; cfg = environ.Env.db_url_config(url); \
+cfg['NAME'] = 'postgres'; \
+psycopg.connect(host=cfg['HOST'] or None, port=cfg['PORT'] or None, user=cfg['USER'] or None, password=cfg['PASSWORD'] or None, dbname='postgres', connect_timeout=5).close()" \
+	|| { echo ""; echo "PostgreSQL does not answer at $(TEST_DATABASE_URL)."; echo "Start it (e.g. pg_ctlcluster 15 main start) or set DATABASE_URL=postgres://user@host:port/db"; exit 2; }
+	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
+	DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) -m pytest --create-db $(PYTEST_ARGS)
+
+messages: install
+	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py compilemessages --ignore=.venv
+
+check-deploy: install
+	DJANGO_SETTINGS_MODULE=credit_platform.settings.production SECRET_KEY=$$(openssl rand -hex 32) \
+	ALLOWED_HOSTS=credit.example.gov.cn DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py check --deploy --fail-level WARNING
+
+bench: install
+	DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,21 @@
+"""The platform core: departments, users, subjects, calendar, rule sets, audit trail, notifications."""
+from .audit import AuditCheckpoint, AuditEvent
+from .calendar import CalendarOverride, OfficialCalendarYear
+from .departments import Department, User
+from .notifications import Notification
+from .rules import RuleSet
+from .subjects import ResponsiblePerson, Subject, SubjectKind
+
+__all__ = [
+    "AuditCheckpoint",
+    "AuditEvent",
+    "CalendarOverride",
+    "Department",
+    "Notification",
+    "OfficialCalendarYear",
+    "ResponsiblePerson",
+    "RuleSet",
+    "Subject",
+    "SubjectKind",
+    "User",
+]

@@ -1,0 +1,23 @@
+"""Test settings: PostgreSQL (DATABASE_URL, else the local server), fast hashing, eager tasks."""
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/credit_platform")
+
+from .base import *  # noqa: E402,F401,F403
+from .base import DATABASES  # noqa: E402
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# Unit tests run tasks in process; the Celery integration tests start a real worker on Redis.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")
+CELERY_RESULT_BACKEND = None
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+AXES_ENABLED = False  # the login-throttling test turns it back on
+LANGUAGE_CODE = "en"  # assertions read English messages; zh-hans is tested explicitly
+DATABASES["default"]["TEST"] = {"NAME": "test_credit_platform"}
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None, "public": None}}  # noqa: F405
