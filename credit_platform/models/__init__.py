@@ -2,6 +2,7 @@
 from .audit import AuditCheckpoint, AuditEvent
 from .calendar import CalendarOverride, OfficialCalendarYear
 from .departments import Department, User
+from .idempotency import IdempotencyRecord
 from .notifications import Notification
 from .rules import RuleSet
 from .subjects import ResponsiblePerson, Subject, SubjectKind
@@ -11,6 +12,7 @@ __all__ = [
     "AuditEvent",
     "CalendarOverride",
     "Department",
+    "IdempotencyRecord",
     "Notification",
     "OfficialCalendarYear",
     "ResponsiblePerson",

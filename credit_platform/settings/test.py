@@ -19,5 +19,6 @@ STORAGES = {
 }
 AXES_ENABLED = False  # the login-throttling test turns it back on
 LANGUAGE_CODE = "en"  # assertions read English messages; zh-hans is tested explicitly
-DATABASES["default"]["TEST"] = {"NAME": "test_credit_platform"}
+# TEST_DB_NAME lets several checkouts or agents run the suite at once without sharing a database.
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DB_NAME", "test_credit_platform")}
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None, "public": None}}  # noqa: F405

@@ -1,0 +1,2 @@
+"""Admin of the platform core; one module per area."""
+from . import audit, calendar, core  # noqa: F401
