@@ -20,7 +20,7 @@ PERSON_KINDS = {"natural_person"}
 
 def normalise(value) -> str:
     """Trim and upper-case; identifiers are compared and stored in this form."""
-    return (value or "").strip().upper()
+    return "" if value is None else str(value).strip().upper()
 
 
 def uscc_check_character(first17: str) -> str:

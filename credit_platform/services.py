@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from credit_platform import identifiers
 from credit_platform.models import Department, ResponsiblePerson, Subject, User
+from credit_platform.roles import sync_group_permissions
 
 
 @transaction.atomic
@@ -27,6 +28,7 @@ def department_upsert(*, code: str, name: str, name_en: str = "", roles: list[st
         department = Department(code=code, group=group, **values)
         department.full_clean()
         department.save()
+        sync_group_permissions(department)
         return department, True
     changed = [field for field, value in values.items() if getattr(department, field) != value]
     if changed:
@@ -34,6 +36,7 @@ def department_upsert(*, code: str, name: str, name_en: str = "", roles: list[st
             setattr(department, field, values[field])
         department.full_clean()
         department.save(update_fields=changed)
+    sync_group_permissions(department)
     return department, False
 
 

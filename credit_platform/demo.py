@@ -1,0 +1,91 @@
+"""The demo district (fixtures/demo_catalog.yaml): departments, users, subjects, and the catalogue.
+
+Idempotent: every row is found by its stable code or identifier and only created or corrected.
+"""
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+
+from credit_platform import services
+from credit_platform.models import Department, ResponsiblePerson, Subject, User
+
+CATALOG_PATH = Path(__file__).parent / "fixtures" / "demo_catalog.yaml"
+DEMO_PASSWORD = "demo-pass-2026"
+
+
+def load_catalog(path: Path = CATALOG_PATH) -> dict:
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def _ensure_user(*, username: str, department: Department, superuser: bool = False) -> bool:
+    user = User.objects.filter(username=username).first()
+    created = user is None
+    if created:
+        user = User(username=username, is_staff=True, is_superuser=superuser)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    elif not user.is_staff or user.is_superuser != superuser:
+        user.is_staff, user.is_superuser = True, superuser
+        user.save(update_fields=["is_staff", "is_superuser"])
+    if user.department_id != department.id or not user.groups.filter(pk=department.group_id).exists():
+        services.user_set_department(user=user, department=department)
+    return created
+
+
+@transaction.atomic
+def seed(catalog: dict | None = None) -> dict[str, int]:
+    """Load the demo world; return how many rows of each kind were created."""
+    catalog = catalog or load_catalog()
+    created = {"departments": 0, "users": 0, "subjects": 0, "responsible_persons": 0}
+    region = catalog.get("region", {})
+
+    departments = {}
+    for row in catalog["departments"]:
+        department, was_created = services.department_upsert(
+            code=row["code"], name=row["name"], name_en=row.get("name_en", ""), roles=row.get("roles", []),
+            region_code=region.get("code", ""),
+        )
+        departments[row["code"]] = department
+        created["departments"] += was_created
+
+    for department in departments.values():
+        created["users"] += _ensure_user(username=department.code, department=department)
+    created["users"] += _ensure_user(username="admin", department=departments["credit_office"], superuser=True)
+    created["users"] += _ensure_user(username="leader", department=departments["leadership_office"])
+
+    # Persons first, so organisations can link their representatives. YAML reads an all-digit ID as an int.
+    rows = [
+        {**row, "identifier": str(row["identifier"]), "representative": str(row.get("representative") or "")}
+        for row in sorted(catalog["subjects"], key=lambda r: r["kind"] != "natural_person")
+    ]
+    existing = set(Subject.objects.filter(identifier__in=[r["identifier"] for r in rows]).values_list("identifier", flat=True))
+    for row in rows:
+        if row["identifier"] not in existing:
+            services.subject_create(kind=row["kind"], identifier=row["identifier"], name=row["name"])
+            created["subjects"] += 1
+    subjects = {s.identifier: s for s in Subject.objects.filter(identifier__in=[r["identifier"] for r in rows])}
+    for row in rows:
+        if row.get("representative"):
+            organisation, person = subjects[row["identifier"]], subjects[row["representative"]]
+            role = ResponsiblePerson.Role.LEGAL_REPRESENTATIVE
+            if not ResponsiblePerson.objects.filter(organisation=organisation, person=person, role=role).exists():
+                services.subject_link_responsible_person(organisation=organisation, person=person, role=role)
+                created["responsible_persons"] += 1
+
+    for loader in _catalogue_loaders():
+        created.update(loader(catalog, departments))
+    return created
+
+
+def _catalogue_loaders():
+    """Apps that add to the demo world (measures and memoranda live in sanctions)."""
+    loaders = []
+    try:
+        from sanctions.demo import load_catalogue
+    except ImportError:
+        pass
+    else:
+        loaders.append(load_catalogue)
+    return loaders
