@@ -27,6 +27,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "credit_platform.view_calendaroverride",
         "credit_platform.add_calendaroverride",
         "credit_platform.change_calendaroverride",
+        "credit_platform.delete_calendaroverride",
         "credit_platform.view_officialcalendaryear",
         "credit_platform.add_officialcalendaryear",
         "credit_platform.view_auditevent",

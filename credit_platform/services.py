@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from credit_platform import identifiers
-from credit_platform.models import Department, ResponsiblePerson, Subject, User
+from credit_platform.models import Department, ResponsiblePerson, Subject, SubjectKind, User
 from credit_platform.roles import sync_group_permissions
 
 
@@ -94,3 +94,18 @@ def subject_link_responsible_person(*, organisation: Subject, person: Subject, r
 
         audit.record(obj=organisation, action="responsible_person_linked", actor=actor, extra={"person": person.identifier, "role": role})
     return link
+
+
+@transaction.atomic
+def subject_register(
+    *, kind: str, identifier: str, name: str, responsible_persons: list[dict] = (), actor: User | None = None
+) -> Subject:
+    """Create a subject and link its responsible persons (``{"identifier", "name", "role"}``),
+    registering each person not yet known; an existing person is reused as registered."""
+    subject = subject_create(kind=kind, identifier=identifier, name=name, actor=actor)
+    for item in responsible_persons:
+        person = Subject.objects.filter(identifier=identifiers.normalise(item["identifier"])).first()
+        if person is None:
+            person = subject_create(kind=SubjectKind.NATURAL_PERSON, identifier=item["identifier"], name=item["name"], actor=actor)
+        subject_link_responsible_person(organisation=subject, person=person, role=item["role"], actor=actor)
+    return subject

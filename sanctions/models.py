@@ -9,6 +9,23 @@ from guardian.models import GroupObjectPermissionBase
 from credit_platform.domains import Domain, ListType, MeasureKind
 
 
+def _may_manage_case(instance, user) -> bool:
+    from sanctions import access
+
+    return access.can_manage_case(user, instance)
+
+
+def _may_work_assignment(instance, user) -> bool:
+    from sanctions import access
+
+    return access.can_work_assignment(user, instance)
+
+
+# Moves the platform makes itself (first sign-for, last feedback, objections, repair, expiry):
+# never a button.
+SYSTEM = {"admin": False}
+
+
 class Category(models.TextChoices):
     A = "A", _("A: reduces rights or adds obligations under law")
     B = "B", _("B: taken by public bodies as their duties need")
@@ -153,49 +170,50 @@ class JointCase(ConcurrentTransitionMixin, models.Model):
 
     # --- transitions: they only guard and set fields; sanctions.services saves and audits -------
 
-    @transition(field=state, source=CaseState.DRAFT, target=CaseState.INITIATED)
+    @transition(field=state, source=CaseState.DRAFT, target=CaseState.INITIATED, permission=_may_manage_case, custom={"label": _("Initiate")})
     def initiate(self, *, at):
         self.initiated_at = at
 
-    @transition(field=state, source=CaseState.DRAFT, target=CaseState.DISCARDED)
+    @transition(field=state, source=CaseState.DRAFT, target=CaseState.DISCARDED, permission=_may_manage_case, custom={"label": _("Discard")})
     def discard(self, *, at, reason=""):
         self.ended_at, self.end_reason = at, reason
 
-    @transition(field=state, source=CaseState.INITIATED, target=CaseState.PUSHED)
+    @transition(field=state, source=CaseState.INITIATED, target=CaseState.PUSHED, permission=_may_manage_case, custom={"label": _("Push")})
     def push(self, *, at):
         self.pushed_at = at
 
-    @transition(field=state, source=CaseState.PUSHED, target=CaseState.EXECUTING)
+    @transition(field=state, source=CaseState.PUSHED, target=CaseState.EXECUTING, custom=SYSTEM)
     def start_execution(self):
         pass
 
-    @transition(field=state, source=CaseState.EXECUTING, target=CaseState.FEEDBACK_COMPLETE)
+    @transition(field=state, source=CaseState.EXECUTING, target=CaseState.FEEDBACK_COMPLETE, custom=SYSTEM)
     def complete_feedback(self, *, at):
         self.completed_at = at
 
-    @transition(field=state, source=CaseState.FEEDBACK_COMPLETE, target=CaseState.EXECUTING)
+    @transition(field=state, source=CaseState.FEEDBACK_COMPLETE, target=CaseState.EXECUTING, custom=SYSTEM)
     def reopen(self):
         """A reassigned department has work to do again."""
         self.completed_at = None
 
-    @transition(field=state, source=[CaseState.INITIATED, *LIVE_CASE_STATES, CaseState.SUSPENDED], target=CaseState.REVOKED)
+    @transition(field=state, source=[CaseState.INITIATED, *LIVE_CASE_STATES, CaseState.SUSPENDED], target=CaseState.REVOKED, permission=_may_manage_case,
+                custom={"label": _("Revoke")})
     def revoke(self, *, at, reason):
         self.ended_at, self.end_reason = at, reason
 
-    @transition(field=state, source=LIVE_CASE_STATES, target=CaseState.SUSPENDED)
+    @transition(field=state, source=LIVE_CASE_STATES, target=CaseState.SUSPENDED, custom=SYSTEM)
     def suspend(self, *, at):
         self.state_before_suspension, self.suspended_at = self.state, at
 
-    @transition(field=state, source=CaseState.SUSPENDED, target=RETURN_VALUE(*LIVE_CASE_STATES))
+    @transition(field=state, source=CaseState.SUSPENDED, target=RETURN_VALUE(*LIVE_CASE_STATES), custom=SYSTEM)
     def resume(self):
         previous, self.state_before_suspension, self.suspended_at = self.state_before_suspension, "", None
         return previous
 
-    @transition(field=state, source=LIVE_CASE_STATES, target=CaseState.REPAIRED)
+    @transition(field=state, source=LIVE_CASE_STATES, target=CaseState.REPAIRED, custom=SYSTEM)
     def mark_repaired(self, *, at, reason=""):
         self.ended_at, self.end_reason = at, reason
 
-    @transition(field=state, source=LIVE_CASE_STATES, target=CaseState.EXPIRED)
+    @transition(field=state, source=LIVE_CASE_STATES, target=CaseState.EXPIRED, custom=SYSTEM)
     def expire(self, *, at):
         self.ended_at = at
 
@@ -276,32 +294,36 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return f"{self.case.number} → {self.department.code}"
 
-    @transition(field=state, source=AssignmentState.PENDING, target=AssignmentState.ACKNOWLEDGED)
+    @transition(field=state, source=AssignmentState.PENDING, target=AssignmentState.ACKNOWLEDGED, permission=_may_work_assignment,
+                custom={"label": _("Sign for")})
     def acknowledge(self, *, at):
         self.acknowledged_at = at
 
-    @transition(field=state, source=AssignmentState.ACKNOWLEDGED, target=AssignmentState.FED_BACK)
+    @transition(field=state, source=AssignmentState.ACKNOWLEDGED, target=AssignmentState.FED_BACK, permission=_may_work_assignment,
+                custom={"label": _("Feed back")})
     def feedback(self, *, at):
         self.fed_back_at = at
 
-    @transition(field=state, source=[AssignmentState.PENDING, AssignmentState.ACKNOWLEDGED], target=AssignmentState.RETURNED)
+    @transition(field=state, source=[AssignmentState.PENDING, AssignmentState.ACKNOWLEDGED], target=AssignmentState.RETURNED, permission=_may_work_assignment,
+                custom={"label": _("Return")})
     def return_(self, *, at, reason):
         self.returned_at, self.return_reason = at, reason
 
-    @transition(field=state, source=LIVE_ASSIGNMENT_STATES, target=AssignmentState.SUSPENDED)
+    @transition(field=state, source=LIVE_ASSIGNMENT_STATES, target=AssignmentState.SUSPENDED, custom=SYSTEM)
     def suspend(self, *, on):
         self.state_before_suspension, self.suspended_on = self.state, on
 
-    @transition(field=state, source=AssignmentState.SUSPENDED, target=RETURN_VALUE(*LIVE_ASSIGNMENT_STATES))
+    @transition(field=state, source=AssignmentState.SUSPENDED, target=RETURN_VALUE(*LIVE_ASSIGNMENT_STATES), custom=SYSTEM)
     def resume(self):
         previous, self.state_before_suspension, self.suspended_on = self.state_before_suspension, "", None
         return previous
 
-    @transition(field=state, source=[*LIVE_ASSIGNMENT_STATES, AssignmentState.SUSPENDED], target=AssignmentState.LIFTING)
+    @transition(field=state, source=[*LIVE_ASSIGNMENT_STATES, AssignmentState.SUSPENDED], target=AssignmentState.LIFTING, custom=SYSTEM)
     def lift(self, *, on, due):
         self.lift_opened_on, self.lift_due = on, due
 
-    @transition(field=state, source=AssignmentState.LIFTING, target=AssignmentState.LIFTED)
+    @transition(field=state, source=AssignmentState.LIFTING, target=AssignmentState.LIFTED, permission=_may_work_assignment,
+                custom={"label": _("Confirm lifting")})
     def confirm_lift(self, *, at):
         self.lifted_at = at
 

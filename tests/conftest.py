@@ -4,3 +4,24 @@ import pytest
 @pytest.fixture(autouse=True)
 def _english(settings):
     settings.LANGUAGE_CODE = "en"
+
+
+def _seed_rule_sets():
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("credit_platform.migrations.0002_seed_rule_sets").seed_rule_sets(apps, None)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """A reused test database may have been flushed by a transactional test: seed the rule sets again."""
+    with django_db_blocker.unblock():
+        _seed_rule_sets()
+
+
+@pytest.fixture
+def seeded_rule_sets(transactional_db):
+    """Transactional tests flush the database, data migrations included: seed the rule sets again."""
+    _seed_rule_sets()

@@ -7,6 +7,7 @@ and CELERY_BROKER_URL (Redis).
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -70,6 +71,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "credit_platform.context_processors.notifications",
             ],
         },
     },
@@ -124,14 +126,14 @@ LOGIN_URL = "admin:login"
 # --- Django REST framework -------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "credit_platform.api.authentication.SessionAuthentication",
+        "credit_platform.api.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["credit_platform.permissions.IsDepartmentMember"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "credit_platform.api.pagination.DefaultPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "credit_platform.api.schema.PlatformAutoSchema",
     "EXCEPTION_HANDLER": "credit_platform.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min", "public": "30/min"},
 }
@@ -158,7 +160,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_BEAT_SCHEDULE = {}  # apps add their periodic tasks in their tasks modules' setup
+# Exactly one beat process runs these (`celery -A credit_platform beat`).
+CELERY_BEAT_SCHEDULE = {
+    "audit-checkpoint": {"task": "credit_platform.tasks.audit_checkpoint_task", "schedule": crontab(hour=0, minute=30)},
+    "cases-expire": {"task": "sanctions.tasks.cases_expire_task", "schedule": crontab(hour=0, minute=10)},
+    "deadlines-scan": {"task": "sanctions.tasks.deadlines_scan_task", "schedule": crontab(hour=8, minute=0)},
+}
 
 # --- Security --------------------------------------------------------------------------------
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

@@ -1,0 +1,84 @@
+"""Serializers of the platform core: departments and subjects. Input validation only; writes go to services."""
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from credit_platform import identifiers, services
+from credit_platform.models import Department, ResponsiblePerson, Subject, SubjectKind
+
+ROLE_CHOICES = ["credit_office", "leadership_office", "initiating", "executing"]
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    roles = serializers.ListField(child=serializers.ChoiceField(choices=ROLE_CHOICES), read_only=True)
+    parent = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, help_text=_("The parent department's code.")
+    )
+
+    class Meta:
+        model = Department
+        fields = ["code", "name", "name_en", "roles", "parent", "region_code", "is_active"]
+        read_only_fields = fields
+
+
+class SubjectSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Subject
+        fields = ["id", "kind", "identifier", "name", "birth_date", "is_watch_flagged", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class ResponsiblePersonSerializer(serializers.ModelSerializer):
+    person = serializers.IntegerField(source="person_id", read_only=True)
+    identifier = serializers.CharField(source="person.identifier", read_only=True)
+    name = serializers.CharField(source="person.name", read_only=True)
+
+    class Meta:
+        model = ResponsiblePerson
+        fields = ["person", "identifier", "name", "role"]
+        read_only_fields = fields
+
+
+class SubjectDetailSerializer(SubjectSerializer):
+    responsible_persons = ResponsiblePersonSerializer(many=True, read_only=True)
+
+    class Meta(SubjectSerializer.Meta):
+        fields = [*SubjectSerializer.Meta.fields, "responsible_persons"]
+        read_only_fields = fields
+
+
+class ResponsiblePersonInputSerializer(serializers.Serializer):
+    identifier = serializers.CharField(max_length=32, help_text=_("The person's 18-character citizen ID number."))
+    name = serializers.CharField(max_length=200)
+    role = serializers.ChoiceField(choices=ResponsiblePerson.Role.choices)
+
+    def validate(self, attrs):
+        attrs["identifier"] = identifiers.normalise(attrs["identifier"])
+        attrs["name"] = attrs["name"].strip()
+        # Raises ValidationError({"identifier": [...]}), reported under responsible_persons[i].
+        identifiers.validate_for_kind(attrs["identifier"], SubjectKind.NATURAL_PERSON, field="identifier")
+        return attrs
+
+
+class SubjectCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=SubjectKind.choices)
+    identifier = serializers.CharField(
+        max_length=32,
+        help_text=_("Unified social credit code (organisations) or citizen ID number (persons); case and spaces ignored."),
+    )
+    name = serializers.CharField(max_length=200)
+    responsible_persons = ResponsiblePersonInputSerializer(
+        many=True,
+        required=False,
+        default=list,
+        help_text=_("Organisations only: legal representative and other responsible persons; unknown persons are registered."),
+    )
+
+    def validate(self, attrs):
+        # The service's own checks (check character, 15-digit IDs, duplicates), keyed by field.
+        attrs["identifier"], attrs["name"] = services.subject_validate(
+            kind=attrs["kind"], identifier=attrs["identifier"], name=attrs["name"]
+        )
+        if attrs["responsible_persons"] and attrs["kind"] == SubjectKind.NATURAL_PERSON:
+            raise DjangoValidationError({"responsible_persons": [_("Only an organisation has responsible persons.")]})
+        return attrs

@@ -1,0 +1,27 @@
+"""``/api/v1/``: every app's viewsets registered on one router, so the API has one root and one schema.
+
+Apps add their lines here (``router.register("cases", sanctions.api.CaseViewSet, basename="case")``).
+"""
+from rest_framework import routers
+
+from credit_platform.api import views
+from credit_platform.api.authentication import API_AUTHENTICATION_CLASSES
+from credit_platform.permissions import IsDepartmentMember
+
+app_name = "api"
+
+
+class APIRootView(routers.APIRootView):
+    authentication_classes = API_AUTHENTICATION_CLASSES
+    permission_classes = [IsDepartmentMember]
+
+
+class Router(routers.DefaultRouter):
+    APIRootView = APIRootView
+
+
+router = Router()
+router.register("departments", views.DepartmentViewSet, basename="department")
+router.register("subjects", views.SubjectViewSet, basename="subject")
+
+urlpatterns = router.urls

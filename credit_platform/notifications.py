@@ -1,0 +1,76 @@
+"""In-app notifications to departments (and optionally one of their users).
+
+Services notify after their transaction commits (``notify_on_commit``), so a rolled-back change
+never leaves a message behind. Everything a user may see goes through ``notifications_for_user``.
+"""
+import logging
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from credit_platform.models import Department, Notification, User
+
+logger = logging.getLogger(__name__)
+
+
+def notify(*, department: Department, verb: str, title: str, body: str = "", url: str = "", user: User | None = None) -> Notification:
+    """Create one notification now (in the caller's transaction, if any)."""
+    notification = Notification(department=department, user=user, verb=verb, title=title[:300], body=body, url=url)
+    # The foreign keys are the caller's objects; skip re-fetching them.
+    notification.full_clean(exclude=["department", "user"], validate_unique=False, validate_constraints=False)
+    notification.save()
+    return notification
+
+
+def notify_on_commit(*, department: Department, verb: str, title: str, body: str = "", url: str = "", user: User | None = None) -> None:
+    """Create the notification once the current transaction commits; nothing if it rolls back."""
+    kwargs = {"department": department, "verb": verb, "title": title, "body": body, "url": url, "user": user}
+    # robust: the change has committed; a failed notification is logged, it must not fail the request.
+    transaction.on_commit(lambda: notify(**kwargs), robust=True)
+
+
+def notify_many_on_commit(items: Iterable[dict]) -> None:
+    """Create many notifications (``notify`` keyword dicts) in one INSERT once the transaction commits."""
+    notifications = [
+        Notification(
+            # Callers holding only an id (bulk paths) pass department_id instead of department.
+            **({"department": item["department"]} if "department" in item else {"department_id": item["department_id"]}),
+            user=item.get("user"),
+            verb=item["verb"],
+            title=item["title"][:300],
+            body=item.get("body", ""),
+            url=item.get("url", ""),
+        )
+        for item in items
+    ]
+    if not notifications:
+        return
+    transaction.on_commit(lambda: Notification.objects.bulk_create(notifications, batch_size=1000), robust=True)
+
+
+def notifications_for_user(*, user) -> QuerySet[Notification]:
+    """The notifications a user may see: those of their department, and those addressed to them."""
+    if not (user and user.is_authenticated):
+        return Notification.objects.none()
+    visible = Q(user=user)
+    if user.department_id is not None:
+        visible |= Q(department_id=user.department_id)
+    return Notification.objects.filter(visible)
+
+
+def unread_count_for(user) -> int:
+    """How many unread notifications the user may see (one COUNT query)."""
+    if not (user and user.is_authenticated):
+        return 0
+    return notifications_for_user(user=user).filter(read_at__isnull=True).count()
+
+
+def notification_mark_read(*, notification_ids: Iterable[int], user) -> int:
+    """Mark the given notifications read, only among those the user may see; return how many changed."""
+    ids = list(notification_ids)
+    if not ids:
+        return 0
+    unread = notifications_for_user(user=user).filter(pk__in=ids, read_at__isnull=True)
+    return unread.update(read_at=timezone.now())

@@ -1,0 +1,138 @@
+"""Who may see and do what with cases and assignments. The one place that decides.
+
+Object permissions are guardian rows on direct foreign-key tables, granted to department groups:
+- ``manage_jointcase`` on a case for its initiating department;
+- ``view_jointcase`` on a case for each executing department it was pushed to;
+- ``work_assignment`` on an assignment for its executing department.
+The credit office sees and manages everything; the leadership office reads everything.
+The admin, the API and the dashboards all ask these functions.
+"""
+from functools import cache
+
+from django.contrib.auth.models import Permission
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from sanctions.models import Assignment, AssignmentGroupObjectPermission, JointCase, JointCaseGroupObjectPermission
+
+
+@cache
+def permission_id(model, codename: str) -> int:
+    return Permission.objects.get(content_type__app_label=model._meta.app_label, codename=codename).pk
+
+
+def _department(user):
+    return getattr(user, "department", None) if user is not None and user.is_authenticated else None
+
+
+def is_credit_office(user) -> bool:
+    department = _department(user)
+    return bool(user is not None and user.is_authenticated and user.is_active and (user.is_superuser or (department and department.is_credit_office)))
+
+
+def is_leadership(user) -> bool:
+    department = _department(user)
+    return bool(department and department.is_leadership_office)
+
+
+def sees_everything(user) -> bool:
+    return is_credit_office(user) or is_leadership(user)
+
+
+def _group_id(user):
+    department = _department(user)
+    return department.group_id if department else None
+
+
+def _case_perm_exists(group_id, codenames):
+    return Exists(
+        JointCaseGroupObjectPermission.objects.filter(
+            content_object=OuterRef("pk"),
+            group_id=group_id,
+            permission_id__in=[permission_id(JointCase, c) for c in codenames],
+        )
+    )
+
+
+def cases_for_user(user) -> QuerySet[JointCase]:
+    """Cases the user's department may see: its own, and those pushed to it."""
+    cases = JointCase.objects.all()
+    if sees_everything(user):
+        return cases
+    group_id = _group_id(user)
+    if group_id is None:
+        return cases.none()
+    return cases.filter(_case_perm_exists(group_id, ["manage_jointcase", "view_jointcase"]))
+
+
+def case_get_for_user(*, user, case_id, queryset=None) -> JointCase:
+    """The case, or Http404 both when it does not exist and when the user may not see it."""
+    try:
+        return (queryset if queryset is not None else cases_for_user(user)).get(pk=case_id)
+    except (JointCase.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such case.") from None
+
+
+def can_manage_case(user, case: JointCase) -> bool:
+    """Initiate, push, revoke, discard, reassign: the initiating department and the credit office."""
+    if is_credit_office(user):
+        return True
+    group_id = _group_id(user)
+    return group_id is not None and JointCaseGroupObjectPermission.objects.filter(
+        content_object=case, group_id=group_id, permission_id=permission_id(JointCase, "manage_jointcase")
+    ).exists()
+
+
+def assignments_for_user(user) -> QuerySet[Assignment]:
+    """Assignments the user's department may see: its own, and those of the cases it initiated."""
+    assignments = Assignment.objects.all()
+    if sees_everything(user):
+        return assignments
+    group_id = _group_id(user)
+    if group_id is None:
+        return assignments.none()
+    own = Exists(
+        AssignmentGroupObjectPermission.objects.filter(
+            content_object=OuterRef("pk"), group_id=group_id, permission_id=permission_id(Assignment, "work_assignment")
+        )
+    )
+    of_own_cases = Exists(
+        JointCaseGroupObjectPermission.objects.filter(
+            content_object=OuterRef("case_id"), group_id=group_id, permission_id=permission_id(JointCase, "manage_jointcase")
+        )
+    )
+    return assignments.filter(Q(own) | Q(of_own_cases))
+
+
+def assignment_get_for_user(*, user, assignment_id, queryset=None) -> Assignment:
+    try:
+        return (queryset if queryset is not None else assignments_for_user(user)).get(pk=assignment_id)
+    except (Assignment.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such assignment.") from None
+
+
+def can_work_assignment(user, assignment: Assignment) -> bool:
+    """Sign for, feed back, return, confirm lifting: only the executing department itself."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    group_id = _group_id(user)
+    return group_id is not None and AssignmentGroupObjectPermission.objects.filter(
+        content_object=assignment, group_id=group_id, permission_id=permission_id(Assignment, "work_assignment")
+    ).exists()
+
+
+def can_initiate(user, memorandum=None) -> bool:
+    """Open a case: an initiating department named by the memorandum, or the credit office."""
+    if is_credit_office(user):
+        return True
+    department = _department(user)
+    if department is None or not department.is_initiating:
+        return False
+    return memorandum is None or memorandum.initiators.filter(pk=department.pk).exists()
+
+
+def sees_other_departments_feedback(user, case: JointCase) -> bool:
+    """Executing departments never see one another's feedback; the initiator and supervisors do."""
+    return sees_everything(user) or can_manage_case(user, case)

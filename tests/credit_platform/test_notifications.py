@@ -1,0 +1,148 @@
+"""Notifications: created after commit, read only by their department, listed per inbox in the admin."""
+import pytest
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.urls import reverse
+
+from credit_platform import notifications
+from credit_platform.context_processors import notifications as notifications_context
+from credit_platform.models import Notification
+from tests.factories import DepartmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def court(dept_user):
+    department = DepartmentFactory()
+    return dept_user(department=department, is_staff=True)
+
+
+@pytest.fixture
+def tax(dept_user):
+    return dept_user(department=DepartmentFactory(), is_staff=True)
+
+
+def test_notify_on_commit_creates_nothing_until_the_transaction_commits(court, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        notifications.notify_on_commit(department=court.department, verb="case_pushed", title="Case pushed to you")
+        assert not Notification.objects.exists()
+
+    assert len(callbacks) == 1
+    notification = Notification.objects.get()
+    assert (notification.department, notification.verb, notification.read_at) == (court.department, "case_pushed", None)
+
+
+def test_notify_on_commit_creates_nothing_when_the_transaction_rolls_back(court, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            notifications.notify_on_commit(department=court.department, verb="case_pushed", title="Case pushed to you")
+            raise RuntimeError
+
+    assert callbacks == []
+    assert not Notification.objects.exists()
+
+
+def test_notify_many_on_commit_inserts_them_all_after_commit(court, tax, django_capture_on_commit_callbacks, django_assert_num_queries):
+    items = [{"department": user.department, "verb": "deadline", "title": f"Overdue {n}"} for n, user in enumerate([court, tax, tax])]
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        notifications.notify_many_on_commit(items)
+    assert not Notification.objects.exists()
+    with django_assert_num_queries(1):
+        callbacks[0]()
+
+    assert Notification.objects.filter(department=tax.department).count() == 2
+
+
+def test_another_department_cannot_mark_a_notification_read(court, tax):
+    notification = notifications.notify(department=court.department, verb="case_pushed", title="For the court")
+
+    assert notifications.notification_mark_read(notification_ids=[notification.pk], user=tax) == 0
+    notification.refresh_from_db()
+    assert notification.read_at is None
+    assert notifications.unread_count_for(court) == 1
+
+    assert notifications.notification_mark_read(notification_ids=[notification.pk], user=court) == 1
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+    assert notifications.unread_count_for(court) == 0
+
+
+def test_a_user_sees_their_department_and_what_is_addressed_to_them(court, tax, dept_user):
+    colleague = dept_user(department=court.department)
+    to_department = notifications.notify(department=court.department, verb="v", title="department")
+    to_colleague = notifications.notify(department=court.department, verb="v", title="colleague", user=colleague)
+    notifications.notify(department=tax.department, verb="v", title="tax")
+
+    assert set(notifications.notifications_for_user(user=court)) == {to_department, to_colleague}
+    assert set(notifications.notifications_for_user(user=colleague)) == {to_department, to_colleague}
+    assert notifications.unread_count_for(tax) == 1
+
+
+def test_context_processor_counts_unread_for_staff_in_one_query(court, django_assert_num_queries):
+    notifications.notify(department=court.department, verb="v", title="one")
+    notifications.notify(department=court.department, verb="v", title="two")
+    request = RequestFactory().get("/admin/")
+    request.user = court
+
+    context = notifications_context(request)
+    with django_assert_num_queries(1):
+        html = render_to_string("admin/includes/notification_badge.html", {**context, "user": court})
+
+    assert context["unread_notifications"] == 2
+    assert ">2</strong>" in html
+    request.user = type("Anonymous", (), {"is_authenticated": False})()
+    assert notifications_context(request) == {}
+
+
+# --- Admin
+
+
+def test_admin_lists_only_the_users_own_inbox_unread_first(client, court, tax):
+    read = notifications.notify(department=court.department, verb="v", title="Court, already read")
+    notifications.notification_mark_read(notification_ids=[read.pk], user=court)
+    notifications.notify(department=court.department, verb="v", title="Court, unread")
+    notifications.notify(department=tax.department, verb="v", title="Tax bureau only")
+    client.force_login(court)
+
+    response = client.get(reverse("admin:credit_platform_notification_changelist"))
+
+    assert response.status_code == 200
+    assert [n.title for n in response.context["cl"].result_list] == ["Court, unread", "Court, already read"]
+    assert "Tax bureau only" not in response.content.decode()
+
+
+def test_admin_refuses_another_departments_notification(client, court, tax):
+    theirs = notifications.notify(department=tax.department, verb="v", title="Tax bureau only")
+    client.force_login(court)
+
+    response = client.get(reverse("admin:credit_platform_notification_change", args=[theirs.pk]))
+    client.post(
+        reverse("admin:credit_platform_notification_changelist"),
+        {"action": "mark_read", "_selected_action": [theirs.pk], "index": 0},
+    )
+
+    assert response.status_code == 302  # the admin's "does not exist" redirect
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+
+def test_admin_marks_read_by_action_and_by_opening(client, court):
+    first = notifications.notify(department=court.department, verb="v", title="first")
+    second = notifications.notify(department=court.department, verb="v", title="second", url="/admin/sanctions/")
+    client.force_login(court)
+
+    response = client.post(
+        reverse("admin:credit_platform_notification_changelist"),
+        {"action": "mark_read", "_selected_action": [first.pk], "index": 0},
+        follow=True,
+    )
+    assert "1 notification marked as read." in response.content.decode()
+    page = client.get(reverse("admin:credit_platform_notification_change", args=[second.pk]))
+
+    assert page.status_code == 200
+    assert '<a href="/admin/sanctions/">' in page.content.decode()
+    assert notifications.unread_count_for(court) == 0
+    assert client.get(reverse("admin:credit_platform_notification_add")).status_code == 403
