@@ -12,7 +12,6 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     "all": {
         "credit_platform.view_department",
         "credit_platform.view_subject",
-        "credit_platform.add_subject",
         "credit_platform.view_responsibleperson",
         "credit_platform.view_notification",
     },
@@ -38,8 +37,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "credit_platform.view_auditevent",
         "credit_platform.view_auditcheckpoint",
     },
-    "initiating": set(),
-    "executing": set(),
+    # The leadership office supervises and changes nothing: working departments register subjects.
+    "initiating": {"credit_platform.add_subject"},
+    "executing": {"credit_platform.add_subject"},
 }
 
 

@@ -13,6 +13,8 @@ from django.contrib.auth.models import Permission
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from credit_platform.permissions import can_see_everything as sees_everything
+from credit_platform.permissions import department_of, is_credit_office, is_department_member
 from sanctions.models import Assignment, AssignmentGroupObjectPermission, JointCase, JointCaseGroupObjectPermission
 
 
@@ -22,21 +24,7 @@ def permission_id(model, codename: str) -> int:
 
 
 def _department(user):
-    return getattr(user, "department", None) if user is not None and user.is_authenticated else None
-
-
-def is_credit_office(user) -> bool:
-    department = _department(user)
-    return bool(user is not None and user.is_authenticated and user.is_active and (user.is_superuser or (department and department.is_credit_office)))
-
-
-def is_leadership(user) -> bool:
-    department = _department(user)
-    return bool(department and department.is_leadership_office)
-
-
-def sees_everything(user) -> bool:
-    return is_credit_office(user) or is_leadership(user)
+    return department_of(user) if is_department_member(user) else None
 
 
 def _group_id(user):
