@@ -13,6 +13,10 @@ class SanctionsConfig(AppConfig):
         from credit_platform.roles import ROLE_PERMISSIONS
         from sanctions import access
 
+        from credit_platform.calendar import register_provisional_recompute
+        from sanctions.services import assignments_recompute_provisional
+
+        register_provisional_recompute(assignments_recompute_provisional)
         # Permission ids are cached per process; a flush (tests) recreates them with new ids.
         post_migrate.connect(lambda **kwargs: access.permission_id.cache_clear(), weak=False, dispatch_uid="sanctions_perm_cache")
 

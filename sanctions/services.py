@@ -710,3 +710,29 @@ def deadlines_notify_overdue(*, today: datetime.date | None = None) -> int:
     with transaction.atomic():
         notifications.notify_many_on_commit(items)
     return len(items)
+
+
+def assignments_recompute_provisional(year: int) -> int:
+    """Recompute the due dates that were computed from a provisional calendar (registered with
+    credit_platform.calendar). Idempotent: recomputed from the opening dates, never shifted."""
+    cal = calendar.current_calendar()
+    start = datetime.date(year - 1, 1, 1)  # a due date in `year` may have been opened in the year before
+    changed = 0
+    queryset = Assignment.objects.filter(due_dates_provisional=True, pushed_on__gte=start).select_related("case__rule_set").order_by("pk")
+    for assignment in queryset.iterator(chunk_size=500):
+        rules = assignment.case.rule_set
+        held = assignment.suspended_working_days
+        sign_for = cal.add_working_days(assignment.pushed_on, rules.sign_for_days + held)
+        feedback = cal.add_working_days(assignment.pushed_on, rules.feedback_days + held)
+        provisional = sign_for.provisional or feedback.provisional
+        fields = {"sign_for_due": sign_for.date, "feedback_due": feedback.date}
+        if assignment.lift_opened_on:
+            lift = cal.add_working_days(assignment.lift_opened_on, rules.lift_confirm_days)
+            fields["lift_due"] = lift.date
+            provisional = provisional or lift.provisional
+        fields["due_dates_provisional"] = provisional
+        if any(getattr(assignment, f) != v for f, v in fields.items()):
+            Assignment.objects.filter(pk=assignment.pk).update(**fields)
+            audit.record(obj=assignment, action="assignment_due_dates_recomputed", extra={"year": year, **fields})
+            changed += 1
+    return changed

@@ -221,3 +221,24 @@ def test_bulk_push_refuses_cases_the_user_cannot_see(world):
     )
     with pytest.raises(ValidationError):
         services.bulk_push_request(actor=world.user("court"), case_ids=[tax_case.pk])
+
+
+def test_due_dates_from_a_provisional_year_are_marked_and_recomputed(world, django_capture_on_commit_callbacks):
+    from credit_platform import calendar
+
+    case = world.pushed_case()
+    assignment = case.assignments.order_by("pk").first()
+    # Pushed just before a year no calendar knows yet (2027): the due dates are provisional.
+    Assignment.objects.filter(pk=assignment.pk).update(pushed_on=datetime.date(2027, 2, 5), due_dates_provisional=True)
+    services.assignments_recompute_provisional(2027)
+    assignment.refresh_from_db()
+    assert assignment.due_dates_provisional
+    # The office enters the 2027 Spring Festival: 2027-02-06..2027-02-12 off (illustrative).
+    days = [(datetime.date(2027, 2, 6) + datetime.timedelta(days=i), False, "春节") for i in range(7)]
+    with django_capture_on_commit_callbacks(execute=True):
+        calendar.calendar_publish_year(year=2027, source="test", days=days, actor=world.user("admin"))
+    assignment.refresh_from_db()
+    assert not assignment.due_dates_provisional
+    # Feb 5 is a Friday; the 8th..12th are holidays: the first working day after is Monday 15th.
+    assert assignment.sign_for_due == datetime.date(2027, 2, 15)
+    assert assignment.feedback_due == datetime.date(2027, 2, 19)
