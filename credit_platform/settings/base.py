@@ -172,6 +172,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # no guardian anonymous user: the public never holds object permissions
 X_FRAME_OPTIONS = "DENY"

@@ -16,5 +16,5 @@ class Command(BaseCommand):
             "  admin   superuser, credit office (信用办)\n"
             "  leader  leadership office (领导小组办公室)\n"
             "  court, tax, market, finance, trading, ...   one user per department, named by its code\n"
-            "The public credit website is at http://127.0.0.1:8000/credit/ and the API at /api/v1/ (docs: /api/docs/)."
+            "The API is at http://127.0.0.1:8000/api/v1/ (docs: /api/docs/)."
         )
