@@ -1,1 +1,186 @@
-"""Models of this app arrive with its issue."""
+"""Red, black and watch list entries (红黑名单), their identification procedure and imports."""
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+from guardian.models import GroupObjectPermissionBase
+
+from credit_platform.domains import Domain, ListType
+
+
+def _may_manage_entry(instance, user) -> bool:
+    from lists import access
+
+    return access.can_manage_entry(user, instance)
+
+
+SYSTEM = {"admin": False}
+
+
+class Severity(models.TextChoices):
+    MINOR = "minor", _("minor")
+    GENERAL = "general", _("general")
+    SEVERE = "severe", _("severe")
+
+
+class EntryState(models.TextChoices):
+    PROPOSED = "proposed", _("proposed")  # identified; the subject not yet told
+    NOTIFIED = "notified", _("notified")  # told of reasons, basis and rights; statement window open
+    PUBLISHED = "published", _("published")  # on the list and the public website
+    WITHDRAWN = "withdrawn", _("withdrawn")  # statement upheld before publication
+    SUSPENDED = "suspended", _("suspended (objection being verified)")  # marked under verification
+    REMOVED = "removed", _("removed")  # off the list (expired, repaired, revoked, corrected); kept
+
+
+class RemovalReason(models.TextChoices):
+    EXPIRED = "expired", _("publication period ended")
+    REPAIRED = "repaired", _("credit repaired")
+    REVOKED = "revoked", _("revoked")
+    CORRECTED = "corrected", _("corrected")
+
+
+class Source(models.TextChoices):
+    PROCEDURE = "procedure", _("identification procedure")
+    IMPORT = "import", _("imported decided list")
+
+
+class ListEntry(ConcurrentTransitionMixin, models.Model):
+    """One subject on one list for one decision. Records are never deleted."""
+
+    subject = models.ForeignKey("credit_platform.Subject", verbose_name=_("subject"), on_delete=models.PROTECT, related_name="list_entries")
+    list_type = models.CharField(_("list"), max_length=8, choices=ListType.choices)
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
+    domain = models.CharField(_("domain"), max_length=32, choices=Domain.choices)
+    basis = models.TextField(_("legal basis"))
+    decision_number = models.CharField(_("decision number"), max_length=200)
+    decided_on = models.DateField(_("decision date"))
+    identifying_department = models.ForeignKey(
+        "credit_platform.Department", verbose_name=_("identifying department"), on_delete=models.PROTECT, related_name="list_entries"
+    )
+    rule_set = models.ForeignKey("credit_platform.RuleSet", verbose_name=_("rule set applied"), on_delete=models.PROTECT, related_name="+")
+    repair_possible_from = models.DateField(_("repair possible from (minimum period)"))
+    publication_ends_on = models.DateField(_("publication ends on (maximum period)"))
+    state = FSMField(_("state"), default=EntryState.PROPOSED, choices=EntryState.choices, protected=True)
+    state_before_suspension = models.CharField(_("state before suspension"), max_length=16, blank=True)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.PROCEDURE)
+    import_batch = models.ForeignKey("lists.ImportBatch", null=True, blank=True, on_delete=models.PROTECT, related_name="entries")
+
+    notified_on = models.DateField(_("notified on"), null=True, blank=True)
+    notify_method = models.CharField(_("how the subject was told"), max_length=200, blank=True)
+    statement_due = models.DateField(_("statement window ends"), null=True, blank=True)
+    statement_text = models.TextField(_("statement and defence"), blank=True)
+    statement_waived = models.BooleanField(_("subject waived the statement"), default=False)
+    statement_at = models.DateTimeField(_("statement recorded at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    withdraw_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    removal_reason = models.CharField(_("reason for removal"), max_length=16, choices=RemovalReason.choices, blank=True)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("list entry")
+        verbose_name_plural = _("list entries")
+        ordering = ["-id"]
+        permissions = [("manage_listentry", _("Can manage the entry (identifying department)"))]
+        constraints = [
+            # Re-importing the same decided list, or entering a decision twice, never duplicates.
+            models.UniqueConstraint(fields=["subject", "list_type", "domain", "decision_number"], name="uniq_list_entry_decision"),
+        ]
+        indexes = [
+            # The expiry scan: published entries whose maximum period has ended.
+            models.Index(fields=["state", "publication_ends_on"], name="entry_state_pub_end_idx"),
+            # The public query and the subject's page.
+            models.Index(fields=["subject", "state"], name="entry_subject_state_idx"),
+            models.Index(fields=["list_type", "state", "-decided_on"], name="entry_list_state_idx"),
+            models.Index(fields=["identifying_department", "state"], name="entry_dept_state_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_list_type_display()} · {self.subject.name} · {self.decision_number}"
+
+    @transition(field=state, source=EntryState.PROPOSED, target=EntryState.NOTIFIED, permission=_may_manage_entry, custom={"label": _("Notify the subject")})
+    def notify(self, *, on, method, statement_due):
+        self.notified_on, self.notify_method, self.statement_due = on, method, statement_due
+
+    @transition(field=state, source=EntryState.NOTIFIED, target=EntryState.PUBLISHED, permission=_may_manage_entry, custom={"label": _("Publish")})
+    def publish(self, *, at):
+        self.published_at = at
+
+    @transition(field=state, source=EntryState.PROPOSED, target=EntryState.PUBLISHED, custom=SYSTEM)
+    def publish_decided(self, *, at):
+        """An authoritative decided list (imported): already notified and decided elsewhere."""
+        self.published_at = at
+
+    @transition(field=state, source=EntryState.NOTIFIED, target=EntryState.WITHDRAWN, permission=_may_manage_entry, custom={"label": _("Withdraw")})
+    def withdraw(self, *, reason):
+        self.withdraw_reason = reason
+
+    @transition(field=state, source=EntryState.PUBLISHED, target=EntryState.SUSPENDED, custom=SYSTEM)
+    def suspend(self):
+        self.state_before_suspension = self.state
+
+    @transition(field=state, source=EntryState.SUSPENDED, target=RETURN_VALUE(EntryState.PUBLISHED), custom=SYSTEM)
+    def resume(self):
+        previous, self.state_before_suspension = self.state_before_suspension, ""
+        return previous
+
+    @transition(field=state, source=[EntryState.PUBLISHED, EntryState.SUSPENDED], target=EntryState.REMOVED, permission=_may_manage_entry,
+                custom={"label": _("Remove from the list")})
+    def remove(self, *, at, reason):
+        self.removed_at, self.removal_reason = at, reason
+
+
+class ImportBatch(models.Model):
+    """One upload of an authoritative decided list (CSV or XLSX) and its row-by-row report."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    file_name = models.CharField(_("file"), max_length=300)
+    file_sha256 = models.CharField(_("file checksum"), max_length=64, db_index=True)
+    file = models.FileField(_("uploaded file"), upload_to="imports/%Y/%m/", blank=True)
+    department = models.ForeignKey("credit_platform.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+")
+    strict = models.BooleanField(_("strict (all rows or none)"), default=False)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows processed"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    error_count = models.PositiveIntegerField(_("refused"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_state_display()})"
+
+
+class ImportRowError(models.Model):
+    """A refused row of an import, with its reason (the downloadable report)."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="row_errors")
+    row_number = models.PositiveIntegerField(_("row"))
+    field = models.CharField(_("column"), max_length=64, blank=True)
+    reason = models.TextField(_("reason"))
+    raw = models.JSONField(_("row"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["batch", "row_number"]
+        indexes = [models.Index(fields=["batch", "row_number"], name="import_error_row_idx")]
+
+
+class ListEntryGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(ListEntry, on_delete=models.CASCADE, related_name="group_permissions")
+

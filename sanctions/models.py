@@ -129,6 +129,9 @@ class JointCase(ConcurrentTransitionMixin, models.Model):
     number = models.CharField(_("number"), max_length=32, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=MeasureKind.choices)
     subject = models.ForeignKey("credit_platform.Subject", verbose_name=_("subject"), on_delete=models.PROTECT, related_name="cases")
+    list_entry = models.ForeignKey(
+        "lists.ListEntry", verbose_name=_("list entry"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
     basis = models.TextField(_("basis"))
     basis_document = models.CharField(_("basis document number"), max_length=200, blank=True)
     memorandum = models.ForeignKey(Memorandum, verbose_name=_("memorandum"), on_delete=models.PROTECT, related_name="cases")

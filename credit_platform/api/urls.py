@@ -7,6 +7,7 @@ from rest_framework import routers
 from credit_platform.api import views
 from credit_platform.api.authentication import API_AUTHENTICATION_CLASSES
 from credit_platform.permissions import IsDepartmentMember
+from sanctions import api as sanctions_api
 
 app_name = "api"
 
@@ -23,5 +24,10 @@ class Router(routers.DefaultRouter):
 router = Router()
 router.register("departments", views.DepartmentViewSet, basename="department")
 router.register("subjects", views.SubjectViewSet, basename="subject")
+router.register("measures", sanctions_api.MeasureViewSet, basename="measure")
+router.register("memoranda", sanctions_api.MemorandumViewSet, basename="memorandum")
+router.register("cases", sanctions_api.CaseViewSet, basename="case")
+router.register("assignments", sanctions_api.AssignmentViewSet, basename="assignment")
+router.register("bulk-push-jobs", sanctions_api.BulkPushJobViewSet, basename="bulk-push-job")
 
 urlpatterns = router.urls

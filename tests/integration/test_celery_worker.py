@@ -31,10 +31,20 @@ def redis_worker(settings):
     redis.Redis.from_url(BROKER).flushdb()
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.update(broker_url=BROKER, result_backend=None, task_always_eager=False, broker_connection_retry_on_startup=True)
+    _reset_connections()
     assert not app.conf.task_always_eager and app.connection().as_uri().startswith("redis://")
     with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, loglevel="WARNING"):
         yield
     app.conf.update(task_always_eager=True, broker_url="memory://")
+    _reset_connections()
+
+
+def _reset_connections():
+    """Earlier tests may have opened producer pools on another broker: start afresh."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
 
 
 @pytest.mark.celery_worker

@@ -1,0 +1,302 @@
+"""Serializers of the sanctions API: input validation and representation. Writes go to sanctions.services."""
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from credit_platform.domains import MeasureKind
+from credit_platform.models import Department, Subject
+from credit_platform.selectors import subjects_for_user
+from sanctions import selectors
+from sanctions.models import AppliesTo, Assignment, BulkPushJob, JointCase, Measure, MeasureFeedback, Memorandum, Outcome
+from sanctions.services import FeedbackItem
+
+# Transition methods whose endpoint has another name (``return`` is a Python keyword).
+ENDPOINT_NAMES = {"return_": "return"}
+
+
+def allowed_transitions(obj, user) -> list[str]:
+    """The transitions ``user`` may run on ``obj`` now (the transitions' own ``permission=`` decides);
+    moves the platform makes itself (``custom={"admin": False}``) are never offered."""
+    names = {
+        ENDPOINT_NAMES.get(t.name, t.name)
+        for t in obj.get_available_user_state_transitions(user)
+        if t.custom.get("admin", True) is not False
+    }
+    return sorted(names)
+
+
+def _user(serializer):
+    return serializer.context["request"].user
+
+
+# --- catalogue -------------------------------------------------------------------------------------
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=_("The executing department's code."))
+    applies_to = serializers.ListField(
+        child=serializers.ChoiceField(choices=AppliesTo.choices), read_only=True, help_text=_("Kinds of subject the measure fits.")
+    )
+
+    class Meta:
+        model = Measure
+        fields = ["id", "code", "department", "kind", "category", "name", "name_en", "legal_basis", "applies_to", "is_active"]
+        read_only_fields = fields
+
+
+class MemorandumSerializer(serializers.ModelSerializer):
+    initiators = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True, help_text=_("Codes of the departments that open cases under it.")
+    )
+    measures = MeasureSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Memorandum
+        fields = ["id", "code", "name", "name_en", "kind", "list_type", "domain", "push_on_publish", "is_active", "initiators", "measures"]
+        read_only_fields = fields
+
+
+class MeasureBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Measure
+        fields = ["id", "code", "name", "name_en"]
+        read_only_fields = fields
+
+
+# --- cases -----------------------------------------------------------------------------------------
+
+
+class SubjectBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Subject
+        fields = ["id", "name", "identifier", "kind"]
+        read_only_fields = fields
+
+
+class CaseAssignmentSerializer(serializers.ModelSerializer):
+    """One push of a case as the case shows it (only those the caller may see)."""
+
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    target = SubjectBriefSerializer(read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id", "department", "target", "target_role", "state", "pushed_on", "sign_for_due", "feedback_due", "lift_due",
+            "is_overdue", "due_dates_provisional", "acknowledged_at", "fed_back_at", "lifted_at",
+        ]
+        read_only_fields = fields
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    """A case as lists show it."""
+
+    subject = SubjectBriefSerializer(read_only=True)
+    memorandum = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    measures = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    initiating_department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = JointCase
+        fields = [
+            "id", "number", "kind", "state", "subject", "memorandum", "measures", "initiating_department",
+            "basis", "basis_document", "period_start", "period_end", "state_before_suspension", "end_reason",
+            "created_at", "initiated_at", "pushed_at", "completed_at", "suspended_at", "ended_at",
+        ]
+        read_only_fields = fields
+
+
+class CaseDetailSerializer(CaseSerializer):
+    """A case as its detail and every transition answer show it, for the caller."""
+
+    allowed_transitions = serializers.SerializerMethodField(
+        help_text=_("Transitions the caller may run now (initiate, discard, push, revoke).")
+    )
+    assignments = serializers.SerializerMethodField(
+        help_text=_("The pushes the caller may see: all of them for the initiating department and supervisors, "
+                    "only its own for an executing department.")
+    )
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "allowed_transitions", "assignments"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_transitions(self, case) -> list[str]:
+        return allowed_transitions(case, _user(self))
+
+    @extend_schema_field(CaseAssignmentSerializer(many=True))
+    def get_assignments(self, case):
+        visible = selectors.case_assignments_visible(user=_user(self), case=case).order_by("department__code", "target_role", "pk")
+        return CaseAssignmentSerializer(visible, many=True).data
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    subject = serializers.PrimaryKeyRelatedField(queryset=Subject.objects.none(), help_text=_("The subject's id."))
+    kind = serializers.ChoiceField(choices=MeasureKind.choices)
+    memorandum = serializers.PrimaryKeyRelatedField(
+        queryset=Memorandum.objects.all(), required=False, help_text=_("The memorandum's id (or give memorandum_code).")
+    )
+    memorandum_code = serializers.SlugRelatedField(
+        slug_field="code", queryset=Memorandum.objects.all(), required=False, write_only=True,
+        help_text=_("The memorandum's code, instead of its id."),
+    )
+    measures = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, max_length=200,
+        help_text=_("Measure ids; default: every active measure of the memorandum that fits the subject."),
+    )
+    basis = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text=_("The basis of the case (facts and legal basis)."))
+    basis_document = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["subject"].queryset = subjects_for_user(request.user)
+
+    def validate_measures(self, ids):
+        wanted = list(dict.fromkeys(ids))
+        found = {m.pk: m for m in Measure.objects.filter(pk__in=wanted).select_related("department")}
+        unknown = [str(pk) for pk in wanted if pk not in found]
+        if unknown:
+            raise serializers.ValidationError(_("Unknown measures: %(ids)s.") % {"ids": ", ".join(unknown)})
+        return [found[pk] for pk in wanted]
+
+    def validate(self, attrs):
+        by_id, by_code = attrs.get("memorandum"), attrs.pop("memorandum_code", None)
+        if by_id is None and by_code is None:
+            raise serializers.ValidationError({"memorandum": [_("Give the memorandum (its id, or memorandum_code).")]})
+        if by_id is not None and by_code is not None and by_id != by_code:
+            raise serializers.ValidationError({"memorandum_code": [_("Names a different memorandum than memorandum.")]})
+        attrs["memorandum"] = by_id or by_code
+        attrs.setdefault("measures", None)  # None: the services' default, every fitting measure
+        return attrs
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, max_length=2000)
+
+
+class OptionalReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+# --- assignments -----------------------------------------------------------------------------------
+
+
+class CaseBriefSerializer(serializers.ModelSerializer):
+    subject = SubjectBriefSerializer(read_only=True)
+
+    class Meta:
+        model = JointCase
+        fields = ["id", "number", "kind", "state", "subject"]
+        read_only_fields = fields
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    case = CaseBriefSerializer(read_only=True)
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    target = SubjectBriefSerializer(read_only=True)
+    measures = MeasureBriefSerializer(many=True, read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+    reassigned_from = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id", "case", "department", "target", "target_role", "measures", "state", "pushed_on", "sign_for_due",
+            "feedback_due", "lift_opened_on", "lift_due", "is_overdue", "due_dates_provisional", "suspended_on",
+            "acknowledged_at", "fed_back_at", "returned_at", "return_reason", "lifted_at", "reassigned_from", "created_at",
+        ]
+        read_only_fields = fields
+
+
+class AssignmentDetailSerializer(AssignmentSerializer):
+    allowed_transitions = serializers.SerializerMethodField(
+        help_text=_("Transitions the caller may run now (acknowledge, feedback, return, confirm_lift).")
+    )
+
+    class Meta(AssignmentSerializer.Meta):
+        fields = [*AssignmentSerializer.Meta.fields, "allowed_transitions"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_transitions(self, assignment) -> list[str]:
+        return allowed_transitions(assignment, _user(self))
+
+
+class FeedbackItemSerializer(serializers.Serializer):
+    measure = serializers.PrimaryKeyRelatedField(queryset=Measure.objects.all(), help_text=_("The measure's id."))
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=4000,
+        help_text=_("Required when the measure was not applicable or failed: the reason."),
+    )
+    occurred_on = serializers.DateField(required=False, allow_null=True, default=None, help_text=_("Default: today."))
+    business_reference = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class FeedbackSerializer(serializers.Serializer):
+    items = FeedbackItemSerializer(
+        many=True, allow_empty=False, max_length=500,
+        help_text=_("One item per measure; the first feedback answers every measure of the push."),
+    )
+
+    def feedback_items(self) -> list[FeedbackItem]:
+        return [FeedbackItem(**item) for item in self.validated_data["items"]]
+
+
+class MeasureFeedbackSerializer(serializers.ModelSerializer):
+    measure = serializers.PrimaryKeyRelatedField(read_only=True)
+    measure_code = serializers.CharField(source="measure.code", read_only=True)
+    department = serializers.CharField(source="assignment.department.code", read_only=True)
+    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
+
+    class Meta:
+        model = MeasureFeedback
+        fields = [
+            "id", "assignment", "department", "measure", "measure_code", "outcome", "note", "occurred_on",
+            "business_reference", "source", "recorded_by", "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ReassignSerializer(serializers.Serializer):
+    department = serializers.SlugRelatedField(
+        slug_field="code", queryset=Department.objects.all(), help_text=_("Code of the executing department to take the push over.")
+    )
+
+
+# --- bulk push -------------------------------------------------------------------------------------
+
+
+class BulkPushRequestSerializer(serializers.Serializer):
+    cases = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=10000, help_text=_("Ids of initiated cases to push.")
+    )
+
+
+class BulkPushJobSerializer(serializers.ModelSerializer):
+    failed = serializers.SerializerMethodField(help_text=_("How many cases could not be pushed (see errors)."))
+    percent = serializers.IntegerField(source="progress_percent", read_only=True)
+    errors = serializers.DictField(
+        child=serializers.CharField(), read_only=True, help_text=_("Why each refused case was not pushed, by case id.")
+    )
+    status_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = BulkPushJob
+        fields = ["id", "state", "total", "pushed", "skipped", "failed", "errors", "percent", "created_at", "finished_at", "status_url"]
+        read_only_fields = fields
+
+    def get_failed(self, job) -> int:
+        return len(job.errors)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_status_url(self, job) -> str:
+        return reverse("api:bulk-push-job-detail", kwargs={"pk": job.pk}, request=self.context.get("request"))
