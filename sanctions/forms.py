@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from credit_platform.models import Department, Subject
@@ -14,6 +15,13 @@ from sanctions.models import AppliesTo, JointCase, Measure, Memorandum, Outcome
 
 def _label(model, field: str):
     return model._meta.get_field(field).verbose_name
+
+
+def measure_label(measure: Measure) -> str:
+    """"P-FIN-01 限制…", in English where the catalogue has the English name."""
+    language = get_language() or ""
+    name = measure.name_en if language.startswith("en") and measure.name_en else measure.name
+    return f"{measure.code} {name}"
 
 
 class DateInput(forms.DateInput):
@@ -70,7 +78,7 @@ def memoranda_initiable_by(user):
 
 class MeasureChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.code} {obj.name} — {obj.department}"
+        return f"{measure_label(obj)} — {obj.department}"
 
 
 class CaseCreateForm(forms.Form):
@@ -176,6 +184,7 @@ class FeedbackRowForm(forms.Form):
     def __init__(self, data=None, *, measure: Measure, require_outcome: bool, **kwargs):
         super().__init__(data, prefix=f"m{measure.pk}", **kwargs)
         self.measure = measure
+        self.label = measure_label(measure)
         self.fields["outcome"].required = require_outcome
         self.fields["occurred_on"].initial = timezone.localdate
 

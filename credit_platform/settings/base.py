@@ -146,6 +146,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models name their choices "state" or "kind": give each set its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "SubjectKindEnum": "credit_platform.models.subjects.SubjectKind",
+        "MeasureKindEnum": "credit_platform.domains.MeasureKind",
+        "ListTypeEnum": "credit_platform.domains.ListType",
+        "DomainEnum": "credit_platform.domains.Domain",
+        "CaseStateEnum": "sanctions.models.CaseState",
+        "AssignmentStateEnum": "sanctions.models.AssignmentState",
+        "BulkPushJobStateEnum": "sanctions.models.BulkPushJob.State",
+        "OutcomeEnum": "sanctions.models.Outcome",
+        "EntryStateEnum": "lists.models.EntryState",
+        "SeverityEnum": "lists.models.Severity",
+        "RemovalReasonEnum": "lists.models.RemovalReason",
+        "ImportBatchStateEnum": "lists.models.ImportBatch.State",
+        "ObjectionStateEnum": "objections.models.ObjectionState",
+    },
 }
 
 # --- Celery ----------------------------------------------------------------------------------

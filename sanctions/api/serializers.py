@@ -9,7 +9,18 @@ from credit_platform.domains import MeasureKind
 from credit_platform.models import Department, Subject
 from credit_platform.selectors import subjects_for_user
 from sanctions import selectors
-from sanctions.models import AppliesTo, Assignment, BulkPushJob, JointCase, Measure, MeasureFeedback, Memorandum, Outcome
+from sanctions.models import (
+    AppliesTo,
+    Assignment,
+    AssignmentState,
+    BulkPushJob,
+    CaseState,
+    JointCase,
+    Measure,
+    MeasureFeedback,
+    Memorandum,
+    Outcome,
+)
 from sanctions.services import FeedbackItem
 
 # Transition methods whose endpoint has another name (``return`` is a Python keyword).
@@ -31,10 +42,34 @@ def _user(serializer):
     return serializer.context["request"].user
 
 
+def _named_enum_field(name: str, choices) -> type[serializers.ChoiceField]:
+    """A ChoiceField documented as one enum component called ``name`` wherever it is used.
+
+    drf-spectacular names an enum after its field: several ``state`` (or ``kind``) choice sets used
+    by several serializers would collide and get hash-suffixed names (a warning, and unstable names
+    for generated clients).
+    """
+
+    @extend_schema_field({"type": "string", "enum": [value for value, _label in choices]}, component_name=name)
+    class Field(serializers.ChoiceField):
+        def __init__(self, **kwargs):
+            super().__init__(choices=choices, **kwargs)
+
+    Field.__name__ = Field.__qualname__ = f"{name}Field"
+    return Field
+
+
+CaseStateField = _named_enum_field("CaseStateEnum", CaseState.choices)
+AssignmentStateField = _named_enum_field("AssignmentStateEnum", AssignmentState.choices)
+BulkPushStateField = _named_enum_field("BulkPushStateEnum", BulkPushJob.State.choices)
+MeasureKindField = _named_enum_field("MeasureKindEnum", MeasureKind.choices)
+
+
 # --- catalogue -------------------------------------------------------------------------------------
 
 
 class MeasureSerializer(serializers.ModelSerializer):
+    kind = MeasureKindField(read_only=True)
     department = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=_("The executing department's code."))
     applies_to = serializers.ListField(
         child=serializers.ChoiceField(choices=AppliesTo.choices), read_only=True, help_text=_("Kinds of subject the measure fits.")
@@ -50,6 +85,7 @@ class MemorandumSerializer(serializers.ModelSerializer):
     initiators = serializers.SlugRelatedField(
         slug_field="code", many=True, read_only=True, help_text=_("Codes of the departments that open cases under it.")
     )
+    kind = MeasureKindField(read_only=True)
     measures = MeasureSerializer(many=True, read_only=True)
 
     class Meta:
@@ -80,6 +116,7 @@ class CaseAssignmentSerializer(serializers.ModelSerializer):
 
     department = serializers.SlugRelatedField(slug_field="code", read_only=True)
     target = SubjectBriefSerializer(read_only=True)
+    state = AssignmentStateField(read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -94,6 +131,8 @@ class CaseAssignmentSerializer(serializers.ModelSerializer):
 class CaseSerializer(serializers.ModelSerializer):
     """A case as lists show it."""
 
+    kind = MeasureKindField(read_only=True)
+    state = CaseStateField(read_only=True)
     subject = SubjectBriefSerializer(read_only=True)
     memorandum = serializers.SlugRelatedField(slug_field="code", read_only=True)
     measures = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
@@ -136,7 +175,7 @@ class CaseDetailSerializer(CaseSerializer):
 
 class CaseCreateSerializer(serializers.Serializer):
     subject = serializers.PrimaryKeyRelatedField(queryset=Subject.objects.none(), help_text=_("The subject's id."))
-    kind = serializers.ChoiceField(choices=MeasureKind.choices)
+    kind = MeasureKindField()
     memorandum = serializers.PrimaryKeyRelatedField(
         queryset=Memorandum.objects.all(), required=False, help_text=_("The memorandum's id (or give memorandum_code).")
     )
@@ -190,6 +229,8 @@ class OptionalReasonSerializer(serializers.Serializer):
 
 
 class CaseBriefSerializer(serializers.ModelSerializer):
+    kind = MeasureKindField(read_only=True)
+    state = CaseStateField(read_only=True)
     subject = SubjectBriefSerializer(read_only=True)
 
     class Meta:
@@ -203,6 +244,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
     department = serializers.SlugRelatedField(slug_field="code", read_only=True)
     target = SubjectBriefSerializer(read_only=True)
     measures = MeasureBriefSerializer(many=True, read_only=True)
+    state = AssignmentStateField(read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
     reassigned_from = serializers.PrimaryKeyRelatedField(read_only=True)
 
@@ -282,6 +324,7 @@ class BulkPushRequestSerializer(serializers.Serializer):
 
 
 class BulkPushJobSerializer(serializers.ModelSerializer):
+    state = BulkPushStateField(read_only=True)
     failed = serializers.SerializerMethodField(help_text=_("How many cases could not be pushed (see errors)."))
     percent = serializers.IntegerField(source="progress_percent", read_only=True)
     errors = serializers.DictField(

@@ -1,0 +1,325 @@
+"""Every write of objections. Accepting holds the disputed entry, its live cases and every live
+assignment in one transaction (联合惩戒措施在信息核实期间暂不执行); deciding releases or ends them."""
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from credit_platform import audit, calendar, identifiers, notifications
+from credit_platform.exceptions import transition_error
+from credit_platform.models import Department, Subject
+from credit_platform.rules import rule_set_in_force
+from django_fsm import TransitionNotAllowed
+from objections import access
+from objections.models import Decision, Objection, ObjectionState
+from sanctions.models import Assignment, CaseState, JointCase
+
+HELD_CASE_STATES = [CaseState.PUSHED, CaseState.EXECUTING, CaseState.FEEDBACK_COMPLETE]
+CORRECTABLE_FIELDS = {"basis", "decision_number", "decided_on", "severity", "domain"}
+
+
+def _run(obj, name, **kwargs):
+    try:
+        return getattr(obj, name)(**kwargs)
+    except TransitionNotAllowed:
+        raise transition_error(obj, "state", name) from None
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _lock(objection_id) -> Objection:
+    # Lock the objection so two clerks cannot decide it twice.
+    return Objection.objects.select_for_update().select_related("rule_set", "list_entry", "case").get(pk=objection_id)
+
+
+def _url(objection) -> str:
+    return f"/admin/objections/objection/{objection.pk}/change/"
+
+
+def _provider_of(list_entry, case) -> Department:
+    """The information provider: the department that identified the entry, else the case's initiator."""
+    if list_entry is not None:
+        return list_entry.identifying_department
+    return case.initiating_department
+
+
+@transaction.atomic
+def objection_file(*, subject: Subject, grounds: str, contact: str, applicant_name: str = "", list_entry=None, case=None,
+                   actor=None, channel: str = Objection.Channel.DEPARTMENT) -> Objection:
+    """File an objection against a list entry and/or a case of ``subject``."""
+    errors = {}
+    if list_entry is None and case is None:
+        errors["target"] = [_("Name the list entry or the case you dispute.")]
+    if list_entry is not None and list_entry.subject_id != subject.pk:
+        errors["list_entry"] = [_("This list entry is not about this subject.")]
+    if case is not None and case.subject_id != subject.pk:
+        errors["case"] = [_("This case is not about this subject.")]
+    if list_entry is not None and case is not None and case.list_entry_id not in (None, list_entry.pk):
+        errors["case"] = [_("This case does not rest on this list entry.")]
+    if not (grounds or "").strip():
+        errors["grounds"] = [_("State the grounds of the objection.")]
+    if not (contact or "").strip():
+        errors["contact"] = [_("Give a contact so the decision can reach you.")]
+    if errors:
+        raise ValidationError(errors)
+    department = getattr(actor, "department", None) if actor is not None else None
+    if channel == Objection.Channel.DEPARTMENT:
+        _require(department is not None, _("Only a user of a department can file a department objection."))
+    rules = rule_set_in_force(timezone.localdate())
+    today = timezone.localdate()
+    objection = Objection.objects.create(
+        channel=channel,
+        subject=subject,
+        list_entry=list_entry,
+        case=case,
+        provider_department=_provider_of(list_entry, case),
+        filing_department=department if channel == Objection.Channel.DEPARTMENT else None,
+        filed_by=actor if getattr(actor, "pk", None) else None,
+        applicant_name=(applicant_name or (department.name if department else subject.name)).strip(),
+        contact=contact.strip(),
+        grounds=grounds.strip(),
+        rule_set=rules,
+        accept_due=calendar.add_working_days(today, rules.objection_accept_days).date,
+    )
+    audit.record(obj=objection, action="objection_filed", actor=actor, to_state=objection.state,
+                 extra={"channel": channel, "list_entry": getattr(list_entry, "pk", None), "case": getattr(case, "pk", None)})
+    notifications.notify_on_commit(
+        department=objection.provider_department, verb="objection_filed",
+        title=_("Objection %(receipt)s to verify: accept or refuse by %(due)s") % {"receipt": objection.receipt_number, "due": objection.accept_due},
+        url=_url(objection),
+    )
+    return objection
+
+
+def public_objection_target(*, identifier: str, name: str, decision_number: str = "", case_number: str = ""):
+    """Resolve what a member of the public disputes; ValidationError (400) that says what is unknown."""
+    from lists.models import EntryState, ListEntry
+
+    identifier = identifiers.normalise(identifier)
+    subject = Subject.objects.filter(identifier=identifier).first()
+    if subject is None or not identifier:
+        raise ValidationError({"identifier": [_("No published record is held for this identifier.")]})
+    if (name or "").strip() and subject.name != name.strip():
+        raise ValidationError({"name": [_("The name does not match the identifier.")]})
+    if not decision_number and not case_number:
+        raise ValidationError({"decision_number": [_("Give the decision number of the list entry or the case number you dispute.")]})
+    list_entry = case = None
+    if decision_number:
+        list_entry = ListEntry.objects.filter(
+            subject=subject, decision_number=decision_number.strip(), state__in=[EntryState.PUBLISHED, EntryState.SUSPENDED]
+        ).first()
+        if list_entry is None:
+            raise ValidationError({"decision_number": [_("No published list entry of this subject has this decision number.")]})
+    if case_number:
+        case = JointCase.objects.filter(subject=subject, number=case_number.strip().upper()).first()
+        if case is None:
+            raise ValidationError({"case_number": [_("No case of this subject has this number.")]})
+    return subject, list_entry, case
+
+
+def _cases_of(objection: Objection):
+    """The live (or held) cases the objection disputes: its case, or every case of its entry."""
+    if objection.case_id:
+        return JointCase.objects.filter(pk=objection.case_id)
+    return JointCase.objects.filter(list_entry_id=objection.list_entry_id)
+
+
+def _other_verifying(objection: Objection):
+    """Other objections still being verified on the same entry or case: the hold stays while any remains."""
+    others = Objection.objects.filter(state=ObjectionState.VERIFYING).exclude(pk=objection.pk)
+    q = None
+    from django.db.models import Q
+
+    if objection.list_entry_id:
+        q = Q(list_entry_id=objection.list_entry_id) | Q(case__list_entry_id=objection.list_entry_id)
+    if objection.case_id:
+        case_q = Q(case_id=objection.case_id)
+        if objection.case.list_entry_id:
+            case_q |= Q(list_entry_id=objection.case.list_entry_id)
+        q = case_q if q is None else q | case_q
+    return others.filter(q)
+
+
+@transaction.atomic
+def objection_accept(*, objection: Objection, actor) -> Objection:
+    """Accept: hold the entry, its live cases and their assignments (once, however many objections)."""
+    from lists import services as list_services
+    from lists.models import EntryState
+    from sanctions import services as case_services
+
+    objection = _lock(objection.pk)
+    _require(access.can_decide_objection(actor, objection), _("Only the information provider can accept this objection."))
+    previous = objection.state
+    now = timezone.now()
+    rules = objection.rule_set
+    _run(objection, "accept", at=now, verify_due=calendar.add_working_days(timezone.localdate(now), rules.objection_verify_days).date)
+    objection.save(update_fields=["state", "accepted_at", "verify_due"])
+    audit.record(obj=objection, action="objection_accepted", actor=actor, from_state=previous, to_state=objection.state)
+    reason = _("Objection %(receipt)s is being verified.") % {"receipt": objection.receipt_number}
+    if objection.list_entry_id and objection.list_entry.state == EntryState.PUBLISHED:
+        list_services.entry_suspend(entry=objection.list_entry, actor=actor, reason=reason)
+    else:
+        for case in _cases_of(objection).filter(state__in=HELD_CASE_STATES).order_by("pk"):
+            case_services.case_suspend(case=case, actor=actor, reason=reason)
+    return objection
+
+
+@transaction.atomic
+def objection_refuse(*, objection: Objection, actor, reason: str) -> Objection:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Give the reason for refusing; the applicant sees it.")]})
+    objection = _lock(objection.pk)
+    _require(access.can_decide_objection(actor, objection), _("Only the information provider can refuse this objection."))
+    previous = objection.state
+    _run(objection, "refuse", at=timezone.now(), reason=reason.strip())
+    objection.save(update_fields=["state", "decided_at", "refusal_reason"])
+    audit.record(obj=objection, action="objection_refused", actor=actor, from_state=previous, to_state=objection.state, reason=reason)
+    return objection
+
+
+@transaction.atomic
+def objection_extend(*, objection: Objection, actor, reason: str) -> Objection:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Give the reason for extending the verification.")]})
+    objection = _lock(objection.pk)
+    _require(access.can_decide_objection(actor, objection), _("Only the information provider can extend this verification."))
+    due = calendar.add_working_days(objection.verify_due, objection.rule_set.objection_extension_days).date
+    _run(objection, "extend", verify_due=due, reason=reason.strip())
+    objection.save(update_fields=["extended", "extension_reason", "verify_due"])
+    audit.record(obj=objection, action="objection_extended", actor=actor, from_state=objection.state, to_state=objection.state,
+                 reason=reason, extra={"verify_due": due})
+    return objection
+
+
+def _release(objection: Objection, actor, reason: str) -> None:
+    """Resume what this objection held, unless another objection on the same record still verifies."""
+    from lists import services as list_services
+    from lists.models import EntryState
+    from sanctions import services as case_services
+
+    if _other_verifying(objection).exists():
+        return
+    entry = objection.list_entry
+    if entry is not None:
+        entry.refresh_from_db()
+        if entry.state == EntryState.SUSPENDED:
+            list_services.entry_resume(entry=entry, actor=actor, reason=reason)
+            return
+    for case in _cases_of(objection).filter(state=CaseState.SUSPENDED).order_by("pk"):
+        case_services.case_resume(case=case, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def objection_dismiss(*, objection: Objection, actor, reason: str) -> Objection:
+    """The record was right: everything resumes as it was, deadlines moved by the held working days."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Give the reasons for dismissing the objection.")]})
+    objection = _lock(objection.pk)
+    _require(access.can_decide_objection(actor, objection), _("Only the information provider can decide this objection."))
+    previous = objection.state
+    _run(objection, "dismiss", at=timezone.now(), reason=reason.strip())
+    objection.decided_by = actor
+    objection.save(update_fields=["state", "decided_at", "decision", "decision_reason", "decided_by"])
+    audit.record(obj=objection, action="objection_dismissed", actor=actor, from_state=previous, to_state=objection.state, reason=reason)
+    _release(objection, actor, _("Objection %(receipt)s dismissed.") % {"receipt": objection.receipt_number})
+    return objection
+
+
+@transaction.atomic
+def objection_uphold(*, objection: Objection, actor, outcome: str, reason: str = "", corrections: dict | None = None) -> Objection:
+    """The record was wrong: revoke it (entry removed, cases revoked, measures lifted, reputation
+    restored) or correct it (fields corrected, old values audited, the measures resume)."""
+    from lists import services as list_services
+    from lists.models import EntryState, RemovalReason
+    from sanctions import services as case_services
+
+    if outcome not in (Decision.REVOKE, Decision.CORRECT):
+        raise ValidationError({"outcome": [_("Choose revoke or correct.")]})
+    corrections = corrections or {}
+    if outcome == Decision.CORRECT:
+        unknown = sorted(set(corrections) - CORRECTABLE_FIELDS)
+        if not corrections or unknown:
+            raise ValidationError({"corrections": [_("Give the corrected fields (allowed: %(fields)s).") % {"fields": ", ".join(sorted(CORRECTABLE_FIELDS))}]})
+    objection = _lock(objection.pk)
+    _require(access.can_decide_objection(actor, objection), _("Only the information provider can decide this objection."))
+    if outcome == Decision.CORRECT and objection.list_entry_id is None:
+        raise ValidationError({"outcome": [_("Only a list entry can be corrected; revoke the case instead.")]})
+    previous = objection.state
+    _run(objection, "uphold", at=timezone.now(), decision=outcome, reason=(reason or "").strip(), corrections=corrections)
+    objection.decided_by = actor
+    objection.save(update_fields=["state", "decided_at", "decision", "decision_reason", "corrections", "decided_by"])
+    audit.record(obj=objection, action="objection_upheld", actor=actor, from_state=previous, to_state=objection.state, reason=reason,
+                 extra={"outcome": outcome, "corrections": corrections})
+    note = _("Objection %(receipt)s upheld.") % {"receipt": objection.receipt_number}
+    if outcome == Decision.REVOKE:
+        entry = objection.list_entry
+        if entry is not None and entry.state in (EntryState.PUBLISHED, EntryState.SUSPENDED):
+            list_services.entry_remove(entry=entry, actor=actor, reason=RemovalReason.REVOKED)
+        for case in _cases_of(objection).filter(state__in=[*HELD_CASE_STATES, CaseState.SUSPENDED, CaseState.INITIATED]).order_by("pk"):
+            case_services.case_revoke(case=case, actor=actor, reason=note, check_permission=False)
+        _notify_reputation_restored(objection)
+    else:
+        list_services.entry_correct(entry=objection.list_entry, actor=actor, corrections=corrections, reason=note)
+        _release(objection, actor, note)
+    return objection
+
+
+def _notify_reputation_restored(objection: Objection) -> None:
+    """Every department that applied a measure is told the record was wrong (信用修复 of reputation)."""
+    cases = _cases_of(objection)
+    department_ids = set(
+        Assignment.objects.filter(case__in=cases, feedback_records__outcome="applied").values_list("department_id", flat=True)
+    )
+    notifications.notify_many_on_commit(
+        [
+            {
+                "department_id": department_id,
+                "verb": "reputation_restored",
+                "title": _("Record of %(subject)s revoked: restore its reputation") % {"subject": objection.subject.name},
+                "body": _("Objection %(receipt)s was upheld; the measures you applied must be lifted and their effects undone.")
+                % {"receipt": objection.receipt_number},
+            }
+            for department_id in sorted(department_ids)
+        ]
+    )
+
+
+def objections_overdue(*, today: datetime.date | None = None):
+    """Objections past their accept or verify due date (for the leadership office and the urge scan)."""
+    from django.db.models import Q
+
+    today = today or timezone.localdate()
+    return Objection.objects.filter(
+        Q(state=ObjectionState.SUBMITTED, accept_due__lt=today) | Q(state=ObjectionState.VERIFYING, verify_due__lt=today)
+    )
+
+
+def objections_urge_overdue(*, today: datetime.date | None = None) -> int:
+    """Periodic: urge each provider of an overdue objection, and tell the leadership office."""
+    overdue = list(objections_overdue(today=today).select_related("provider_department"))
+    leadership = list(Department.objects.filter(is_leadership_office=True))
+    items = [
+        {
+            "department_id": o.provider_department_id,
+            "verb": "objection_overdue",
+            "title": _("Objection %(receipt)s is overdue") % {"receipt": o.receipt_number},
+            "url": _url(o),
+        }
+        for o in overdue
+    ]
+    if overdue:
+        items += [
+            {"department_id": d.pk, "verb": "objections_overdue", "title": _("%(n)d objections are overdue") % {"n": len(overdue)},
+             "url": "/admin/objections/objection/?overdue=yes"}
+            for d in leadership
+        ]
+    with transaction.atomic():
+        notifications.notify_many_on_commit(items)
+    return len(overdue)
+
+
