@@ -1,0 +1,31 @@
+"""Who sees and decides repair applications: the identifying department decides (谁认定谁修复),
+the credit office does everything, the leadership office reads everything."""
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from credit_platform.permissions import can_see_everything, department_of, is_credit_office, is_department_member
+from repair.models import RepairApplication
+
+
+def repairs_for_user(user) -> QuerySet[RepairApplication]:
+    repairs = RepairApplication.objects.all()
+    if can_see_everything(user):
+        return repairs
+    department = department_of(user) if is_department_member(user) else None
+    if department is None:
+        return repairs.none()
+    return repairs.filter(Q(deciding_department=department) | Q(filing_department=department))
+
+
+def repair_get_for_user(*, user, repair_id, queryset=None) -> RepairApplication:
+    try:
+        return (queryset if queryset is not None else repairs_for_user(user)).get(pk=repair_id)
+    except (RepairApplication.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such repair application.") from None
+
+
+def can_decide_repair(user, application: RepairApplication) -> bool:
+    if is_credit_office(user):
+        return True
+    department = department_of(user) if is_department_member(user) else None
+    return department is not None and department.pk == application.deciding_department_id

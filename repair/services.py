@@ -1,0 +1,253 @@
+"""Credit repair: eligibility under the entry's rule set, application, review, approval and lifting."""
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from credit_platform import audit, calendar, notifications
+from credit_platform.exceptions import ApplicationError, transition_error
+from credit_platform.models import Department
+from credit_platform.rules import add_months
+from django_fsm import TransitionNotAllowed
+from repair import access
+from repair.models import CommitmentBreach, RepairApplication, RepairState
+
+LIVE_APPLICATION_STATES = [RepairState.SUBMITTED, RepairState.REVIEWING]
+
+
+@dataclass
+class Eligibility:
+    eligible: bool
+    reasons: list[str] = field(default_factory=list)
+    eligible_from: datetime.date | None = None  # None: never (not repairable) or already eligible
+
+    def as_dict(self) -> dict:
+        return {"eligible": self.eligible, "reasons": self.reasons, "eligible_from": self.eligible_from.isoformat() if self.eligible_from else None}
+
+
+def repair_eligibility(*, entry, today: datetime.date | None = None) -> Eligibility:
+    """Check an entry against the rule set it was decided under (RULES.md, credit repair)."""
+    from lists.models import EntryState
+
+    today = today or timezone.localdate()
+    rules = entry.rule_set
+    reasons: list[str] = []
+    dates: list[datetime.date] = []
+    never = False
+    if entry.list_type == "red":
+        reasons.append(_("A red-list entry is not a dishonesty record: there is nothing to repair."))
+        never = True
+    if entry.state not in (EntryState.PUBLISHED, EntryState.SUSPENDED):
+        reasons.append(_("The entry is not on the list (state: %(state)s).") % {"state": entry.get_state_display()})
+        never = True
+    if entry.domain in (rules.non_repairable_domains or []):
+        reasons.append(
+            _("Dishonesty in the domain '%(domain)s' cannot be repaired under %(rules)s.") % {"domain": entry.get_domain_display(), "rules": rules.name}
+        )
+        never = True
+    if today < entry.repair_possible_from:
+        months = rules.months(entry.severity, "min")
+        reasons.append(
+            _("The minimum publication period for %(severity)s dishonesty (%(months)d months under %(rules)s) ends on %(date)s.")
+            % {"severity": entry.get_severity_display(), "months": months, "rules": rules.name, "date": entry.repair_possible_from}
+        )
+        dates.append(entry.repair_possible_from)
+    bar_start = add_months(today, -rules.repair_bar_months)
+    breach = CommitmentBreach.objects.filter(subject=entry.subject, occurred_on__gt=bar_start).order_by("-occurred_on").first()
+    false_materials = (
+        RepairApplication.objects.filter(subject=entry.subject, false_materials=True, decided_at__date__gt=bar_start).order_by("-decided_at").first()
+    )
+    for occurred_on, what in [
+        (breach.occurred_on if breach else None, breach.get_kind_display() if breach else ""),
+        (timezone.localdate(false_materials.decided_at) if false_materials else None, _("provided false materials")),
+    ]:
+        if occurred_on is None:
+            continue
+        until = add_months(occurred_on, rules.repair_bar_months)
+        reasons.append(
+            _("The subject %(what)s on %(date)s: repair is barred for %(months)d months, until %(until)s.")
+            % {"what": what, "date": occurred_on, "months": rules.repair_bar_months, "until": until}
+        )
+        dates.append(until)
+    if not reasons:
+        return Eligibility(True)
+    return Eligibility(False, reasons, None if never else max(dates))
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _run(obj, name, **kwargs):
+    try:
+        return getattr(obj, name)(**kwargs)
+    except TransitionNotAllowed:
+        raise transition_error(obj, "state", name) from None
+
+
+def _url(application) -> str:
+    return f"/admin/repair/repairapplication/{application.pk}/change/"
+
+
+@transaction.atomic
+def repair_apply(*, entry, evidence: str, commitment_signed: bool, contact: str, applicant_name: str = "",
+                 training_completed: bool = False, actor=None, channel: str = RepairApplication.Channel.DEPARTMENT) -> RepairApplication:
+    """File a repair application. An ineligible one is refused at once with every reason and the
+    date from which it could be filed (400 with ``eligible_from``)."""
+    errors = {}
+    if not (evidence or "").strip():
+        errors["evidence"] = [_("Describe how the obligations were fulfilled.")]
+    if not commitment_signed:
+        errors["commitment_signed"] = [_("A signed credit commitment is required.")]
+    if not (contact or "").strip():
+        errors["contact"] = [_("Give a contact so the decision can reach you.")]
+    if entry.severity == "severe" and entry.rule_set.severe_repair_requires_training and not training_completed:
+        errors["training_completed"] = [_("For severe dishonesty this rule set asks for proof of credit training or a credit report.")]
+    if errors:
+        raise ValidationError(errors)
+    eligibility = repair_eligibility(entry=entry)
+    if not eligibility.eligible:
+        raise ApplicationError(
+            " ".join(eligibility.reasons),
+            extra={"reasons": eligibility.reasons, "eligible_from": eligibility.eligible_from.isoformat() if eligibility.eligible_from else None},
+        )
+    if RepairApplication.objects.filter(list_entry=entry, state__in=LIVE_APPLICATION_STATES).exists():
+        raise ValidationError({"list_entry": [_("A repair application for this entry is already being handled.")]})
+    department = getattr(actor, "department", None) if actor is not None else None
+    if channel == RepairApplication.Channel.DEPARTMENT:
+        _require(department is not None, _("Only a user of a department can enter an application."))
+    today = timezone.localdate()
+    application = RepairApplication.objects.create(
+        channel=channel,
+        subject=entry.subject,
+        list_entry=entry,
+        deciding_department=entry.identifying_department,
+        filing_department=department if channel == RepairApplication.Channel.DEPARTMENT else None,
+        filed_by=actor if getattr(actor, "pk", None) else None,
+        applicant_name=(applicant_name or entry.subject.name).strip(),
+        contact=contact.strip(),
+        evidence=evidence.strip(),
+        commitment_signed=True,
+        training_completed=training_completed,
+        rule_set=entry.rule_set,
+        answer_due=calendar.add_working_days(today, entry.rule_set.repair_answer_days).date,
+    )
+    audit.record(obj=application, action="repair_filed", actor=actor, to_state=application.state, extra={"list_entry": entry.pk, "channel": channel})
+    notifications.notify_on_commit(
+        department=application.deciding_department, verb="repair_filed",
+        title=_("Credit repair %(receipt)s to review; answer by %(due)s") % {"receipt": application.receipt_number, "due": application.answer_due},
+        url=_url(application),
+    )
+    return application
+
+
+def _lock(application_id) -> RepairApplication:
+    # Lock the application so two clerks cannot decide it twice.
+    return RepairApplication.objects.select_for_update().select_related("list_entry", "rule_set").get(pk=application_id)
+
+
+@transaction.atomic
+def repair_accept(*, application: RepairApplication, actor) -> RepairApplication:
+    application = _lock(application.pk)
+    _require(access.can_decide_repair(actor, application), _("Only the identifying department decides this repair."))
+    previous = application.state
+    now = timezone.now()
+    _run(application, "accept", at=now, decide_due=calendar.add_working_days(timezone.localdate(now), application.rule_set.repair_decide_days).date)
+    application.save(update_fields=["state", "accepted_at", "decide_due"])
+    audit.record(obj=application, action="repair_accepted", actor=actor, from_state=previous, to_state=application.state)
+    return application
+
+
+@transaction.atomic
+def repair_refuse(*, application: RepairApplication, actor, reason: str) -> RepairApplication:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Give the reason for refusing; the applicant sees it.")]})
+    application = _lock(application.pk)
+    _require(access.can_decide_repair(actor, application), _("Only the identifying department decides this repair."))
+    previous = application.state
+    _run(application, "refuse", at=timezone.now(), reason=reason.strip())
+    application.save(update_fields=["state", "decided_at", "refusal_reason", "eligible_from"])
+    audit.record(obj=application, action="repair_refused", actor=actor, from_state=previous, to_state=application.state, reason=reason)
+    return application
+
+
+@transaction.atomic
+def repair_extend(*, application: RepairApplication, actor, reason: str) -> RepairApplication:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Give the reason for extending.")]})
+    application = _lock(application.pk)
+    _require(access.can_decide_repair(actor, application), _("Only the identifying department decides this repair."))
+    rules = application.rule_set
+    answer_due = calendar.add_working_days(application.answer_due, rules.repair_answer_days).date
+    decide_due = calendar.add_working_days(application.decide_due, rules.repair_decide_days).date if application.decide_due else None
+    _run(application, "extend", reason=reason.strip(), answer_due=answer_due, decide_due=decide_due)
+    application.save(update_fields=["extended", "extension_reason", "answer_due", "decide_due"])
+    audit.record(obj=application, action="repair_extended", actor=actor, from_state=application.state, to_state=application.state, reason=reason)
+    return application
+
+
+@transaction.atomic
+def repair_reject(*, application: RepairApplication, actor, reason: str, false_materials: bool = False) -> RepairApplication:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Give the reasons for rejecting; the applicant sees them.")]})
+    application = _lock(application.pk)
+    _require(access.can_decide_repair(actor, application), _("Only the identifying department decides this repair."))
+    previous = application.state
+    _run(application, "reject", at=timezone.now(), reason=reason.strip(), false_materials=false_materials)
+    application.decided_by = actor
+    application.save(update_fields=["state", "decided_at", "rejection_reason", "false_materials", "decided_by"])
+    audit.record(obj=application, action="repair_rejected", actor=actor, from_state=previous, to_state=application.state, reason=reason,
+                 extra={"false_materials": false_materials})
+    return application
+
+
+@transaction.atomic
+def repair_approve(*, application: RepairApplication, actor) -> RepairApplication:
+    """Approve: the entry leaves the list (repaired) and the public site; its cases go to repaired;
+    every live assignment goes to lifting with a confirmation due date; departments are told."""
+    from lists import services as list_services
+    from lists.models import RemovalReason
+
+    application = _lock(application.pk)
+    _require(access.can_decide_repair(actor, application), _("Only the identifying department decides this repair."))
+    eligibility = repair_eligibility(entry=application.list_entry)
+    if not eligibility.eligible:
+        raise ApplicationError(" ".join(eligibility.reasons), extra={"reasons": eligibility.reasons})
+    previous = application.state
+    _run(application, "approve", at=timezone.now())
+    application.decided_by = actor
+    application.save(update_fields=["state", "decided_at", "decided_by"])
+    audit.record(obj=application, action="repair_approved", actor=actor, from_state=previous, to_state=application.state)
+    list_services.entry_remove(entry=application.list_entry, actor=actor, reason=RemovalReason.REPAIRED)
+    return application
+
+
+def repairs_overdue(*, today: datetime.date | None = None):
+    from django.db.models import Q
+
+    today = today or timezone.localdate()
+    return RepairApplication.objects.filter(
+        Q(state=RepairState.SUBMITTED, answer_due__lt=today) | Q(state=RepairState.REVIEWING, decide_due__lt=today)
+    )
+
+
+def repairs_urge_overdue(*, today: datetime.date | None = None) -> int:
+    overdue = list(repairs_overdue(today=today))
+    items = [
+        {"department_id": a.deciding_department_id, "verb": "repair_overdue",
+         "title": _("Credit repair %(receipt)s is overdue") % {"receipt": a.receipt_number}, "url": _url(a)}
+        for a in overdue
+    ]
+    if overdue:
+        items += [
+            {"department_id": d.pk, "verb": "repairs_overdue", "title": _("%(n)d credit repairs are overdue") % {"n": len(overdue)},
+             "url": "/admin/repair/repairapplication/?overdue=yes"}
+            for d in Department.objects.filter(is_leadership_office=True)
+        ]
+    with transaction.atomic():
+        notifications.notify_many_on_commit(items)
+    return len(overdue)
