@@ -276,6 +276,14 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
     return_reason = models.TextField(_("reason for return"), blank=True)
     lifted_at = models.DateTimeField(_("lifting confirmed at"), null=True, blank=True)
+    # Punctuality, fixed by the services when each step happens (working days, time held by an
+    # objection excluded), so the supervision dashboard aggregates columns instead of rows.
+    sign_for_working_days = models.PositiveIntegerField(_("working days to sign for"), null=True, blank=True)
+    feedback_working_days = models.PositiveIntegerField(_("working days to feed back"), null=True, blank=True)
+    signed_for_on_time = models.BooleanField(_("signed for on time"), null=True, blank=True)
+    fed_back_on_time = models.BooleanField(_("fed back on time"), null=True, blank=True)
+    lift_confirmed_on_time = models.BooleanField(_("lifting confirmed on time"), null=True, blank=True)
+    urge_count = models.PositiveIntegerField(_("times urged"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -117,11 +117,19 @@ def case_create(
     measures: list[Measure] | None = None,
     basis_document: str = "",
     list_entry=None,
+    initiating_department=None,
+    skip_initiator_check: bool = False,
 ) -> JointCase:
-    """Open a draft case for the actor's department."""
-    department = getattr(actor, "department", None)
+    """Open a draft case for the actor's department.
+
+    A published list entry opens its case for the entry's identifying department
+    (``initiating_department``), which identified the subject under the memorandum of the entry's
+    list and domain: lists.services passes ``skip_initiator_check`` after deciding who may publish.
+    """
+    department = initiating_department or getattr(actor, "department", None)
     _require(department is not None, _("Only a user of a department can open a case."))
-    _require(access.can_initiate(actor, memorandum), _("Your department does not initiate cases under this memorandum."))
+    if not skip_initiator_check:
+        _require(access.can_initiate(actor, memorandum), _("Your department does not initiate cases under this memorandum."))
     errors = defaultdict(list)
     if memorandum.kind != kind:
         errors["memorandum"].append(_("This memorandum is for a different kind of case."))
@@ -427,14 +435,23 @@ def assignment_acknowledge(*, assignment: Assignment, actor) -> Assignment:
     """Sign for a push; the first sign-for moves the case to executing."""
     case, assignment = _lock_for_work(assignment, actor, _("Only the executing department can sign for this push."))
     previous = assignment.state
-    _run_transition(assignment, "acknowledge", at=timezone.now())
-    assignment.save(update_fields=["state", "acknowledged_at"])
+    now = timezone.now()
+    _run_transition(assignment, "acknowledge", at=now)
+    today = timezone.localdate(now)
+    assignment.sign_for_working_days = _working_days_taken(assignment, today)
+    assignment.signed_for_on_time = today <= assignment.sign_for_due
+    assignment.save(update_fields=["state", "acknowledged_at", "sign_for_working_days", "signed_for_on_time"])
     audit.record(obj=assignment, action="assignment_acknowledged", actor=actor, from_state=previous, to_state=assignment.state)
     if case.state == CaseState.PUSHED:
         case.start_execution()
         case.save(update_fields=["state"])
         audit.record(obj=case, action="case_executing", actor=actor, from_state=CaseState.PUSHED, to_state=case.state)
     return assignment
+
+
+def _working_days_taken(assignment: Assignment, today) -> int:
+    """Working days since the push, less the working days an objection held it."""
+    return max(calendar.working_days_between(assignment.pushed_on, today) - assignment.suspended_working_days, 0)
 
 
 @dataclass
@@ -514,8 +531,12 @@ def assignment_feedback(*, assignment: Assignment, actor, items: list[FeedbackIt
     if assignment.state == AssignmentState.ACKNOWLEDGED:
         _validate_items(assignment, items, require_all=True)
     previous = assignment.state
-    _run_transition(assignment, "feedback", at=timezone.now())
-    assignment.save(update_fields=["state", "fed_back_at"])
+    now = timezone.now()
+    _run_transition(assignment, "feedback", at=now)
+    today = timezone.localdate(now)
+    assignment.feedback_working_days = _working_days_taken(assignment, today)
+    assignment.fed_back_on_time = today <= assignment.feedback_due
+    assignment.save(update_fields=["state", "fed_back_at", "feedback_working_days", "fed_back_on_time"])
     records = _store_feedback(assignment, items, actor, MeasureFeedback.Source.FEEDBACK)
     audit.record(
         obj=assignment, action="assignment_fed_back", actor=actor, from_state=previous, to_state=assignment.state,
@@ -573,6 +594,8 @@ def assignment_reassign(*, assignment: Assignment, actor, department) -> Assignm
     _require(access.can_manage_case(actor, case), _("Only the initiating department can reassign this push."))
     if assignment.state != AssignmentState.RETURNED:
         raise transition_error(assignment, "state", "reassign")
+    if assignment.reassignments.exists():
+        raise IllegalTransition(_("This returned push has already been reassigned."), state=assignment.state, allowed=[])
     if case.state not in (CaseState.PUSHED, CaseState.EXECUTING, CaseState.FEEDBACK_COMPLETE):
         raise transition_error(case, "state", "reassign")
     errors = []
@@ -601,8 +624,10 @@ def assignment_reassign(*, assignment: Assignment, actor, department) -> Assignm
 def assignment_confirm_lift(*, assignment: Assignment, actor) -> Assignment:
     case, assignment = _lock_for_work(assignment, actor, _("Only the executing department can confirm lifting."))
     previous = assignment.state
-    _run_transition(assignment, "confirm_lift", at=timezone.now())
-    assignment.save(update_fields=["state", "lifted_at"])
+    now = timezone.now()
+    _run_transition(assignment, "confirm_lift", at=now)
+    assignment.lift_confirmed_on_time = timezone.localdate(now) <= assignment.lift_due
+    assignment.save(update_fields=["state", "lifted_at", "lift_confirmed_on_time"])
     audit.record(obj=assignment, action="assignment_lifted", actor=actor, from_state=previous, to_state=assignment.state)
     return assignment
 
