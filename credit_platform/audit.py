@@ -128,6 +128,63 @@ def record(
     return event
 
 
+def record_created_bulk(
+    objs,
+    *,
+    action: str,
+    actor=None,
+    department=None,
+    to_state: str = "",
+    extra_for=None,
+    batch_size: int = 2000,
+) -> int:
+    """Write the first event of many new objects' streams in bulk (imports), in the caller's transaction.
+
+    Each object must be newly saved (its stream empty): the event is ``seq`` 1 chained on
+    ``GENESIS`` and hashed exactly as ``record`` would hash it; a stream that already has an event
+    fails the unique (stream, seq) constraint instead of forking. ``extra_for(obj)`` gives each
+    event's details. Returns the number of events written.
+    """
+    objs = list(objs)
+    if not objs:
+        return 0
+    if department is None and actor is not None:
+        department = getattr(actor, "department", None)
+    context = current_request_context()
+    request_id, ip_address = context.get("request_id", ""), _normalise_ip(context.get("ip_address"))
+    created_at = timezone.now()
+    content_types = {}
+    events = []
+    for obj in objs:
+        label = obj._meta.label_lower
+        if label not in content_types:
+            content_types[label] = ContentType.objects.get_for_model(obj)
+        extra = extra_for(obj) if extra_for is not None else {}
+        extra = json.loads(json.dumps(extra or {}, cls=DjangoJSONEncoder, ensure_ascii=False))
+        event = AuditEvent(
+            stream=stream_for_pk(label, obj.pk),
+            seq=1,
+            content_type=content_types[label],
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:200],
+            action=action,
+            from_state="",
+            to_state=to_state or "",
+            actor=actor if getattr(actor, "pk", None) else None,
+            department=department,
+            reason="",
+            extra=extra,
+            created_at=created_at,
+            request_id=request_id,
+            ip_address=ip_address,
+            prev_hash=GENESIS,
+        )
+        event.hash = compute_hash(event)
+        events.append(event)
+    AuditEvent.objects.bulk_create(events, batch_size=batch_size)
+    return len(events)
+
+
 def history_for(obj):
     """The events of one object, oldest first (change pages show this)."""
     return history_for_stream(stream_for(obj))

@@ -33,7 +33,9 @@ def available_transitions(obj, field_name: str = "state") -> list[str]:
     getter = getattr(obj, f"get_available_{field_name}_transitions", None)
     if getter is None:
         return []
-    return sorted({transition.name for transition in getter()})
+    # Moves only the platform makes (custom admin False) are not the caller's to choose; a method
+    # named ``return_`` (a Python keyword) is the ``return`` action of the API.
+    return sorted({transition.name.rstrip("_") for transition in getter() if transition.custom.get("admin", True)})
 
 
 def transition_error(obj, field_name: str | None = "state", attempted: str = "") -> IllegalTransition:

@@ -1,6 +1,10 @@
 """Red, black and watch list entries (红黑名单), their identification procedure and imports."""
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from guardian.models import GroupObjectPermissionBase
@@ -15,6 +19,31 @@ def _may_manage_entry(instance, user) -> bool:
 
 
 SYSTEM = {"admin": False}
+
+
+def publication_refusal(entry, today=None) -> str:
+    """Why ``entry`` cannot be published on ``today`` (default: today), or "" when it can.
+
+    The publish transition's condition, and the reason the service gives when it refuses (409).
+    """
+    today = today or timezone.localdate()
+    if not entry.statement_waived:
+        if entry.statement_due is None:
+            return gettext("The subject has not been told; notify it before publishing.")
+        if today <= entry.statement_due:
+            return gettext(
+                "The subject may make a statement and defence until %(due)s: the entry can be published from %(from)s "
+                "unless the subject waives its statement."
+            ) % {"due": entry.statement_due.isoformat(), "from": (entry.statement_due + datetime.timedelta(days=1)).isoformat()}
+    if entry.severity == Severity.MINOR and not entry.rule_set.minor_published:
+        return gettext("Minor dishonesty is not published under the rule set %(rule_set)s.") % {"rule_set": entry.rule_set.code}
+    if entry.publication_ends_on < today:
+        return gettext("The publication period of this decision ended on %(end)s.") % {"end": entry.publication_ends_on.isoformat()}
+    return ""
+
+
+def _may_publish_now(instance) -> bool:
+    return not publication_refusal(instance)
 
 
 class Severity(models.TextChoices):
@@ -102,10 +131,12 @@ class ListEntry(ConcurrentTransitionMixin, models.Model):
         return f"{self.get_list_type_display()} · {self.subject.name} · {self.decision_number}"
 
     @transition(field=state, source=EntryState.PROPOSED, target=EntryState.NOTIFIED, permission=_may_manage_entry, custom={"label": _("Notify the subject")})
-    def notify(self, *, on, method, statement_due):
-        self.notified_on, self.notify_method, self.statement_due = on, method, statement_due
+    def notify(self, *, on, how, statement_due):
+        # Not "method": django-fsm's change_state() takes the transition method under that name.
+        self.notified_on, self.notify_method, self.statement_due = on, how, statement_due
 
-    @transition(field=state, source=EntryState.NOTIFIED, target=EntryState.PUBLISHED, permission=_may_manage_entry, custom={"label": _("Publish")})
+    @transition(field=state, source=EntryState.NOTIFIED, target=EntryState.PUBLISHED, permission=_may_manage_entry, conditions=[_may_publish_now],
+                custom={"label": _("Publish")})
     def publish(self, *, at):
         self.published_at = at
 

@@ -124,3 +124,16 @@ def can_initiate(user, memorandum=None) -> bool:
 def sees_other_departments_feedback(user, case: JointCase) -> bool:
     """Executing departments never see one another's feedback; the initiator and supervisors do."""
     return sees_everything(user) or can_manage_case(user, case)
+
+
+def bulk_push_jobs_for_user(user):
+    """Bulk pushes of the user's department; the credit office sees every job."""
+    from sanctions.models import BulkPushJob
+
+    jobs = BulkPushJob.objects.all()
+    if is_credit_office(user):
+        return jobs
+    department = _department(user)
+    if department is None:
+        return jobs.none()
+    return jobs.filter(requested_by__department=department)

@@ -59,8 +59,10 @@ class AssignmentFilter(filters.FilterSet):
     state = filters.ChoiceFilter(choices=AssignmentState.choices)
     # A number, not a model choice: an unknown and an invisible case must both answer an empty list.
     case = filters.NumberFilter(field_name="case_id", help_text="The case's id.")
-    overdue = filters.BooleanFilter(
-        method="filter_overdue", help_text="true: past a sign-for, feedback or lifting due date; false: not overdue."
+    # A choice rather than a BooleanFilter, which silently ignores a value it cannot read.
+    overdue = filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")], method="filter_overdue",
+        help_text="true: past a sign-for, feedback or lifting due date; false: not overdue.",
     )
     department = filters.CharFilter(field_name="department__code", help_text="The executing department's code.")
     subject_identifier = filters.CharFilter(
@@ -73,10 +75,8 @@ class AssignmentFilter(filters.FilterSet):
         fields = ["state", "case", "overdue", "department", "subject_identifier"]
 
     def filter_overdue(self, queryset, name, value):
-        if value is None:
-            return queryset
         # overdue_q for "true" keeps the state/due-date indexes usable; "false" reads the annotation.
-        return queryset.filter(overdue_q()) if value else queryset.filter(is_overdue=False)
+        return queryset.filter(overdue_q()) if value == "true" else queryset.filter(is_overdue=False)
 
     def filter_subject_identifier(self, queryset, name, value):
         identifier = identifiers.normalise(value)

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +15,7 @@ from sanctions.models import AppliesTo, JointCase, Measure, Memorandum, Outcome
 
 
 def _label(model, field: str):
-    return model._meta.get_field(field).verbose_name
+    return capfirst(model._meta.get_field(field).verbose_name)
 
 
 def measure_label(measure: Measure) -> str:
@@ -99,12 +100,16 @@ class CaseCreateForm(forms.Form):
     period_end = forms.DateField(label=_label(JointCase, "period_end"), widget=DateInput())
     # "<subject id>:<memorandum id>" whose fitting measures the page has offered.
     offered_for = forms.CharField(widget=forms.HiddenInput, required=False)
+    # True when this submission first offered the measures: the clerk checks them and saves again.
+    offer_pending = False
 
     def __init__(self, data=None, *, user, admin_site=None, **kwargs):
         super().__init__(data, **kwargs)
         self.user = user
         # Millions of subjects: always searched, never listed.
-        self.fields["subject"].widget = AutocompleteSelect(JointCase._meta.get_field("subject"), admin_site or admin.site)
+        subject = self.fields["subject"]
+        subject.widget = AutocompleteSelect(JointCase._meta.get_field("subject"), admin_site or admin.site)
+        subject.widget.choices = subject.choices
         self.fields["memorandum"].queryset = memoranda_initiable_by(user)
         self.fitting = self._fitting_from_data()
         self.fields["measures"].queryset = Measure.objects.filter(pk__in=[m.pk for m in self.fitting]).select_related("department")
@@ -132,7 +137,7 @@ class CaseCreateForm(forms.Form):
             data.setlist(self.add_prefix("measures"), [str(m.pk) for m in self.fitting])
             self.data = data
             if self.fitting:
-                self.add_error("measures", _("Check the measures offered for this subject and memorandum, then save again."))
+                self.offer_pending = True
             else:
                 self.add_error("measures", _("No measure of this memorandum fits this subject."))
         return cleaned

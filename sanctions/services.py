@@ -301,10 +301,10 @@ def case_push(*, case: JointCase, actor) -> JointCase:
 @transaction.atomic
 def case_revoke(*, case: JointCase, actor, reason: str, check_permission: bool = True) -> JointCase:
     """Revoke the case; its measures are lifted and every department confirms."""
-    if not (reason or "").strip():
-        raise ValidationError({"reason": [_("Give the reason for revoking the case.")]})
     if check_permission:
         _require(access.can_manage_case(actor, case), _("Only the initiating department can revoke this case."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Give the reason for revoking the case.")]})
     return case_end(case=case, actor=actor, how="revoked", reason=reason.strip())
 
 
@@ -567,9 +567,9 @@ def assignment_record_feedback(*, assignment: Assignment, actor, items: list[Fee
 @transaction.atomic
 def assignment_return(*, assignment: Assignment, actor, reason: str) -> Assignment:
     """Return a push the department is not competent for; the initiating department reassigns it."""
+    case, assignment = _lock_for_work(assignment, actor, _("Only the executing department can return this push."))
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Say why your department is not competent for this push.")]})
-    case, assignment = _lock_for_work(assignment, actor, _("Only the executing department can return this push."))
     previous = assignment.state
     _run_transition(assignment, "return_", at=timezone.now(), reason=reason.strip())
     assignment.save(update_fields=["state", "returned_at", "return_reason"])

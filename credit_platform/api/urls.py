@@ -7,6 +7,7 @@ from rest_framework import routers
 from credit_platform.api import views
 from credit_platform.api.authentication import API_AUTHENTICATION_CLASSES
 from credit_platform.permissions import IsDepartmentMember
+from lists import api as lists_api
 from sanctions import api as sanctions_api
 
 app_name = "api"
@@ -29,5 +30,6 @@ router.register("memoranda", sanctions_api.MemorandumViewSet, basename="memorand
 router.register("cases", sanctions_api.CaseViewSet, basename="case")
 router.register("assignments", sanctions_api.AssignmentViewSet, basename="assignment")
 router.register("bulk-push-jobs", sanctions_api.BulkPushJobViewSet, basename="bulk-push-job")
+router.register("list-entries", lists_api.ListEntryViewSet, basename="list-entry")
 
 urlpatterns = router.urls

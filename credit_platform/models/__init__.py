@@ -1,6 +1,7 @@
 """The platform core: departments, users, subjects, calendar, rule sets, audit trail, notifications."""
 from .audit import AuditCheckpoint, AuditEvent
 from .calendar import CalendarOverride, OfficialCalendarYear
+from .dashboard import Escalation, MonthlyReport, ScorecardSnapshot, SupervisedKind, Urge
 from .departments import Department, User
 from .idempotency import IdempotencyRecord
 from .notifications import Notification
@@ -12,12 +13,17 @@ __all__ = [
     "AuditEvent",
     "CalendarOverride",
     "Department",
+    "Escalation",
     "IdempotencyRecord",
+    "MonthlyReport",
     "Notification",
     "OfficialCalendarYear",
     "ResponsiblePerson",
     "RuleSet",
+    "ScorecardSnapshot",
     "Subject",
     "SubjectKind",
+    "SupervisedKind",
+    "Urge",
     "User",
 ]

@@ -31,6 +31,12 @@ def has_inbox(user) -> bool:
     return department is not None and department.is_executing
 
 
+def chooses_scope(user) -> bool:
+    """A department with an inbox that also sees others' pushes (its own cases', or everyone's)."""
+    department = _own_department(user)
+    return has_inbox(user) and (department.is_initiating or can_see_everything(user))
+
+
 def list_scope(request) -> str:
     """Which list the user sees: the inbox by default for an executing department, unless it supervises."""
     if not has_inbox(request.user):
@@ -50,7 +56,7 @@ class ScopeFilter(admin.SimpleListFilter):
         super().__init__(request, params, model, model_admin)
 
     def lookups(self, request, model_admin):
-        if not has_inbox(request.user):
+        if not chooses_scope(request.user):
             return []
         return [(INBOX, _("our department's inbox")), (ALL, _("every push we may see"))]
 
@@ -123,6 +129,7 @@ class AssignmentAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, admin.ModelAdm
     search_fields = ["=case__number", "=target__identifier", "=case__subject__identifier"]
     search_help_text = _("Case number or identifier of the subject or target (exact).")
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # counts per filter value would scan the department's pushes
     fieldsets = [
         (None, {"fields": ["case", "case_subject", "department", "target_display", "state", "measure_list"]}),
         (_("Due dates"), {"fields": ["pushed_on", "sign_for_due", "feedback_due", "lift_due", "overdue_flag", "provisional_flag"]}),
@@ -172,6 +179,10 @@ class AssignmentAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, admin.ModelAdm
         css = {"all": ["credit/sanctions.css"]}
 
     # --- rows and permissions ------------------------------------------------------------------
+
+    def changelist_view(self, request, extra_context=None):
+        title = _("Our inbox") if list_scope(request) == INBOX else _("Pushes")
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
 
     def get_changelist_instance(self, request):
         request.assignment_scope = list_scope(request)

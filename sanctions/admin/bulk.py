@@ -16,6 +16,7 @@ class BulkPushJobAdmin(admin.ModelAdmin):
     list_filter = ["state"]
     list_select_related = ["requested_by"]
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     change_form_template = "admin/sanctions/bulkpushjob/change_form.html"
     fields = ["requested", "state_display", "progress", "total_count", "pushed_count", "skipped_count", "error_count", "created", "finished"]
     readonly_fields = fields

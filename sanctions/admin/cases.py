@@ -42,6 +42,7 @@ class JointCaseAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, admin.ModelAdmi
     search_fields = ["=number", "=subject__identifier", "subject__name"]
     search_help_text = _("Case number or subject identifier (exact), or part of the subject's name.")
     show_full_result_count = False  # no COUNT(*) over every case the department may see
+    show_facets = admin.ShowFacets.NEVER  # nor one per filter value
     autocomplete_fields = ["subject"]
     actions = ["push_selected"]
     fieldsets = [
@@ -130,7 +131,9 @@ class JointCaseAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, admin.ModelAdmi
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = CaseCreateForm(request.POST if request.method == "POST" else None, user=request.user, admin_site=self.admin_site)
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and form.is_valid() and form.offer_pending:
+            messages.info(request, gettext("Check the measures offered for this subject and memorandum, then save again."))
+        elif request.method == "POST" and form.is_valid():
             try:
                 case = services.case_create(actor=request.user, **form.service_kwargs())
             except ValidationError as exc:

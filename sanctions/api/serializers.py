@@ -9,18 +9,7 @@ from credit_platform.domains import MeasureKind
 from credit_platform.models import Department, Subject
 from credit_platform.selectors import subjects_for_user
 from sanctions import selectors
-from sanctions.models import (
-    AppliesTo,
-    Assignment,
-    AssignmentState,
-    BulkPushJob,
-    CaseState,
-    JointCase,
-    Measure,
-    MeasureFeedback,
-    Memorandum,
-    Outcome,
-)
+from sanctions.models import AppliesTo, Assignment, BulkPushJob, JointCase, Measure, MeasureFeedback, Memorandum, Outcome
 from sanctions.services import FeedbackItem
 
 # Transition methods whose endpoint has another name (``return`` is a Python keyword).
@@ -42,34 +31,10 @@ def _user(serializer):
     return serializer.context["request"].user
 
 
-def _named_enum_field(name: str, choices) -> type[serializers.ChoiceField]:
-    """A ChoiceField documented as one enum component called ``name`` wherever it is used.
-
-    drf-spectacular names an enum after its field: several ``state`` (or ``kind``) choice sets used
-    by several serializers would collide and get hash-suffixed names (a warning, and unstable names
-    for generated clients).
-    """
-
-    @extend_schema_field({"type": "string", "enum": [value for value, _label in choices]}, component_name=name)
-    class Field(serializers.ChoiceField):
-        def __init__(self, **kwargs):
-            super().__init__(choices=choices, **kwargs)
-
-    Field.__name__ = Field.__qualname__ = f"{name}Field"
-    return Field
-
-
-CaseStateField = _named_enum_field("CaseStateEnum", CaseState.choices)
-AssignmentStateField = _named_enum_field("AssignmentStateEnum", AssignmentState.choices)
-BulkPushStateField = _named_enum_field("BulkPushStateEnum", BulkPushJob.State.choices)
-MeasureKindField = _named_enum_field("MeasureKindEnum", MeasureKind.choices)
-
-
 # --- catalogue -------------------------------------------------------------------------------------
 
 
 class MeasureSerializer(serializers.ModelSerializer):
-    kind = MeasureKindField(read_only=True)
     department = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=_("The executing department's code."))
     applies_to = serializers.ListField(
         child=serializers.ChoiceField(choices=AppliesTo.choices), read_only=True, help_text=_("Kinds of subject the measure fits.")
@@ -85,7 +50,6 @@ class MemorandumSerializer(serializers.ModelSerializer):
     initiators = serializers.SlugRelatedField(
         slug_field="code", many=True, read_only=True, help_text=_("Codes of the departments that open cases under it.")
     )
-    kind = MeasureKindField(read_only=True)
     measures = MeasureSerializer(many=True, read_only=True)
 
     class Meta:
@@ -116,7 +80,6 @@ class CaseAssignmentSerializer(serializers.ModelSerializer):
 
     department = serializers.SlugRelatedField(slug_field="code", read_only=True)
     target = SubjectBriefSerializer(read_only=True)
-    state = AssignmentStateField(read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -131,17 +94,16 @@ class CaseAssignmentSerializer(serializers.ModelSerializer):
 class CaseSerializer(serializers.ModelSerializer):
     """A case as lists show it."""
 
-    kind = MeasureKindField(read_only=True)
-    state = CaseStateField(read_only=True)
     subject = SubjectBriefSerializer(read_only=True)
     memorandum = serializers.SlugRelatedField(slug_field="code", read_only=True)
     measures = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     initiating_department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    list_entry = serializers.PrimaryKeyRelatedField(read_only=True, help_text=_("The list entry the case rests on, if any."))
 
     class Meta:
         model = JointCase
         fields = [
-            "id", "number", "kind", "state", "subject", "memorandum", "measures", "initiating_department",
+            "id", "number", "kind", "state", "subject", "memorandum", "measures", "initiating_department", "list_entry",
             "basis", "basis_document", "period_start", "period_end", "state_before_suspension", "end_reason",
             "created_at", "initiated_at", "pushed_at", "completed_at", "suspended_at", "ended_at",
         ]
@@ -175,7 +137,7 @@ class CaseDetailSerializer(CaseSerializer):
 
 class CaseCreateSerializer(serializers.Serializer):
     subject = serializers.PrimaryKeyRelatedField(queryset=Subject.objects.none(), help_text=_("The subject's id."))
-    kind = MeasureKindField()
+    kind = serializers.ChoiceField(choices=MeasureKind.choices)
     memorandum = serializers.PrimaryKeyRelatedField(
         queryset=Memorandum.objects.all(), required=False, help_text=_("The memorandum's id (or give memorandum_code).")
     )
@@ -229,8 +191,6 @@ class OptionalReasonSerializer(serializers.Serializer):
 
 
 class CaseBriefSerializer(serializers.ModelSerializer):
-    kind = MeasureKindField(read_only=True)
-    state = CaseStateField(read_only=True)
     subject = SubjectBriefSerializer(read_only=True)
 
     class Meta:
@@ -244,7 +204,6 @@ class AssignmentSerializer(serializers.ModelSerializer):
     department = serializers.SlugRelatedField(slug_field="code", read_only=True)
     target = SubjectBriefSerializer(read_only=True)
     measures = MeasureBriefSerializer(many=True, read_only=True)
-    state = AssignmentStateField(read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
     reassigned_from = serializers.PrimaryKeyRelatedField(read_only=True)
 
@@ -253,7 +212,9 @@ class AssignmentSerializer(serializers.ModelSerializer):
         fields = [
             "id", "case", "department", "target", "target_role", "measures", "state", "pushed_on", "sign_for_due",
             "feedback_due", "lift_opened_on", "lift_due", "is_overdue", "due_dates_provisional", "suspended_on",
-            "acknowledged_at", "fed_back_at", "returned_at", "return_reason", "lifted_at", "reassigned_from", "created_at",
+            "acknowledged_at", "fed_back_at", "returned_at", "return_reason", "lifted_at", "reassigned_from",
+            "sign_for_working_days", "feedback_working_days", "signed_for_on_time", "fed_back_on_time", "lift_confirmed_on_time",
+            "urge_count", "created_at",
         ]
         read_only_fields = fields
 
@@ -324,7 +285,6 @@ class BulkPushRequestSerializer(serializers.Serializer):
 
 
 class BulkPushJobSerializer(serializers.ModelSerializer):
-    state = BulkPushStateField(read_only=True)
     failed = serializers.SerializerMethodField(help_text=_("How many cases could not be pushed (see errors)."))
     percent = serializers.IntegerField(source="progress_percent", read_only=True)
     errors = serializers.DictField(

@@ -167,24 +167,13 @@ class CaseViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet):
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]})
 
 
-def bulk_push_jobs_for_user(user):
-    """Jobs of the user's department; the credit office sees every job."""
-    jobs = BulkPushJob.objects.all()
-    if permissions.is_credit_office(user):
-        return jobs
-    department = permissions.department_of(user)
-    if department is None:
-        return jobs.none()
-    return jobs.filter(requested_by__department=department)
-
-
 @extend_schema_view(retrieve=extend_schema(summary="Progress of a bulk push", tags=CASE_TAG))
 class BulkPushJobViewSet(mixins.RetrieveModelMixin, PlatformViewSet):
     serializer_class = serializers.BulkPushJobSerializer
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        return bulk_push_jobs_for_user(self.request.user)
+        return access.bulk_push_jobs_for_user(self.request.user)
 
 
 # --- assignments -----------------------------------------------------------------------------------

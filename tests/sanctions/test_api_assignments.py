@@ -162,8 +162,17 @@ def test_return_and_reassign(world, api, case):
     assert [m["code"] for m in new["measures"]] == ["P-NRS-01"]
     # The new department now sees the case and its own push in it.
     assert [a["id"] for a in api("ecology").get(f"{API}/cases/{case.pk}/").json()["assignments"]] == [new["id"]]
-    # Reassigning the same returned push twice is an illegal move.
-    assert api("court").post(url(push, "reassign"), {"department": "emergency"}, format="json").status_code == 400
+
+
+def test_a_returned_push_is_reassigned_once(world, api, case):
+    push = case.assignments.get(department__code="natural_resources")
+    services.assignment_return(assignment=push, actor=world.user("natural_resources"), reason="本局不负责该事项")
+    assert api("court").post(url(push, "reassign"), {"department": "ecology"}, format="json").status_code == 201
+
+    again = api("court").post(url(push, "reassign"), {"department": "emergency"}, format="json")
+
+    assert again.status_code == 409
+    assert not Assignment.objects.filter(department__code="emergency").exists()
 
 
 def test_reassigning_a_push_that_was_not_returned_is_409(world, api, case):

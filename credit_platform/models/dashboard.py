@@ -1,0 +1,149 @@
+"""Supervision (跟踪问效): urges, escalations, daily scorecard snapshots and monthly reports.
+
+The dashboard's figures are live aggregate queries over cases and assignments
+(``credit_platform.dashboard.selectors``); these tables hold only what cannot be computed from the
+current rows: who urged what and when, which overdue items were escalated on which day, how many
+items were overdue on each past day (the snapshot), and the stored monthly report files.
+"""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class SupervisedKind(models.TextChoices):
+    """The kinds of overdue work the leadership office supervises."""
+
+    ASSIGNMENT = "assignment", _("push")
+    OBJECTION = "objection", _("objection")
+    REPAIR = "repair", _("credit repair")
+
+
+class Urge(models.Model):
+    """One urge (督办) sent by the leadership office (or the credit office) about one overdue item."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=SupervisedKind.choices)
+    assignment = models.ForeignKey(
+        "sanctions.Assignment", verbose_name=_("push"), null=True, blank=True, on_delete=models.PROTECT, related_name="urges"
+    )
+    objection = models.ForeignKey(
+        "objections.Objection", verbose_name=_("objection"), null=True, blank=True, on_delete=models.PROTECT, related_name="urges"
+    )
+    repair = models.ForeignKey(
+        "repair.RepairApplication", verbose_name=_("credit repair"), null=True, blank=True, on_delete=models.PROTECT, related_name="urges"
+    )
+    department = models.ForeignKey(
+        "credit_platform.Department", verbose_name=_("urged department"), on_delete=models.PROTECT, related_name="urges_received"
+    )
+    urged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("urged by"), on_delete=models.PROTECT, related_name="+")
+    urged_on = models.DateField(_("urged on"))
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("urge")
+        verbose_name_plural = _("urges")
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=SupervisedKind.ASSIGNMENT, assignment__isnull=False, objection__isnull=True, repair__isnull=True)
+                    | Q(kind=SupervisedKind.OBJECTION, assignment__isnull=True, objection__isnull=False, repair__isnull=True)
+                    | Q(kind=SupervisedKind.REPAIR, assignment__isnull=True, objection__isnull=True, repair__isnull=False)
+                ),
+                name="urge_one_target_of_its_kind",
+            ),
+            # One urge per item per day: a double click or a retried request urges once.
+            models.UniqueConstraint(fields=["assignment", "urged_on"], condition=Q(assignment__isnull=False), name="uniq_urge_assignment_day"),
+            models.UniqueConstraint(fields=["objection", "urged_on"], condition=Q(objection__isnull=False), name="uniq_urge_objection_day"),
+            models.UniqueConstraint(fields=["repair", "urged_on"], condition=Q(repair__isnull=False), name="uniq_urge_repair_day"),
+        ]
+        indexes = [models.Index(fields=["department", "urged_on"], name="urge_dept_day_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.target_id} → {self.department_id} ({self.urged_on})"
+
+    @property
+    def target_id(self):
+        return self.assignment_id or self.objection_id or self.repair_id
+
+
+class Escalation(models.Model):
+    """An item overdue by more than the configured working days, escalated once on ``day``."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=SupervisedKind.choices)
+    object_id = models.BigIntegerField(_("item id"))
+    department = models.ForeignKey(
+        "credit_platform.Department", verbose_name=_("overdue department"), on_delete=models.PROTECT, related_name="escalations"
+    )
+    day = models.DateField(_("escalated on"))
+    due_date = models.DateField(_("was due on"))
+    overdue_working_days = models.PositiveIntegerField(_("working days overdue"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        ordering = ["-day", "kind", "object_id"]
+        constraints = [
+            # Once per item per day, whatever the number of scans (beat retries, redelivered tasks).
+            models.UniqueConstraint(fields=["kind", "object_id", "day"], name="uniq_escalation_item_day"),
+        ]
+        indexes = [models.Index(fields=["day", "department"], name="escalation_day_dept_idx")]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id} ({self.day})"
+
+
+class ScorecardSnapshot(models.Model):
+    """One executing department's figures at the end of one day (written by a daily task).
+
+    "Overdue now" cannot be computed for a past day from the current rows, so the daily task keeps
+    it here for the trend chart; everything else on the dashboard is computed live.
+    """
+
+    day = models.DateField(_("day"))
+    department = models.ForeignKey(
+        "credit_platform.Department", verbose_name=_("department"), on_delete=models.CASCADE, related_name="scorecard_snapshots"
+    )
+    received = models.PositiveIntegerField(_("pushes received"), default=0)
+    live = models.PositiveIntegerField(_("pushes being worked"), default=0)
+    overdue_now = models.PositiveIntegerField(_("overdue"), default=0)
+    lifts_unconfirmed = models.PositiveIntegerField(_("lifting overdue"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("scorecard snapshot")
+        verbose_name_plural = _("scorecard snapshots")
+        ordering = ["-day", "department"]
+        constraints = [models.UniqueConstraint(fields=["day", "department"], name="uniq_snapshot_day_department")]
+
+    def __str__(self):
+        return f"{self.day} {self.department_id}"
+
+
+def _report_path(instance, filename):
+    return f"reports/supervision/{instance.month:%Y}/{filename}"
+
+
+class MonthlyReport(models.Model):
+    """The supervision report of one month (an xlsx file), generated on the first day of the next."""
+
+    month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month the report covers."))
+    file = models.FileField(_("file"), upload_to=_report_path)
+    file_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    sha256 = models.CharField(_("checksum"), max_length=64)
+    headline = models.JSONField(_("headline figures"), default=dict, blank=True)
+    generated_at = models.DateTimeField(_("generated at"))
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("generated by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("monthly supervision report")
+        verbose_name_plural = _("monthly supervision reports")
+        ordering = ["-month"]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}"

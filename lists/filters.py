@@ -1,0 +1,25 @@
+"""Query-string filters of the list entry API (django-filter). Departments by ``code``."""
+from django_filters import rest_framework as filters
+
+from credit_platform import identifiers
+from credit_platform.domains import Domain, ListType
+from lists.models import EntryState, ListEntry, Severity
+
+
+class ListEntryFilter(filters.FilterSet):
+    state = filters.ChoiceFilter(choices=EntryState.choices)
+    list_type = filters.ChoiceFilter(choices=ListType.choices)
+    domain = filters.ChoiceFilter(choices=Domain.choices)
+    severity = filters.ChoiceFilter(choices=Severity.choices)
+    subject_identifier = filters.CharFilter(
+        method="filter_subject_identifier", help_text="The subject's unified social credit code or citizen ID; case and spaces ignored."
+    )
+    department = filters.CharFilter(field_name="identifying_department__code", help_text="The identifying department's code.")
+
+    class Meta:
+        model = ListEntry
+        fields = ["state", "list_type", "domain", "severity", "subject_identifier", "department"]
+
+    def filter_subject_identifier(self, queryset, name, value):
+        # The unique index on subject.identifier, then entry_subject_state_idx.
+        return queryset.filter(subject__identifier=identifiers.normalise(value))

@@ -1,0 +1,170 @@
+"""API of imports: ``POST /list-entries/import/``, ``GET /imports/{id}/`` and its refused-rows report.
+
+Thin: the file is checked and the batch recorded by ``lists.importing``; small files are imported
+within the request (200 with the report), larger ones by a Celery task (202 with the status URL).
+"""
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from credit_platform import permissions
+from credit_platform.api.schema import error_responses
+from credit_platform.api.views import PlatformAPIMixin
+from lists import importing
+from lists.models import ImportBatch
+
+# Errors listed in the status answer; the downloadable report has them all.
+STATUS_ERRORS_SHOWN = 100
+
+
+class CanImport(permissions.IsDepartmentMember):
+    """Initiating departments and the credit office (as for proposing entries); 401 when anonymous."""
+
+    message = gettext_lazy("Only an initiating department or the credit office can import list entries.")
+
+    def has_permission(self, request, view):
+        return super().has_permission(request, view) and importing.can_import(request.user)
+
+
+class ImportRequestSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text=gettext_lazy("CSV (UTF-8 or GBK) or XLSX with the header row: %(columns)s.") % {"columns": ", ".join(importing.COLUMNS)},
+        error_messages={"required": gettext_lazy("Attach the file (CSV or XLSX) as the multipart field “file”."),
+                        "empty": gettext_lazy("The file is empty.")},
+    )
+    strict = serializers.BooleanField(required=False, default=False, help_text=gettext_lazy("All rows or none."))
+    open_cases = serializers.BooleanField(
+        required=False, default=True, help_text=gettext_lazy("Open the joint cases of imported black and red entries.")
+    )
+
+
+class RowIssueSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text=gettext_lazy("Row number in the file (the header is row 1)."))
+    field = serializers.CharField(help_text=gettext_lazy("Column"))
+    reason = serializers.CharField()
+
+
+class ImportResultSerializer(serializers.Serializer):
+    batch = serializers.IntegerField()
+    state = serializers.CharField()
+    created = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    errors = RowIssueSerializer(many=True)
+    warnings = RowIssueSerializer(many=True)
+    status_url = serializers.CharField()
+    report_url = serializers.CharField()
+
+
+class ImportBatchSerializer(serializers.ModelSerializer):
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created = serializers.IntegerField(source="created_count", read_only=True)
+    unchanged = serializers.IntegerField(source="unchanged_count", read_only=True)
+    refused = serializers.IntegerField(source="error_count", read_only=True)
+    errors = serializers.SerializerMethodField(help_text=gettext_lazy("The first refused rows; the report has them all."))
+    status_url = serializers.SerializerMethodField()
+    report_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImportBatch
+        fields = [
+            "id", "file_name", "file_sha256", "department", "uploaded_by", "strict", "state", "rows_total", "rows_done",
+            "created", "unchanged", "refused", "message", "created_at", "finished_at", "errors", "status_url", "report_url",
+        ]
+        read_only_fields = fields
+
+    def _url(self, name, batch) -> str:
+        request = self.context.get("request")
+        url = reverse(name, kwargs={"pk": batch.pk})
+        return request.build_absolute_uri(url) if request else url
+
+    def get_errors(self, batch) -> list[dict]:
+        issues = importing.batch_issues(batch, level=importing.ERROR)[:STATUS_ERRORS_SHOWN]
+        return [importing.issue_as_dict(i) for i in issues]
+
+    def get_status_url(self, batch) -> str:
+        return self._url("api:import-batch-detail", batch)
+
+    def get_report_url(self, batch) -> str:
+        return self._url("api:import-batch-report", batch)
+
+
+class ListEntryImportView(PlatformAPIMixin, APIView):
+    permission_classes = [CanImport]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        summary="Import decided list entries (CSV or XLSX)",
+        description=(
+            "Entries already decided by an authoritative source (e.g. the court's judgement-defaulter list) are created "
+            f"`published`. Files up to {importing.SYNC_ROW_LIMIT} rows are imported in the request (200, with the "
+            "row-by-row report); larger files answer 202 and are imported in the background: follow `status_url`. "
+            "Re-importing the same file changes nothing (rows counted `unchanged`)."
+        ),
+        tags=["list entries"],
+        request={"multipart/form-data": ImportRequestSerializer},
+        responses={
+            200: ImportResultSerializer,
+            202: OpenApiResponse(ImportBatchSerializer, description="Accepted: imported in the background."),
+            **error_responses(400, 401, 403),
+        },
+    )
+    def post(self, request):
+        data = ImportRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        options = data.validated_data
+        batch, info = importing.import_batch_create(upload=options["file"], actor=request.user, strict=options["strict"])
+        if info.rows_estimate > importing.SYNC_ROW_LIMIT:
+            importing.import_batch_enqueue(batch=batch, open_cases=options["open_cases"])
+            batch.refresh_from_db()
+            body = ImportBatchSerializer(batch, context={"request": request}).data
+            return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]})
+        batch = importing.import_run(batch_id=batch.pk, open_cases=options["open_cases"])
+        if batch.state == ImportBatch.State.FAILED:
+            return Response({"file": [batch.message]}, status=status.HTTP_400_BAD_REQUEST)
+        body = {
+            "batch": batch.pk,
+            "state": batch.state,
+            "created": batch.created_count,
+            "unchanged": batch.unchanged_count,
+            "errors": [importing.issue_as_dict(i) for i in importing.batch_issues(batch, level=importing.ERROR)],
+            "warnings": [importing.issue_as_dict(i) for i in importing.batch_issues(batch, level=importing.WARNING)],
+            "status_url": request.build_absolute_uri(reverse("api:import-batch-detail", kwargs={"pk": batch.pk})),
+            "report_url": request.build_absolute_uri(reverse("api:import-batch-report", kwargs={"pk": batch.pk})),
+        }
+        return Response(body, status=status.HTTP_200_OK)
+
+
+class ImportBatchDetailView(PlatformAPIMixin, generics.RetrieveAPIView):
+    serializer_class = ImportBatchSerializer
+
+    def get_queryset(self):
+        return importing.import_batches_for_user(self.request.user)
+
+    @extend_schema(summary="Progress and counts of an import", tags=["list entries"], responses={200: ImportBatchSerializer, **error_responses(401, 404)})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+def report_response(batch: ImportBatch) -> StreamingHttpResponse:
+    """The refused rows (and warnings) as CSV, UTF-8 with BOM so Excel opens it."""
+    response = StreamingHttpResponse((line.encode("utf-8") for line in importing.report_lines(batch)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-report.csv"'
+    return response
+
+
+class ImportBatchReportView(PlatformAPIMixin, APIView):
+    @extend_schema(
+        summary="Refused rows of an import (CSV)",
+        tags=["list entries"],
+        responses={(200, "text/csv"): OpenApiResponse(str, description=gettext_lazy("CSV, UTF-8 with BOM")), **error_responses(401, 404)},
+    )
+    def get(self, request, pk: int):
+        batch = get_object_or_404(importing.import_batches_for_user(request.user), pk=pk)
+        return report_response(batch)

@@ -1,0 +1,52 @@
+"""Read queries of list entries shared by the admin, the API and the pages.
+
+They start from the access functions (lists.access), so nobody sees what they may not.
+"""
+from django.db.models import Prefetch, QuerySet
+
+from lists import access
+from lists.models import EntryState, ListEntry
+from sanctions.access import cases_for_user
+from sanctions.models import JointCase
+
+
+def visible_cases(user) -> QuerySet[JointCase]:
+    """The cases of entries ``user`` may see (the sanctions access decides), in id order."""
+    return cases_for_user(user).only("pk", "number", "kind", "state", "list_entry_id").order_by("pk")
+
+
+def entries_list(*, user) -> QuerySet[ListEntry]:
+    """Entries the user may see, with what their representation needs, in a bounded number of queries:
+    one for the entries (subject, department and rule set joined; ``caller_manages`` annotated), one
+    for the cases the user may see (``visible_cases`` on each entry)."""
+    queryset = access.entries_for_user(user).select_related("subject", "identifying_department", "rule_set")
+    queryset = access.with_caller_manages(queryset, user)
+    return queryset.prefetch_related(Prefetch("cases", queryset=visible_cases(user), to_attr="visible_cases"))
+
+
+def entry_cases_visible(*, user, entry: ListEntry) -> list[JointCase]:
+    """The entry's cases the user may see (prefetched by ``entries_list``, else one query)."""
+    prefetched = getattr(entry, "visible_cases", None)
+    if prefetched is not None:
+        return prefetched
+    return list(visible_cases(user).filter(list_entry=entry))
+
+
+def caller_manages(*, user, entry: ListEntry) -> bool:
+    """Whether ``user`` manages the entry (annotated by ``entries_list``, else asked of lists.access)."""
+    annotated = getattr(entry, "caller_manages", None)
+    if annotated is not None:
+        return bool(annotated)
+    return access.can_manage_entry(user, entry)
+
+
+def allowed_actions(*, user, entry: ListEntry) -> list[str]:
+    """The actions ``user`` may run on the entry now: the open transitions (their conditions met)
+    for whoever manages it, and ``statement`` while the subject is heard. Moves the platform makes
+    itself (``custom={"admin": False}``) are never offered."""
+    if not caller_manages(user=user, entry=entry):
+        return []
+    names = {t.name for t in entry.get_available_state_transitions() if t.custom.get("admin", True) is not False}
+    if entry.state == EntryState.NOTIFIED:
+        names.add("statement")
+    return sorted(names)
