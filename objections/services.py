@@ -17,7 +17,6 @@ from objections.models import Decision, Objection, ObjectionState
 from sanctions.models import Assignment, CaseState, JointCase
 
 HELD_CASE_STATES = [CaseState.PUSHED, CaseState.EXECUTING, CaseState.FEEDBACK_COMPLETE]
-CORRECTABLE_FIELDS = {"basis", "decision_number", "decided_on", "severity", "domain"}
 
 
 def _run(obj, name, **kwargs):
@@ -34,7 +33,7 @@ def _require(allowed: bool, message: str) -> None:
 
 def _lock(objection_id) -> Objection:
     # Lock the objection so two clerks cannot decide it twice.
-    return Objection.objects.select_for_update().select_related("rule_set", "list_entry", "case").get(pk=objection_id)
+    return Objection.objects.select_for_update(of=("self",)).select_related("rule_set", "list_entry", "case").get(pk=objection_id)
 
 
 def _url(objection) -> str:
@@ -242,9 +241,11 @@ def objection_uphold(*, objection: Objection, actor, outcome: str, reason: str =
         raise ValidationError({"outcome": [_("Choose revoke or correct.")]})
     corrections = corrections or {}
     if outcome == Decision.CORRECT:
-        unknown = sorted(set(corrections) - CORRECTABLE_FIELDS)
+        unknown = sorted(set(corrections) - set(list_services.CORRECTABLE_FIELDS))
         if not corrections or unknown:
-            raise ValidationError({"corrections": [_("Give the corrected fields (allowed: %(fields)s).") % {"fields": ", ".join(sorted(CORRECTABLE_FIELDS))}]})
+            raise ValidationError(
+                {"corrections": [_("Give the corrected fields (allowed: %(fields)s).") % {"fields": ", ".join(list_services.CORRECTABLE_FIELDS)}]}
+            )
     objection = _lock(objection.pk)
     _require(access.can_decide_objection(actor, objection), _("Only the information provider can decide this objection."))
     if outcome == Decision.CORRECT and objection.list_entry_id is None:
@@ -259,7 +260,7 @@ def objection_uphold(*, objection: Objection, actor, outcome: str, reason: str =
     if outcome == Decision.REVOKE:
         entry = objection.list_entry
         if entry is not None and entry.state in (EntryState.PUBLISHED, EntryState.SUSPENDED):
-            list_services.entry_remove(entry=entry, actor=actor, reason=RemovalReason.REVOKED)
+            list_services.entry_remove(entry=entry, actor=actor, reason=RemovalReason.REVOKED, note=note, check_permission=False)
         for case in _cases_of(objection).filter(state__in=[*HELD_CASE_STATES, CaseState.SUSPENDED, CaseState.INITIATED]).order_by("pk"):
             case_services.case_revoke(case=case, actor=actor, reason=note, check_permission=False)
         _notify_reputation_restored(objection)

@@ -222,7 +222,9 @@ def repair_approve(*, application: RepairApplication, actor) -> RepairApplicatio
     application.decided_by = actor
     application.save(update_fields=["state", "decided_at", "decided_by"])
     audit.record(obj=application, action="repair_approved", actor=actor, from_state=previous, to_state=application.state)
-    list_services.entry_remove(entry=application.list_entry, actor=actor, reason=RemovalReason.REPAIRED)
+    list_services.entry_remove(
+        entry=application.list_entry, actor=actor, reason=RemovalReason.REPAIRED, note=application.receipt_number, check_permission=False
+    )
     return application
 
 

@@ -1,0 +1,108 @@
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from credit_platform.exceptions import ApplicationError
+from credit_platform.models import RuleSet
+from credit_platform.rules import add_months
+from lists.models import EntryState, RemovalReason
+from repair import services
+from repair.models import CommitmentBreach, RepairState
+from sanctions import services as case_services
+from sanctions.models import AssignmentState, CaseState
+from tests.lists.conftest import days_ago
+
+
+def months_ago(n: int) -> datetime.date:
+    return add_months(datetime.date.today(), -n)
+
+
+def apply(world, entry, **kwargs):
+    values = {"evidence": "已全部履行判决义务，见执行结案通知书", "commitment_signed": True, "contact": "13900000000", "training_completed": True}
+    values.update(kwargs)
+    return services.repair_apply(entry=entry, actor=world.user("court"), **values)
+
+
+def test_severe_entry_decided_8_months_ago_is_refused_with_the_date(world):
+    entry = world.published(severity="severe", decided_on=months_ago(8))
+    with pytest.raises(ApplicationError) as exc:
+        apply(world, entry)
+    assert exc.value.extra["eligible_from"] == add_months(entry.decided_on, 12).isoformat()
+    assert "12 months" in str(exc.value)
+
+
+def test_severe_entry_decided_13_months_ago_is_approved_and_lifted(world, django_capture_on_commit_callbacks):
+    entry = world.published(severity="severe", decided_on=months_ago(13))
+    case = entry.cases.get()
+    case_services.case_push(case=case, actor=world.user("court"))
+    application = apply(world, entry)
+    assert application.state == RepairState.SUBMITTED and application.deciding_department.code == "court"
+    with pytest.raises(PermissionDenied):
+        services.repair_accept(application=application, actor=world.user("finance"))
+    services.repair_accept(application=application, actor=world.user("court"))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.repair_approve(application=application, actor=world.user("court"))
+    entry.refresh_from_db()
+    case.refresh_from_db()
+    assert entry.state == EntryState.REMOVED and entry.removal_reason == RemovalReason.REPAIRED
+    assert case.state == CaseState.REPAIRED
+    assert set(case.assignments.values_list("state", flat=True)) == {AssignmentState.LIFTING}
+    for assignment in case.assignments.select_related("department"):
+        case_services.assignment_confirm_lift(assignment=assignment, actor=world.user(assignment.department.code))
+    assert set(case.assignments.values_list("state", flat=True)) == {AssignmentState.LIFTED}
+
+
+def test_general_minimum_is_three_months(world):
+    early = world.published(severity="general", decided_on=months_ago(2), decision_number="（2026）甘0702执1号")
+    with pytest.raises(ApplicationError) as exc:
+        apply(world, early)
+    assert exc.value.extra["eligible_from"] == add_months(early.decided_on, 3).isoformat()
+    later = world.published(severity="general", decided_on=months_ago(4), decision_number="（2026）甘0702执2号")
+    assert apply(world, later).state == RepairState.SUBMITTED
+
+
+def test_minor_entry_can_be_repaired_at_once(world):
+    RuleSet.objects.filter(code="order-36").update(minor_published=True)
+    entry = world.published(severity="minor", decided_on=days_ago(20), notified_on=days_ago(18))
+    assert entry.state == EntryState.PUBLISHED
+    assert apply(world, entry).state == RepairState.SUBMITTED
+
+
+def test_entry_decided_before_2026_04_01_is_judged_by_its_rule_set(world):
+    # Under order-58 severe dishonesty needs no training proof; under order-36 it does.
+    old = world.published(severity="severe", decided_on=datetime.date(2025, 6, 1), decision_number="（2025）甘0702执9号")
+    assert old.rule_set.code == "order-58"
+    assert apply(world, old, training_completed=False).rule_set.code == "order-58"
+    new = world.published(severity="severe", decided_on=datetime.date(2026, 4, 15), decision_number="（2026）甘0702执10号")
+    assert new.rule_set.code == "order-36"
+    with pytest.raises(ValidationError) as exc:
+        apply(world, new, training_completed=False)
+    assert "training_completed" in exc.value.message_dict
+
+
+def test_non_repairable_domain_and_breach_bar(world):
+    entry = world.published(severity="general", decided_on=months_ago(6), domain="judicial")
+    CommitmentBreach.objects.create(subject=entry.subject, kind=CommitmentBreach.Kind.BROKEN_COMMITMENT, occurred_on=months_ago(1))
+    with pytest.raises(ApplicationError) as exc:
+        apply(world, entry)
+    assert exc.value.extra["eligible_from"] == add_months(months_ago(1), 36).isoformat()
+    eligibility = services.repair_eligibility(entry=entry)
+    assert not eligibility.eligible and len(eligibility.reasons) == 1
+
+
+def test_incomplete_application_names_the_fields(world):
+    entry = world.published(severity="severe", decided_on=months_ago(13))
+    with pytest.raises(ValidationError) as exc:
+        apply(world, entry, commitment_signed=False, evidence="")
+    assert {"commitment_signed", "evidence"} <= set(exc.value.message_dict)
+
+
+def test_reject_with_false_materials_bars_a_new_application(world):
+    entry = world.published(severity="severe", decided_on=months_ago(13))
+    application = apply(world, entry)
+    services.repair_accept(application=application, actor=world.user("court"))
+    services.repair_reject(application=application, actor=world.user("court"), reason="履行证明系伪造", false_materials=True)
+    with pytest.raises(ApplicationError) as exc:
+        apply(world, entry)
+    assert exc.value.extra["eligible_from"]
