@@ -137,17 +137,18 @@ def record_created_bulk(
     to_state: str = "",
     extra_for=None,
     batch_size: int = 2000,
-) -> int:
+    insert=None,
+) -> list[AuditEvent]:
     """Write the first event of many new objects' streams in bulk (imports), in the caller's transaction.
 
     Each object must be newly saved (its stream empty): the event is ``seq`` 1 chained on
     ``GENESIS`` and hashed exactly as ``record`` would hash it; a stream that already has an event
     fails the unique (stream, seq) constraint instead of forking. ``extra_for(obj)`` gives each
-    event's details. Returns the number of events written.
+    event's details. ``insert(events)`` replaces ``bulk_create`` (e.g. a COPY). Returns the events.
     """
     objs = list(objs)
     if not objs:
-        return 0
+        return []
     if department is None and actor is not None:
         department = getattr(actor, "department", None)
     context = current_request_context()
@@ -181,8 +182,11 @@ def record_created_bulk(
         )
         event.hash = compute_hash(event)
         events.append(event)
-    AuditEvent.objects.bulk_create(events, batch_size=batch_size)
-    return len(events)
+    if insert is not None:
+        insert(events)
+    else:
+        AuditEvent.objects.bulk_create(events, batch_size=batch_size)
+    return events
 
 
 def history_for(obj):

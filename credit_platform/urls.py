@@ -6,8 +6,11 @@ from credit_platform.api.docs import RedocView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("dashboard/", include("credit_platform.dashboard.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("credit_platform.api.urls")),
+    # The public credit website: no login, Chinese.
+    path("credit/", include("lists.urls_public")),
     # OpenAPI 3 and its docs, served from drf-spectacular-sidecar's local assets (no CDN).
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

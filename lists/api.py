@@ -88,12 +88,16 @@ class EntryNotifySerializer(serializers.Serializer):
 
 class EntryStatementSerializer(serializers.Serializer):
     text = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000, help_text=_("The subject's statement and defence."))
-    waived = serializers.BooleanField(required=False, default=False, help_text=_("The subject waived its statement: the entry can be published at once."))
+    waived = serializers.BooleanField(
+        required=False, default=False, help_text=_("The subject waived its statement: the entry can be published at once."),
+    )
 
 
 class EntryRemoveSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=RemovalReason.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000, help_text=_("Optional explanation, kept in the audit trail."))
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=2000, help_text=_("Optional explanation, kept in the audit trail."),
+    )
 
 
 # --- the viewset -----------------------------------------------------------------------------------

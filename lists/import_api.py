@@ -34,7 +34,10 @@ class CanImport(permissions.IsDepartmentMember):
 
 class ImportRequestSerializer(serializers.Serializer):
     file = serializers.FileField(
-        help_text=gettext_lazy("CSV (UTF-8 or GBK) or XLSX with the header row: %(columns)s.") % {"columns": ", ".join(importing.COLUMNS)},
+        help_text=gettext_lazy(
+            "CSV (UTF-8 or GBK) or XLSX with the header row: identifier, name, kind, list_type, severity, domain, basis, "
+            "decision_number, decided_on (YYYY-MM-DD)."
+        ),
         error_messages={"required": gettext_lazy("Attach the file (CSV or XLSX) as the multipart field “file”."),
                         "empty": gettext_lazy("The file is empty.")},
     )

@@ -25,7 +25,7 @@ from lists import access
 from lists.models import EntryState, ListEntry, ListEntryGroupObjectPermission, RemovalReason, Severity, publication_refusal
 from sanctions import services as sanctions_services
 from sanctions.access import permission_id
-from sanctions.models import LIVE_CASE_STATES, CaseState, JointCase, Memorandum
+from sanctions.models import ENDED_CASE_STATES, LIVE_CASE_STATES, CaseState, JointCase, Memorandum
 
 logger = logging.getLogger(__name__)
 
@@ -142,7 +142,8 @@ def entries_grant_manage(*, entry_ids, department: Department) -> None:
 
 
 @transaction.atomic(savepoint=False)
-def _entry_create(*, actor, department: Department, subject, list_type, severity, domain, basis, decision_number, decided_on, extra=None) -> ListEntry:
+def _entry_create(*, actor, department: Department, subject, list_type, severity, domain, basis, decision_number, decided_on,
+                  extra=None) -> ListEntry:
     errors = entry_validate(
         subject=subject, list_type=list_type, severity=severity, domain=domain, basis=basis,
         decision_number=decision_number, decided_on=decided_on,
@@ -316,7 +317,7 @@ def _open_case(entry: ListEntry, actor) -> JointCase | None:
 
     Idempotent: an entry with a case that has not ended gets no second one.
     """
-    existing = JointCase.objects.filter(list_entry=entry).exclude(state__in=[CaseState.DISCARDED, CaseState.REPAIRED, CaseState.EXPIRED, CaseState.REVOKED]).order_by("pk").first()
+    existing = JointCase.objects.filter(list_entry=entry).exclude(state__in=ENDED_CASE_STATES).order_by("pk").first()
     if existing is not None:
         return existing
     memorandum = _memorandum_for(entry)
@@ -611,7 +612,8 @@ def _expire_one(entry_id: int, today: datetime.date) -> bool:
     # Checked again under the lock: suspended or removed meanwhile, the next scan decides again.
     if entry.state != EntryState.PUBLISHED or entry.publication_ends_on >= today:
         return False
-    _remove(entry, actor=None, reason=RemovalReason.EXPIRED, note=_("The publication period ended on %(end)s.") % {"end": entry.publication_ends_on.isoformat()})
+    note = _("The publication period ended on %(end)s.") % {"end": entry.publication_ends_on.isoformat()}
+    _remove(entry, actor=None, reason=RemovalReason.EXPIRED, note=note)
     _notify(
         [entry.identifying_department_id], verb="entry_expired",
         title=_("%(entry)s left the list: its publication period ended") % {"entry": entry}, url=entry_url(entry),

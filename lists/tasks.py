@@ -1,6 +1,9 @@
 """Celery tasks of list entries: they take ids (or nothing), and call one service."""
 from celery import shared_task
 
+# The import tasks live beside the importer (lists.import_tasks); importing the module here lets a
+# worker register them, as Celery's autodiscovery only imports ``tasks.py``.
+from lists import import_tasks  # noqa: F401
 from lists import services
 
 

@@ -2,12 +2,15 @@
 
 Apps add their lines here (``router.register("cases", sanctions.api.CaseViewSet, basename="case")``).
 """
+from django.urls import path
 from rest_framework import routers
 
 from credit_platform.api import views
 from credit_platform.api.authentication import API_AUTHENTICATION_CLASSES
+from credit_platform.dashboard import api as dashboard_api
 from credit_platform.permissions import IsDepartmentMember
 from lists import api as lists_api
+from lists import import_api, public_api
 from sanctions import api as sanctions_api
 
 app_name = "api"
@@ -32,4 +35,18 @@ router.register("assignments", sanctions_api.AssignmentViewSet, basename="assign
 router.register("bulk-push-jobs", sanctions_api.BulkPushJobViewSet, basename="bulk-push-job")
 router.register("list-entries", lists_api.ListEntryViewSet, basename="list-entry")
 
-urlpatterns = router.urls
+# Before the router's routes, so its list-entries/{pk}/ detail route does not catch "import".
+urlpatterns = [
+    path("list-entries/import/", import_api.ListEntryImportView.as_view(), name="list-entry-import"),
+    path("imports/<int:pk>/", import_api.ImportBatchDetailView.as_view(), name="import-batch-detail"),
+    path("imports/<int:pk>/report/", import_api.ImportBatchReportView.as_view(), name="import-batch-report"),
+    path("public/list-entries/", public_api.PublicListEntryList.as_view(), name="public-list-entries"),
+    path("dashboard/summary/", dashboard_api.SummaryAPIView.as_view(), name="dashboard-summary"),
+    path("dashboard/scorecard/", dashboard_api.ScorecardAPIView.as_view(), name="dashboard-scorecard"),
+    path("dashboard/initiators/", dashboard_api.InitiatorsAPIView.as_view(), name="dashboard-initiators"),
+    path("dashboard/cases/", dashboard_api.CasesAPIView.as_view(), name="dashboard-cases"),
+    path("dashboard/cases-by-month/", dashboard_api.CasesByMonthAPIView.as_view(), name="dashboard-cases-by-month"),
+    path("dashboard/objections-repairs/", dashboard_api.ObjectionsRepairsAPIView.as_view(), name="dashboard-objections-repairs"),
+    path("dashboard/urges/", dashboard_api.UrgeAPIView.as_view(), name="dashboard-urges"),
+    *router.urls,
+]

@@ -134,8 +134,8 @@ class AssignmentAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, admin.ModelAdm
         (None, {"fields": ["case", "case_subject", "department", "target_display", "state", "measure_list"]}),
         (_("Due dates"), {"fields": ["pushed_on", "sign_for_due", "feedback_due", "lift_due", "overdue_flag", "provisional_flag"]}),
         (_("Progress"), {"fields": [
-            "acknowledged_at", "fed_back_at", "returned_at", "return_reason", "reassigned_from",
-            "suspended_on", "suspended_working_days", "lift_opened_on", "lifted_at",
+            "acknowledged_at", "signed_for_on_time", "fed_back_at", "fed_back_on_time", "returned_at", "return_reason", "reassigned_from",
+            "suspended_on", "suspended_working_days", "lift_opened_on", "lifted_at", "lift_confirmed_on_time",
         ]}),
     ]
     readonly_fields = [field for _name, options in fieldsets for field in options["fields"]]

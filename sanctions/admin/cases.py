@@ -47,7 +47,7 @@ class JointCaseAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, admin.ModelAdmi
     actions = ["push_selected"]
     fieldsets = [
         (None, {"fields": ["number", "state", "kind", "subject", "memorandum", "initiating_department", "created_by"]}),
-        (_("Basis and measures"), {"fields": ["basis", "basis_document", "measure_list"]}),
+        (_("Basis and measures"), {"fields": ["list_entry", "basis", "basis_document", "measure_list"]}),
         (_("Period"), {"fields": ["period_start", "period_end"]}),
         (_("Progress"), {"fields": ["created_at", "initiated_at", "pushed_at", "completed_at", "suspended_at", "ended_at", "end_reason"]}),
     ]

@@ -43,3 +43,17 @@ class ListWorld(DemoWorld):
 def world(db):
     demo.seed()
     return ListWorld()
+
+
+@pytest.fixture
+def api(world):
+    """``api("court")``: an API client acting as the demo user ``court``; ``api(None)``: anonymous."""
+    from rest_framework.test import APIClient
+
+    def make(username):
+        client = APIClient()
+        if username is not None:
+            client.force_authenticate(world.user(username))
+        return client
+
+    return make

@@ -239,36 +239,9 @@ def test_minor_dishonesty_published_where_the_rule_set_allows_it_is_capped(world
 # --- removal and expiry -------------------------------------------------------------------------
 
 
-def test_expiry_removes_the_entry_and_its_case_is_lifted_everywhere(world, django_capture_on_commit_callbacks):
-    entry = world.published()
-    case = JointCase.objects.get(list_entry=entry)
-    from sanctions import services as case_services
-
-    case_services.case_push(case=case, actor=world.user("court"))
-    departments = set(case.assignments.values_list("department_id", flat=True))
-    # The last day of the period: still on the list.
-    assert services.entries_expire_due(today=entry.publication_ends_on) == 0
-    with django_capture_on_commit_callbacks(execute=True):
-        assert services.entries_expire_due(today=entry.publication_ends_on + datetime.timedelta(days=1)) == 1
-    entry.refresh_from_db()
-    case.refresh_from_db()
-    assert entry.state == EntryState.REMOVED and entry.removal_reason == "expired" and entry.removed_at is not None
-    assert case.state == CaseState.EXPIRED
-    assert set(case.assignments.values_list("state", flat=True)) == {AssignmentState.LIFTING}
-    lifting = Notification.objects.filter(verb="assignment_lifting")
-    assert set(lifting.values_list("department_id", flat=True)) == departments
-    assert events(entry, "entry_removed").get().actor is None
-    # A second scan finds nothing to do.
-    assert services.entries_expire_due(today=entry.publication_ends_on + datetime.timedelta(days=2)) == 0
-
-
-def test_expire_task_runs_the_scan(world):
-    from lists.tasks import entries_expire_task
-
-    assert entries_expire_task.delay().get() == 0
-
-
-@pytest.mark.parametrize(("reason", "case_state"), [("revoked", CaseState.REVOKED), ("corrected", CaseState.REVOKED), ("repaired", CaseState.REPAIRED)])
+@pytest.mark.parametrize(
+    ("reason", "case_state"), [("revoked", CaseState.REVOKED), ("corrected", CaseState.REVOKED), ("repaired", CaseState.REPAIRED)]
+)
 def test_remove_ends_the_live_cases(world, reason, case_state):
     entry = world.published()
     case = JointCase.objects.get(list_entry=entry)
@@ -290,13 +263,6 @@ def test_remove_refuses_an_unknown_reason_and_an_unpublished_entry(world):
         services.entry_remove(entry=entry, actor=world.user("court"), reason="bored")
     with pytest.raises(IllegalTransition):
         services.entry_remove(entry=entry, actor=world.user("court"), reason="revoked")
-
-
-def test_an_initiated_case_is_revoked_when_its_entry_expires(world):
-    entry = world.published()
-    services.entries_expire_due(today=entry.publication_ends_on + datetime.timedelta(days=1))
-    case = JointCase.objects.get(list_entry=entry)
-    assert case.state == CaseState.REVOKED
 
 
 # --- objection hooks ------------------------------------------------------------------------------
@@ -323,7 +289,8 @@ def test_suspend_and_resume_hold_and_release_the_cases(world):
 def test_correct_recomputes_the_periods_and_keeps_the_old_values(world):
     entry = world.published()
     new_date = entry.decided_on - datetime.timedelta(days=10)
-    entry = services.entry_correct(entry=entry, actor=world.user("court"), corrections={"decided_on": new_date.isoformat(), "severity": "general"}, reason="更正")
+    corrections = {"decided_on": new_date.isoformat(), "severity": "general"}
+    entry = services.entry_correct(entry=entry, actor=world.user("court"), corrections=corrections, reason="更正")
     assert entry.decided_on == new_date and entry.severity == "general"
     assert (entry.repair_possible_from, entry.publication_ends_on) == publication_bounds(entry.rule_set, "general", new_date)
     assert entry.state == EntryState.PUBLISHED
@@ -331,3 +298,15 @@ def test_correct_recomputes_the_periods_and_keeps_the_old_values(world):
     assert event.extra["old"]["severity"] == "severe"
     with pytest.raises(ValidationError):
         services.entry_correct(entry=entry, actor=world.user("court"), corrections={"state": "removed"})
+
+
+def test_publishing_a_red_entry_opens_a_reward_case(world):
+    entry = world.published(actor="tax", list_type="red", severity="general", domain="tax", decision_number="A级纳税人〔2026〕1号")
+    case = JointCase.objects.get(list_entry=entry)
+    assert (case.kind, case.memorandum.code, case.initiating_department.code) == ("reward", "a-grade-taxpayers", "tax")
+
+
+def test_watch_entries_open_no_case(world):
+    entry = world.published(actor="tax", list_type="watch", severity="general", domain="tax", decision_number="税罚〔2026〕1号")
+    assert entry.state == EntryState.PUBLISHED
+    assert not JointCase.objects.exists()

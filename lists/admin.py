@@ -1,0 +1,197 @@
+"""List entries in the admin: initiating departments propose, notify, hear, publish and remove them.
+
+Rows come from ``lists.access.entries_for_user``: another department's proposed entry is absent
+from the list, and its change page and buttons answer like a deleted object. Every write is a
+service call: the add page proposes through ``services.entry_propose``; the change page is
+read-only and moves the entry only through its buttons (shown when the transition is open to the
+user; the buttons machinery is sanctions.admin.actions, shared with the cases).
+"""
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from credit_platform import identifiers
+from credit_platform.admin.mixins import AuditHistoryAdminMixin
+from lists import access, selectors, services
+# The import admin (uploads and their reports) lives beside the importer; autodiscovery only imports admin.py.
+from lists import admin_import  # noqa: F401
+from lists.forms import EntryProposeForm, NotifyForm, RemoveForm, StatementForm, WithdrawForm
+from lists.models import EntryState, ListEntry, publication_refusal
+from sanctions.admin.actions import ObjectAction, ObjectActionsMixin, add_service_errors
+
+
+def _entry_service(service):
+    """An ObjectAction runner: ``service(entry=..., actor=..., **form data)``."""
+
+    def run(request, entry, data):
+        return service(entry=entry, actor=request.user, **data)
+
+    return run
+
+
+def _may_record_statement(request, entry) -> bool:
+    return entry.state == EntryState.NOTIFIED and access.can_manage_entry(request.user, entry)
+
+
+def _export_actions() -> list:
+    """The export action of lists.export, when that module offers one."""
+    try:
+        from lists import export
+    except ImportError:
+        return []
+    action = getattr(export, "export_entries_action", None)
+    return [action] if action is not None else []
+
+
+@admin.register(ListEntry)
+class ListEntryAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "decision_number", "subject_name", "subject_identifier", "list_type", "severity", "domain", "state",
+        "identifying_department", "decided_on", "publication_ends_on",
+    ]
+    list_filter = ["list_type", "state", "severity", "domain"]
+    list_select_related = ["subject", "identifying_department"]
+    search_fields = ["=subject__identifier", "subject__name", "decision_number"]
+    search_help_text = _("Subject identifier (exact), or part of the subject's name or of the decision number.")
+    show_full_result_count = False  # no COUNT(*) over every entry the department may see
+    show_facets = admin.ShowFacets.NEVER  # nor one per filter value
+    actions = _export_actions()
+    fieldsets = [
+        (None, {"fields": ["state", "subject", "list_type", "severity", "domain", "identifying_department", "source", "created_by"]}),
+        (_("Decision"), {"fields": ["decision_number", "decided_on", "basis", "rule_set"]}),
+        (_("Periods"), {"fields": ["repair_possible_from", "publication_ends_on"]}),
+        (_("Notice and statement"), {"fields": ["notified_on", "notify_method", "statement_due", "publication_note", "statement_text",
+                                                "statement_waived", "statement_at"]}),
+        (_("Publication and removal"), {"fields": ["published_at", "withdraw_reason", "state_before_suspension", "removal_reason", "removed_at"]}),
+    ]
+    # The page only shows the entry: it changes through its buttons (services), never through the form.
+    readonly_fields = [field for _name, options in fieldsets for field in options["fields"]]
+
+    object_actions = [
+        ObjectAction(
+            name="notify", transition="notify", run=_entry_service(services.entry_notify), form=NotifyForm,
+            intro=_("Record how and when the subject was told of the reasons, the basis and its rights; "
+                    "its statement and defence window opens."),
+            success=_("%(object)s: the subject is notified; the statement window is open."),
+        ),
+        ObjectAction(
+            name="statement", label=_("Record the statement"), offered=_may_record_statement, run=_entry_service(services.entry_record_statement),
+            form=StatementForm, intro=_("The subject's statement and defence, or that it waived it."),
+            success=_("%(object)s: the statement is recorded."),
+        ),
+        ObjectAction(
+            name="publish", transition="publish", run=_entry_service(services.entry_publish),
+            success=_("%(object)s is published."),
+        ),
+        ObjectAction(
+            name="withdraw", transition="withdraw", run=_entry_service(services.entry_withdraw), form=WithdrawForm, danger=True,
+            intro=_("The statement was upheld: the entry is withdrawn before publication and kept in the records."),
+            success=_("%(object)s is withdrawn."),
+        ),
+        ObjectAction(
+            name="remove", transition="remove", run=_entry_service(services.entry_remove), form=RemoveForm, danger=True,
+            intro=_("The entry leaves the list and the public website; its joint cases end and every executing "
+                    "department is told to lift the measures. The record is kept."),
+            success=_("%(object)s is removed from the list."),
+        ),
+    ]
+
+    class Media:
+        css = {"all": ["credit/sanctions.css"]}
+
+    # --- rows and permissions ------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        return access.entries_for_user(request.user).select_related("subject", "identifying_department", "rule_set", "created_by")
+
+    def get_search_results(self, request, queryset, search_term):
+        # Identifiers are stored upper-case; a clerk types them as they come.
+        term = identifiers.normalise(search_term) if len(search_term.strip()) == 18 else search_term
+        return super().get_search_results(request, queryset, term)
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and access.can_propose(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # entries move through their buttons (services), never through the form
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a withdrawn or removed entry stays in the records
+
+    # --- columns and fields --------------------------------------------------------------------
+
+    @admin.display(description=_("subject"), ordering="subject__name")
+    def subject_name(self, obj):
+        return obj.subject.name
+
+    @admin.display(description=_("identifier"))
+    def subject_identifier(self, obj):
+        return obj.subject.identifier
+
+    @admin.display(description=_("publication"))
+    def publication_note(self, obj):
+        if obj.state != EntryState.NOTIFIED:
+            return "—"
+        return publication_refusal(obj) or gettext("Can be published now.")
+
+    # --- proposing -----------------------------------------------------------------------------
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Propose an entry through ``services.entry_propose``; its refusals show on the form's fields."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = EntryProposeForm(request.POST if request.method == "POST" else None, admin_site=self.admin_site)
+        if request.method == "POST" and form.is_valid():
+            try:
+                entry = services.entry_propose(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, gettext("%(entry)s proposed. Notify the subject next.") % {"entry": entry})
+                return HttpResponseRedirect(reverse("admin:lists_listentry_change", args=[entry.pk], current_app=self.admin_site.name))
+        fieldsets = [
+            (None, {"fields": ["subject", "list_type", "severity", "domain"]}),
+            (_("Decision"), {"fields": ["decision_number", "decided_on", "basis"]}),
+        ]
+        admin_form = helpers.AdminForm(form, fieldsets, {}, model_admin=self)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Propose a list entry"),
+            "subtitle": None,
+            "adminform": admin_form,
+            "object_id": None,
+            "original": None,
+            "is_popup": False,
+            "to_field": None,
+            "media": self.media + admin_form.media,
+            "inline_admin_formsets": [],
+            "errors": helpers.AdminErrorList(form, []),
+            "preserved_filters": self.get_preserved_filters(request),
+            "show_save_and_add_another": False,
+            "show_save_and_continue": False,
+            **(extra_context or {}),
+        }
+        return self.render_change_form(request, context, add=True, form_url=form_url)
+
+    # --- the entry page ------------------------------------------------------------------------
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if change and obj is not None:
+            context.update(self.entry_page_context(request, obj))
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def entry_page_context(self, request, entry) -> dict:
+        """Buttons, and the joint cases of the entry this user may see."""
+        cases = selectors.entry_cases_visible(user=request.user, entry=entry)
+        for case in cases:
+            try:
+                case.admin_url = reverse("admin:sanctions_jointcase_change", args=[case.pk], current_app=self.admin_site.name)
+            except NoReverseMatch:
+                case.admin_url = ""
+        return {"action_buttons": self.offered_buttons(request, entry), "entry_cases": cases}

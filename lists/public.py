@@ -1,0 +1,158 @@
+"""The public credit website (/credit/): search the published red and black lists, masked.
+
+What the public sees (RULES.md, personal information):
+- entries of the red and black lists that are published, or suspended (shown "under verification");
+  never the watch list, never proposed, notified, withdrawn or removed entries, nor an entry whose
+  publication period has ended;
+- never a full ID number (first 6 and last 4 characters at most), never a person's full name, and
+  never an entry of a natural person under 18 on the day of the query;
+- no address, contact, bank account or health data (the entry holds none; nothing else is read).
+
+``public_entries`` and ``public_row`` are shared by the page and ``GET /api/v1/public/list-entries/``.
+The query never appears in the answer: pagination links carry it signed (``t``), not in clear.
+"""
+import re
+import time
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.views.decorators.http import require_GET
+
+from credit_platform import identifiers
+from credit_platform.domains import ListType
+from credit_platform.models import SubjectKind
+from lists import labels
+from lists.models import EntryState, ListEntry
+
+PUBLIC_LISTS = (ListType.RED, ListType.BLACK)
+PUBLIC_STATES = (EntryState.PUBLISHED, EntryState.SUSPENDED)
+ADULT_AGE = 18
+MIN_QUERY_LENGTH = 2
+MAX_QUERY_LENGTH = 100
+PAGE_SIZE = 20
+TOKEN_SALT = "lists.public.search"
+IDENTIFIER_RE = re.compile(r"^[0-9A-Z]{18}$")
+# Searches per minute and address on the HTML page (the API has DRF's "public" throttle).
+DEFAULT_PAGE_RATE = 60
+
+
+class QueryError(ValueError):
+    """A query the search refuses (too short or too long); the message is for the public."""
+
+
+def clean_query(q: str | None) -> str:
+    q = (q or "").strip()
+    if len(q) < MIN_QUERY_LENGTH:
+        raise QueryError(f"请输入至少 {MIN_QUERY_LENGTH} 个字符的名称，或完整的统一社会信用代码、身份证号码。")
+    if len(q) > MAX_QUERY_LENGTH:
+        raise QueryError(f"查询内容最多 {MAX_QUERY_LENGTH} 个字符。")
+    return q
+
+
+def query_token(q: str) -> str:
+    """The query for pagination links, signed and encoded, so no page or answer carries it in clear."""
+    return signing.dumps(q, salt=TOKEN_SALT, compress=True)
+
+
+def query_from_token(token: str) -> str:
+    try:
+        return signing.loads(token, salt=TOKEN_SALT)
+    except signing.BadSignature:
+        return ""
+
+
+def public_entries(*, q: str, today=None) -> QuerySet[ListEntry]:
+    """Entries the public may see that match ``q``: the exact identifier (after normalising), or part of the name.
+
+    Bounded: one query for the page (subject and department joined), one for the count.
+    Uses the (list_type, state, -decided_on) index and the subject's unique identifier index.
+    """
+    today = today or timezone.localdate()
+    born_by = today - relativedelta(years=ADULT_AGE)  # a person born after this day is a minor today
+    entries = (
+        ListEntry.objects.filter(list_type__in=PUBLIC_LISTS, state__in=PUBLIC_STATES, publication_ends_on__gte=today)
+        .filter(Q(subject__kind__in=SubjectKind.organisations()) | Q(subject__kind=SubjectKind.NATURAL_PERSON, subject__birth_date__lte=born_by))
+        .select_related("subject", "identifying_department")
+        .only(
+            "pk", "list_type", "domain", "basis", "decision_number", "decided_on", "publication_ends_on", "state",
+            "subject__kind", "subject__name", "subject__identifier", "identifying_department__name",
+        )
+        .order_by("-decided_on", "-pk")
+    )
+    identifier = identifiers.normalise(q)
+    if IDENTIFIER_RE.match(identifier):
+        return entries.filter(subject__identifier=identifier)
+    return entries.filter(subject__name__icontains=q)
+
+
+def public_row(entry: ListEntry) -> dict:
+    """The masked, public form of an entry: nothing else of the entry or its subject leaves the platform."""
+    subject = entry.subject
+    person = subject.kind == SubjectKind.NATURAL_PERSON
+    suspended = entry.state == EntryState.SUSPENDED
+    return {
+        "name": identifiers.mask_person_name(subject.name) if person else subject.name,
+        "identifier": identifiers.mask_identifier(subject.identifier),
+        "subject_kind": labels.label(labels.KIND, subject.kind),
+        "list_type": entry.list_type,
+        "list_type_label": labels.label(labels.LIST_TYPE, entry.list_type),
+        "domain": entry.domain,
+        "domain_label": labels.label(labels.DOMAIN, entry.domain),
+        "basis": entry.basis,
+        "decision_number": entry.decision_number,
+        "decided_on": entry.decided_on,
+        "publication_ends_on": entry.publication_ends_on,
+        "identifying_department": entry.identifying_department.name,
+        "under_verification": suspended,
+        "status_label": "异议核查中" if suspended else "公示中",
+    }
+
+
+def _client_address(request) -> str:
+    # REMOTE_ADDR: production puts the client's address there (see credit_platform.middleware).
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def page_throttled(request) -> bool:
+    """A simple fixed-window limit per address and minute, in the shared cache."""
+    rate = getattr(settings, "CREDIT_PUBLIC_SEARCHES_PER_MINUTE", DEFAULT_PAGE_RATE)
+    if not rate:
+        return False
+    key = f"credit-public-search:{_client_address(request)}:{int(time.time() // 60)}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=120)
+        count = 1
+    return count > rate
+
+
+@require_GET
+def search(request):
+    """``/credit/``: the search form, and the masked entries matching ``q`` (or the signed ``t``)."""
+    with translation.override("zh-hans"):
+        context = {"q_given": False, "error": "", "rows": [], "page": None, "token": ""}
+        raw = request.GET.get("q")
+        if raw is None and request.GET.get("t"):
+            raw = query_from_token(request.GET["t"])
+        if raw is None or not raw.strip():
+            return render(request, "credit/search.html", context)
+        context["q_given"] = True
+        if page_throttled(request):
+            context["error"] = "查询过于频繁，请稍后再试。"
+            return render(request, "credit/search.html", context, status=429)
+        try:
+            q = clean_query(raw)
+        except QueryError as exc:
+            context["error"] = str(exc)
+            return render(request, "credit/search.html", context, status=400)
+        page = Paginator(public_entries(q=q), PAGE_SIZE).get_page(request.GET.get("page"))
+        context.update(page=page, rows=[public_row(entry) for entry in page.object_list], token=query_token(q))
+        return render(request, "credit/search.html", context)
