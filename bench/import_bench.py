@@ -34,7 +34,7 @@ def parse_args(argv=None):
     parser.add_argument("--rows", type=int, default=1_000_000, help="data rows in the generated file (default 1,000,000)")
     parser.add_argument("--invalid-every", type=int, default=100, help="every Nth row is invalid (0: none)")
     parser.add_argument("--persons-every", type=int, default=10, help="every Nth row is a natural person")
-    parser.add_argument("--chunk-size", type=int, default=None, help="rows per transaction (default lists.importing.CHUNK_SIZE)")
+    parser.add_argument("--chunk-size", type=int, default=None, help="rows per transaction (default lists.importing.batches.CHUNK_SIZE)")
     parser.add_argument("--strict", action="store_true", help="strict mode (any invalid row: nothing imported; use --invalid-every 0)")
     parser.add_argument("--repeat", action="store_true", help="import the same file a second time (every row unchanged) and report it too")
     parser.add_argument("--no-tracemalloc", action="store_true", help="measure speed without tracemalloc's overhead")
@@ -152,10 +152,10 @@ def main(argv=None):
 
     from credit_platform import demo
     from credit_platform.models import User
-    from lists import importing
+    from lists.importing import batches
 
     if args.chunk_size:
-        importing.CHUNK_SIZE = args.chunk_size
+        batches.CHUNK_SIZE = args.chunk_size
     demo.seed()  # idempotent: the court and its user
     actor = User.objects.select_related("department").get(username="court")
 
@@ -171,7 +171,7 @@ def main(argv=None):
             "bench": "lists.importing",
             "rows": args.rows,
             "file": {**content, "seconds_to_generate": round(generated, 2)},
-            "chunk_size": importing.CHUNK_SIZE,
+            "chunk_size": batches.CHUNK_SIZE,
             "strict": args.strict,
             "maxrss_mb_before_import": rss_before,
             "import": first,

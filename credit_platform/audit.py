@@ -153,6 +153,8 @@ def record_created_bulk(
         department = getattr(actor, "department", None)
     context = current_request_context()
     request_id, ip_address = context.get("request_id", ""), _normalise_ip(context.get("ip_address"))
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    department_id = department.pk if department is not None else None
     created_at = timezone.now()
     content_types = {}
     events = []
@@ -165,14 +167,15 @@ def record_created_bulk(
         event = AuditEvent(
             stream=stream_for_pk(label, obj.pk),
             seq=1,
-            content_type=content_types[label],
+            # Ids rather than objects: many rows, and the hash covers the ids.
+            content_type_id=content_types[label].pk,
             object_id=str(obj.pk),
             object_repr=str(obj)[:200],
             action=action,
             from_state="",
             to_state=to_state or "",
-            actor=actor if getattr(actor, "pk", None) else None,
-            department=department,
+            actor_id=actor_id,
+            department_id=department_id,
             reason="",
             extra=extra,
             created_at=created_at,

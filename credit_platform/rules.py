@@ -56,6 +56,13 @@ def publication_bounds(rule_set: RuleSet, severity: str, decided_on: DateLike) -
     )
 
 
+def entry_periods(rule_set: RuleSet, severity: str, decided_on: DateLike) -> tuple[datetime.date, datetime.date]:
+    """``(repair_possible_from, publication_ends_on)`` of an entry: the first day on which repair may
+    be applied for (the day after the minimum period ends) and the last day it is published."""
+    minimum_end, maximum_end = publication_bounds(rule_set, severity, decided_on)
+    return minimum_end + datetime.timedelta(days=1), maximum_end
+
+
 def rule_set_validate(values: Mapping[str, object]) -> None:
     """Raise ValidationError (by field) unless the values make a coherent rule set.
 

@@ -10,6 +10,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("credit_platform.api.urls")),
     # The public credit website: no login, Chinese.
+    path("credit/objections/", include("objections.urls_public")),
+    path("credit/repairs/", include("repair.urls_public")),
     path("credit/", include("lists.urls_public")),
     # OpenAPI 3 and its docs, served from drf-spectacular-sidecar's local assets (no CDN).
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

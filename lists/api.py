@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from credit_platform import permissions
@@ -147,7 +148,12 @@ class ListEntryViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet):
         return ListEntryCreateSerializer if self.action == "create" else ListEntrySerializer
 
     def _entry(self, pk) -> ListEntry:
-        return access.entry_get_for_user(user=self.request.user, entry_id=pk)
+        """The entry to move: 404 when the caller may not see it, 403 when it may not move it (before
+        its input is read; the service asks lists.access again under the lock)."""
+        entry = access.entry_get_for_user(user=self.request.user, entry_id=pk)
+        if not access.can_manage_entry(self.request.user, entry):
+            raise PermissionDenied(_("Only the identifying department can change this entry."))
+        return entry
 
     def _detail(self, entry_id, status_code=status.HTTP_200_OK) -> Response:
         entry = access.entry_get_for_user(user=self.request.user, entry_id=entry_id, queryset=self.get_queryset())

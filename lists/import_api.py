@@ -19,6 +19,8 @@ from credit_platform.api.views import PlatformAPIMixin
 from lists import importing
 from lists.models import ImportBatch
 
+# Files up to this many rows are imported within the request; larger ones by a Celery task.
+SYNC_ROW_LIMIT = 5000
 # Errors listed in the status answer; the downloadable report has them all.
 STATUS_ERRORS_SHOWN = 100
 
@@ -106,7 +108,7 @@ class ListEntryImportView(PlatformAPIMixin, APIView):
         summary="Import decided list entries (CSV or XLSX)",
         description=(
             "Entries already decided by an authoritative source (e.g. the court's judgement-defaulter list) are created "
-            f"`published`. Files up to {importing.SYNC_ROW_LIMIT} rows are imported in the request (200, with the "
+            f"`published`. Files up to {SYNC_ROW_LIMIT} rows are imported in the request (200, with the "
             "row-by-row report); larger files answer 202 and are imported in the background: follow `status_url`. "
             "Re-importing the same file changes nothing (rows counted `unchanged`)."
         ),
@@ -123,7 +125,7 @@ class ListEntryImportView(PlatformAPIMixin, APIView):
         data.is_valid(raise_exception=True)
         options = data.validated_data
         batch, info = importing.import_batch_create(upload=options["file"], actor=request.user, strict=options["strict"])
-        if info.rows_estimate > importing.SYNC_ROW_LIMIT:
+        if info.rows_estimate > SYNC_ROW_LIMIT:
             importing.import_batch_enqueue(batch=batch, open_cases=options["open_cases"])
             batch.refresh_from_db()
             body = ImportBatchSerializer(batch, context={"request": request}).data

@@ -19,7 +19,7 @@ from credit_platform import audit, calendar, notifications
 from credit_platform.domains import Domain, ListType, MeasureKind
 from credit_platform.exceptions import IllegalTransition, available_transitions, transition_error
 from credit_platform.models import Department, Subject
-from credit_platform.rules import add_months, publication_bounds, rule_set_in_force
+from credit_platform.rules import add_months, entry_periods, publication_bounds, rule_set_in_force
 from django_fsm import TransitionNotAllowed
 from lists import access
 from lists.models import EntryState, ListEntry, ListEntryGroupObjectPermission, RemovalReason, Severity, publication_refusal
@@ -47,12 +47,23 @@ def _require(allowed: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def _run_transition(obj, name: str, **kwargs):
+def _allowed(entry: ListEntry) -> list[str]:
+    """What the entry's state allows (a 409 names it): its open transitions, and ``statement`` while the subject is heard."""
+    allowed = available_transitions(entry)
+    return [*allowed, "statement"] if entry.state == EntryState.NOTIFIED else allowed
+
+
+def _illegal(entry: ListEntry, attempted: str, detail: str = "") -> IllegalTransition:
+    error = transition_error(entry, "state", attempted)
+    return IllegalTransition(detail or error.detail, state=error.state, allowed=_allowed(entry))
+
+
+def _run_transition(entry: ListEntry, name: str, **kwargs):
     """Call a transition; an illegal move becomes an IllegalTransition (HTTP 409) naming what is allowed."""
     try:
-        return getattr(obj, name)(**kwargs)
+        return getattr(entry, name)(**kwargs)
     except TransitionNotAllowed:
-        raise transition_error(obj, "state", name) from None
+        raise _illegal(entry, name) from None
 
 
 def _lock_entry(entry_id) -> ListEntry:
@@ -151,7 +162,7 @@ def _entry_create(*, actor, department: Department, subject, list_type, severity
     if errors:
         raise ValidationError(errors)
     rule_set = rule_set_in_force(decided_on)
-    minimum, maximum = publication_bounds(rule_set, severity, decided_on)
+    minimum, maximum = entry_periods(rule_set, severity, decided_on)
     entry = ListEntry(
         subject=subject, list_type=list_type, severity=severity, domain=domain, basis=basis.strip(),
         decision_number=decision_number.strip(), decided_on=decided_on, identifying_department=department,
@@ -199,7 +210,7 @@ def entry_notify(*, entry: ListEntry, actor, method: str, notified_on: datetime.
     entry = _lock_entry(entry.pk)
     _require(access.can_manage_entry(actor, entry), _("Only the identifying department can notify the subject."))
     if entry.state != EntryState.PROPOSED:
-        raise transition_error(entry, "state", "notify")
+        raise _illegal(entry, "notify")
     errors = {}
     if not (method or "").strip():
         errors["method"] = [_("Say how the subject was told (served in person, by post, ...).")]
@@ -229,7 +240,7 @@ def entry_record_statement(*, entry: ListEntry, actor, text: str, waived: bool =
     entry = _lock_entry(entry.pk)
     _require(access.can_manage_entry(actor, entry), _("Only the identifying department can record the statement."))
     if entry.state != EntryState.NOTIFIED:
-        raise transition_error(entry, "state", "statement")
+        raise _illegal(entry, "statement")
     text = (text or "").strip()
     if not text and not waived:
         raise ValidationError({"text": [_("Record the statement, or that the subject waived it.")]})
@@ -245,10 +256,10 @@ def entry_record_statement(*, entry: ListEntry, actor, text: str, waived: bool =
 @transaction.atomic
 def entry_withdraw(*, entry: ListEntry, actor, reason: str) -> ListEntry:
     """The statement was upheld: the entry is withdrawn before publication (and kept)."""
-    if not (reason or "").strip():
-        raise ValidationError({"reason": [_("Say why the entry is withdrawn.")]})
     entry = _lock_entry(entry.pk)
     _require(access.can_manage_entry(actor, entry), _("Only the identifying department can withdraw this entry."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Say why the entry is withdrawn.")]})
     previous = entry.state
     _run_transition(entry, "withdraw", reason=reason.strip())
     entry.save(update_fields=["state", "withdraw_reason", "updated_at"])
@@ -271,7 +282,7 @@ def entry_publish(*, entry: ListEntry, actor) -> ListEntry:
     if entry.state == EntryState.NOTIFIED:
         refusal = publication_refusal(entry)
         if refusal:
-            raise IllegalTransition(refusal, state=entry.state, allowed=available_transitions(entry))
+            raise _illegal(entry, "publish", refusal)
     previous = entry.state
     _run_transition(entry, "publish", at=timezone.now())
     fields = ["state", "published_at", "updated_at"]
@@ -388,9 +399,7 @@ def entry_open_case(*, entry: ListEntry, actor) -> JointCase | None:
     entry = _lock_entry(entry.pk)
     _require(access.can_manage_entry(actor, entry), _("Only the identifying department can open this entry's case."))
     if entry.state != EntryState.PUBLISHED or entry.list_type not in CASE_KIND_FOR_LIST:
-        raise IllegalTransition(
-            _("Only a published entry of the red or black list opens a joint case."), state=entry.state, allowed=available_transitions(entry),
-        )
+        raise _illegal(entry, "open_case", _("Only a published entry of the red or black list opens a joint case."))
     return _open_case(entry, actor)
 
 
@@ -495,11 +504,11 @@ def entry_remove(*, entry: ListEntry, actor, reason: str, note: str = "", check_
 
     Repair and objection services pass ``check_permission=False`` after deciding who may act.
     """
-    if reason not in RemovalReason.values:
-        raise ValidationError({"reason": [_("Choose the reason: %(choices)s.") % {"choices": ", ".join(RemovalReason.values)}]})
     entry = _lock_entry(entry.pk)
     if check_permission:
         _require(access.can_manage_entry(actor, entry), _("Only the identifying department can remove this entry."))
+    if reason not in RemovalReason.values:
+        raise ValidationError({"reason": [_("Choose the reason: %(choices)s.") % {"choices": ", ".join(RemovalReason.values)}]})
     return _remove(entry, actor=actor, reason=reason, note=note)
 
 
@@ -527,7 +536,7 @@ def entry_correct(*, entry: ListEntry, actor, corrections: dict, reason: str = "
         raise ValidationError({"corrections": [_("Give the corrected fields (allowed: %(fields)s).") % {"fields": ", ".join(CORRECTABLE_FIELDS)}]})
     entry = _lock_entry(entry.pk)
     if entry.state in (EntryState.WITHDRAWN, EntryState.REMOVED):
-        raise transition_error(entry, "state", "correct")
+        raise _illegal(entry, "correct")
     old = {name: getattr(entry, name) for name in CORRECTABLE_FIELDS}
     new = {**old, **{name: _as_date(value) if name == "decided_on" else value for name, value in corrections.items()}}
     if not isinstance(new["decided_on"], datetime.date):
@@ -543,7 +552,7 @@ def entry_correct(*, entry: ListEntry, actor, corrections: dict, reason: str = "
     fields = [*changed, "updated_at"]
     if "decided_on" in changed or "severity" in changed:
         entry.rule_set = rule_set_in_force(entry.decided_on)
-        entry.repair_possible_from, entry.publication_ends_on = publication_bounds(entry.rule_set, entry.severity, entry.decided_on)
+        entry.repair_possible_from, entry.publication_ends_on = entry_periods(entry.rule_set, entry.severity, entry.decided_on)
         fields += ["rule_set", "repair_possible_from", "publication_ends_on"]
     entry.save(update_fields=fields)
     audit.record(

@@ -13,10 +13,53 @@ from credit_platform.models import Department, Subject
 from credit_platform.rules import rule_set_in_force
 from django_fsm import TransitionNotAllowed
 from objections import access
-from objections.models import Decision, Objection, ObjectionState
+from objections.models import Decision, Evidence, Objection, ObjectionState
 from sanctions.models import Assignment, CaseState, JointCase
 
 HELD_CASE_STATES = [CaseState.PUSHED, CaseState.EXECUTING, CaseState.FEEDBACK_COMPLETE]
+
+# Uploaded evidence (objections) and documents (repairs): PDF or images, recognised by their first
+# bytes rather than by the name or content type the client declares.
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UPLOADS = 10
+UPLOAD_SIGNATURES = {
+    "application/pdf": (b"%PDF-",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+}
+UPLOAD_EXTENSIONS = {"application/pdf": (".pdf",), "image/jpeg": (".jpg", ".jpeg"), "image/png": (".png",)}
+
+
+def upload_content_type(file) -> str:
+    """The checked content type of an uploaded file; ValidationError (no field) when it is too big or
+    not a PDF, JPEG or PNG whose name ends as its content says."""
+    name = getattr(file, "name", "") or ""
+    if file.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(_("%(name)s is larger than %(mb)d MB.") % {"name": name, "mb": MAX_UPLOAD_BYTES // (1024 * 1024)})
+    file.seek(0)
+    head = file.read(16)
+    file.seek(0)
+    for content_type, signatures in UPLOAD_SIGNATURES.items():
+        if any(head.startswith(signature) for signature in signatures) and name.lower().endswith(UPLOAD_EXTENSIONS[content_type]):
+            return content_type
+    raise ValidationError(_("%(name)s is not a PDF, JPG or PNG file.") % {"name": name})
+
+
+def uploads_check(files, *, field: str) -> list[tuple]:
+    """``[(file, content_type)]`` for every file, or one ValidationError keyed by ``field`` naming each refusal."""
+    files = list(files or [])
+    errors = []
+    if len(files) > MAX_UPLOADS:
+        errors.append(_("At most %(n)d files.") % {"n": MAX_UPLOADS})
+    checked = []
+    for file in files:
+        try:
+            checked.append((file, upload_content_type(file)))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError({field: errors})
+    return checked
 
 
 def _run(obj, name, **kwargs):
@@ -49,8 +92,9 @@ def _provider_of(list_entry, case) -> Department:
 
 @transaction.atomic
 def objection_file(*, subject: Subject, grounds: str, contact: str, applicant_name: str = "", list_entry=None, case=None,
-                   actor=None, channel: str = Objection.Channel.DEPARTMENT) -> Objection:
-    """File an objection against a list entry and/or a case of ``subject``."""
+                   actor=None, channel: str = Objection.Channel.DEPARTMENT, files=()) -> Objection:
+    """File an objection against a list entry and/or a case of ``subject``, with optional evidence
+    files (PDF, JPG or PNG, checked by ``uploads_check``)."""
     errors = {}
     if list_entry is None and case is None:
         errors["target"] = [_("Name the list entry or the case you dispute.")]
@@ -64,6 +108,10 @@ def objection_file(*, subject: Subject, grounds: str, contact: str, applicant_na
         errors["grounds"] = [_("State the grounds of the objection.")]
     if not (contact or "").strip():
         errors["contact"] = [_("Give a contact so the decision can reach you.")]
+    try:
+        uploads = uploads_check(files, field="evidence")
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     department = getattr(actor, "department", None) if actor is not None else None
@@ -85,8 +133,13 @@ def objection_file(*, subject: Subject, grounds: str, contact: str, applicant_na
         rule_set=rules,
         accept_due=calendar.add_working_days(today, rules.objection_accept_days).date,
     )
+    for file, content_type in uploads:
+        Evidence.objects.create(
+            objection=objection, file=file, original_name=(file.name or "")[:255], content_type=content_type, size=file.size,
+        )
     audit.record(obj=objection, action="objection_filed", actor=actor, to_state=objection.state,
-                 extra={"channel": channel, "list_entry": getattr(list_entry, "pk", None), "case": getattr(case, "pk", None)})
+                 extra={"channel": channel, "list_entry": getattr(list_entry, "pk", None), "case": getattr(case, "pk", None),
+                        "evidence_files": len(uploads)})
     notifications.notify_on_commit(
         department=objection.provider_department, verb="objection_filed",
         title=_("Objection %(receipt)s to verify: accept or refuse by %(due)s") % {"receipt": objection.receipt_number, "due": objection.accept_due},
@@ -290,14 +343,17 @@ def _notify_reputation_restored(objection: Objection) -> None:
     )
 
 
-def objections_overdue(*, today: datetime.date | None = None):
-    """Objections past their accept or verify due date (for the leadership office and the urge scan)."""
+def objection_overdue_q(today: datetime.date | None = None):
+    """Past the accept or the verify due date (uses objection_state_due_idx for verifying)."""
     from django.db.models import Q
 
     today = today or timezone.localdate()
-    return Objection.objects.filter(
-        Q(state=ObjectionState.SUBMITTED, accept_due__lt=today) | Q(state=ObjectionState.VERIFYING, verify_due__lt=today)
-    )
+    return Q(state=ObjectionState.SUBMITTED, accept_due__lt=today) | Q(state=ObjectionState.VERIFYING, verify_due__lt=today)
+
+
+def objections_overdue(*, today: datetime.date | None = None):
+    """Objections past their accept or verify due date (for the leadership office and the urge scan)."""
+    return Objection.objects.filter(objection_overdue_q(today))
 
 
 def objections_urge_overdue(*, today: datetime.date | None = None) -> int:

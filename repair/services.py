@@ -13,7 +13,7 @@ from credit_platform.models import Department
 from credit_platform.rules import add_months
 from django_fsm import TransitionNotAllowed
 from repair import access
-from repair.models import CommitmentBreach, RepairApplication, RepairState
+from repair.models import CommitmentBreach, RepairApplication, RepairDocument, RepairState
 
 LIVE_APPLICATION_STATES = [RepairState.SUBMITTED, RepairState.REVIEWING]
 
@@ -93,11 +93,25 @@ def _url(application) -> str:
     return f"/admin/repair/repairapplication/{application.pk}/change/"
 
 
+def public_repair_entry(*, identifier: str, name: str, decision_number: str):
+    """The list entry a member of the public asks to repair; ValidationError (400) saying what is unknown."""
+    from objections.services import public_objection_target
+
+    if not (decision_number or "").strip():
+        raise ValidationError({"decision_number": [_("Give the decision number of the list entry to repair.")]})
+    _subject, entry, _case = public_objection_target(identifier=identifier, name=name, decision_number=decision_number)
+    return entry
+
+
 @transaction.atomic
 def repair_apply(*, entry, evidence: str, commitment_signed: bool, contact: str, applicant_name: str = "",
-                 training_completed: bool = False, actor=None, channel: str = RepairApplication.Channel.DEPARTMENT) -> RepairApplication:
-    """File a repair application. An ineligible one is refused at once with every reason and the
-    date from which it could be filed (400 with ``eligible_from``)."""
+                 training_completed: bool = False, actor=None, channel: str = RepairApplication.Channel.DEPARTMENT,
+                 documents=()) -> RepairApplication:
+    """File a repair application, with optional ``documents`` (``[(kind, file)]``: PDF, JPG or PNG).
+    An ineligible one is refused at once with every reason and the date from which it could be
+    filed (400 with ``eligible_from``)."""
+    from objections.services import uploads_check
+
     errors = {}
     if not (evidence or "").strip():
         errors["evidence"] = [_("Describe how the obligations were fulfilled.")]
@@ -107,6 +121,14 @@ def repair_apply(*, entry, evidence: str, commitment_signed: bool, contact: str,
         errors["contact"] = [_("Give a contact so the decision can reach you.")]
     if entry.severity == "severe" and entry.rule_set.severe_repair_requires_training and not training_completed:
         errors["training_completed"] = [_("For severe dishonesty this rule set asks for proof of credit training or a credit report.")]
+    documents = list(documents or [])
+    kinds = [kind for kind, _file in documents]
+    if any(kind not in RepairDocument.Kind.values for kind in kinds):
+        errors["document_kinds"] = [_("Each document is one of: %(kinds)s.") % {"kinds": ", ".join(RepairDocument.Kind.values)}]
+    try:
+        uploads = uploads_check([file for _kind, file in documents], field="documents")
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     eligibility = repair_eligibility(entry=entry)
@@ -136,7 +158,12 @@ def repair_apply(*, entry, evidence: str, commitment_signed: bool, contact: str,
         rule_set=entry.rule_set,
         answer_due=calendar.add_working_days(today, entry.rule_set.repair_answer_days).date,
     )
-    audit.record(obj=application, action="repair_filed", actor=actor, to_state=application.state, extra={"list_entry": entry.pk, "channel": channel})
+    for kind, (file, content_type) in zip(kinds, uploads, strict=True):
+        RepairDocument.objects.create(
+            application=application, kind=kind, file=file, original_name=(file.name or "")[:255], content_type=content_type, size=file.size,
+        )
+    audit.record(obj=application, action="repair_filed", actor=actor, to_state=application.state,
+                 extra={"list_entry": entry.pk, "channel": channel, "documents": kinds})
     notifications.notify_on_commit(
         department=application.deciding_department, verb="repair_filed",
         title=_("Credit repair %(receipt)s to review; answer by %(due)s") % {"receipt": application.receipt_number, "due": application.answer_due},
@@ -147,7 +174,7 @@ def repair_apply(*, entry, evidence: str, commitment_signed: bool, contact: str,
 
 def _lock(application_id) -> RepairApplication:
     # Lock the application so two clerks cannot decide it twice.
-    return RepairApplication.objects.select_for_update().select_related("list_entry", "rule_set").get(pk=application_id)
+    return RepairApplication.objects.select_for_update(of=("self",)).select_related("list_entry", "rule_set").get(pk=application_id)
 
 
 @transaction.atomic
@@ -228,13 +255,16 @@ def repair_approve(*, application: RepairApplication, actor) -> RepairApplicatio
     return application
 
 
-def repairs_overdue(*, today: datetime.date | None = None):
+def repair_overdue_q(today: datetime.date | None = None):
+    """Past the platform's answer date (not yet taken) or the department's decision date (uses repair_state_answer_idx)."""
     from django.db.models import Q
 
     today = today or timezone.localdate()
-    return RepairApplication.objects.filter(
-        Q(state=RepairState.SUBMITTED, answer_due__lt=today) | Q(state=RepairState.REVIEWING, decide_due__lt=today)
-    )
+    return Q(state=RepairState.SUBMITTED, answer_due__lt=today) | Q(state=RepairState.REVIEWING, decide_due__lt=today)
+
+
+def repairs_overdue(*, today: datetime.date | None = None):
+    return RepairApplication.objects.filter(repair_overdue_q(today))
 
 
 def repairs_urge_overdue(*, today: datetime.date | None = None) -> int:
@@ -253,3 +283,27 @@ def repairs_urge_overdue(*, today: datetime.date | None = None) -> int:
     with transaction.atomic():
         notifications.notify_many_on_commit(items)
     return len(overdue)
+
+
+def repair_lifting_progress(*, user, application: RepairApplication, today: datetime.date | None = None) -> list[dict]:
+    """The lifting of the entry's measures as ``user`` may see it (sanctions.access): one row per push
+    of the entry's cases, with ``status`` lifted | lifted_late | late | lifting | <assignment state>.
+    One query (rows with case, department and target joined)."""
+    from sanctions.access import assignments_for_user
+    from sanctions.models import AssignmentState
+
+    today = today or timezone.localdate()
+    rows = []
+    assignments = (
+        assignments_for_user(user).filter(case__list_entry_id=application.list_entry_id)
+        .select_related("case", "department", "target").order_by("case__number", "department__code", "target_role", "pk")
+    )
+    for assignment in assignments:
+        if assignment.state == AssignmentState.LIFTED:
+            status = "lifted" if assignment.lift_confirmed_on_time is not False else "lifted_late"
+        elif assignment.state == AssignmentState.LIFTING:
+            status = "late" if assignment.lift_due and assignment.lift_due < today else "lifting"
+        else:
+            status = assignment.state
+        rows.append({"assignment": assignment, "case": assignment.case, "department": assignment.department, "status": status})
+    return rows

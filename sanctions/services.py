@@ -55,11 +55,15 @@ def _run_transition(obj, name: str, **kwargs):
 def _lock_case(case_id) -> JointCase:
     # Lock the case: every change to a case or its assignments queues here, so two departments
     # completing the last two assignments at once complete the case exactly once.
-    return JointCase.objects.select_for_update().select_related("subject", "memorandum", "rule_set", "initiating_department").get(pk=case_id)
+    # of=("self",): lock the case row only, not the subject, rule set or department joined in.
+    return (
+        JointCase.objects.select_for_update(of=("self",))
+        .select_related("subject", "memorandum", "rule_set", "initiating_department").get(pk=case_id)
+    )
 
 
 def _lock_assignment(assignment_id) -> Assignment:
-    return Assignment.objects.select_for_update().select_related("department", "target").get(pk=assignment_id)
+    return Assignment.objects.select_for_update(of=("self",)).select_related("department", "target").get(pk=assignment_id)
 
 
 def _case_url(case) -> str:

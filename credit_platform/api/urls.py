@@ -11,6 +11,8 @@ from credit_platform.dashboard import api as dashboard_api
 from credit_platform.permissions import IsDepartmentMember
 from lists import api as lists_api
 from lists import import_api, public_api
+from objections import api as objections_api
+from repair import api as repair_api
 from sanctions import api as sanctions_api
 
 app_name = "api"
@@ -34,6 +36,8 @@ router.register("cases", sanctions_api.CaseViewSet, basename="case")
 router.register("assignments", sanctions_api.AssignmentViewSet, basename="assignment")
 router.register("bulk-push-jobs", sanctions_api.BulkPushJobViewSet, basename="bulk-push-job")
 router.register("list-entries", lists_api.ListEntryViewSet, basename="list-entry")
+router.register("objections", objections_api.ObjectionViewSet, basename="objection")
+router.register("repairs", repair_api.RepairViewSet, basename="repair")
 
 # Before the router's routes, so its list-entries/{pk}/ detail route does not catch "import".
 urlpatterns = [
@@ -41,6 +45,10 @@ urlpatterns = [
     path("imports/<int:pk>/", import_api.ImportBatchDetailView.as_view(), name="import-batch-detail"),
     path("imports/<int:pk>/report/", import_api.ImportBatchReportView.as_view(), name="import-batch-report"),
     path("public/list-entries/", public_api.PublicListEntryList.as_view(), name="public-list-entries"),
+    path("public/objections/", objections_api.PublicObjectionCreate.as_view(), name="public-objections"),
+    path("public/objections/<str:receipt_number>/", objections_api.PublicObjectionDetail.as_view(), name="public-objection-detail"),
+    path("public/repairs/", repair_api.PublicRepairCreate.as_view(), name="public-repairs"),
+    path("public/repairs/<str:receipt_number>/", repair_api.PublicRepairDetail.as_view(), name="public-repair-detail"),
     path("dashboard/summary/", dashboard_api.SummaryAPIView.as_view(), name="dashboard-summary"),
     path("dashboard/scorecard/", dashboard_api.ScorecardAPIView.as_view(), name="dashboard-scorecard"),
     path("dashboard/initiators/", dashboard_api.InitiatorsAPIView.as_view(), name="dashboard-initiators"),

@@ -416,18 +416,23 @@ def scorecard(scope: Scope, *, order: str = "") -> dict:
     held by an objection excluded): ``signed_for_on_time``, ``sign_for_working_days`` ...
     """
     figures = assignment_figures(scope.today)
-    aggregates = {name: _count(figures[name]) for name in SCORECARD_COUNTS}
+    # Aliased ("n_..."): some figures share their name with the column they count (signed_for_on_time).
+    aggregates = {f"n_{name}": _count(figures[name]) for name in SCORECARD_COUNTS}
     rows = (
         assignments(scope).values("department_id")
         .annotate(
             **aggregates,
-            avg_working_days_to_sign_for=Avg("sign_for_working_days"),
-            avg_working_days_to_feed_back=Avg("feedback_working_days"),
-            times_urged=Sum("urge_count"),
+            n_avg_sign_for=Avg("sign_for_working_days"),
+            n_avg_feed_back=Avg("feedback_working_days"),
+            n_times_urged=Sum("urge_count"),
         )
         .order_by()
     )
-    by_department = {row.pop("department_id"): row for row in rows}
+    renamed = {"n_avg_sign_for": "avg_working_days_to_sign_for", "n_avg_feed_back": "avg_working_days_to_feed_back"}
+    by_department = {
+        row.pop("department_id"): {renamed.get(k, k[2:]): v for k, v in row.items()}
+        for row in rows
+    }
     measures = (
         feedback_records(scope).values("assignment__department_id")
         .annotate(**{name: _count(q) for name, q in FEEDBACK_FIGURES.items()})

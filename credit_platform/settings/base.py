@@ -161,6 +161,7 @@ SPECTACULAR_SETTINGS = {
         "RemovalReasonEnum": "lists.models.RemovalReason",
         "ImportBatchStateEnum": "lists.models.ImportBatch.State",
         "ObjectionStateEnum": "objections.models.ObjectionState",
+        "RepairStateEnum": "repair.models.RepairState",
     },
 }
 
@@ -183,12 +184,18 @@ CELERY_BEAT_SCHEDULE = {
     "list-entries-expire": {"task": "lists.tasks.entries_expire_task", "schedule": crontab(hour=0, minute=5)},
     "cases-expire": {"task": "sanctions.tasks.cases_expire_task", "schedule": crontab(hour=0, minute=10)},
     "deadlines-scan": {"task": "sanctions.tasks.deadlines_scan_task", "schedule": crontab(hour=8, minute=0)},
+    # Overdue objections (accept/verify) and repair applications (answer/decide): urge the deciding
+    # departments and tell the leadership office, before the dashboard's escalation.
+    "objections-urge": {"task": "objections.tasks.objections_urge_task", "schedule": crontab(hour=8, minute=10)},
+    "repairs-urge": {"task": "repair.tasks.repairs_urge_task", "schedule": crontab(hour=8, minute=15)},
     # Supervision dashboard: escalation after the morning deadline scan, the day's overdue counts
     # just before midnight, the previous month's report on the first day of each month.
     "dashboard-escalate": {"task": "credit_platform.dashboard.tasks.overdue_escalate_task", "schedule": crontab(hour=8, minute=30)},
     "dashboard-snapshot": {"task": "credit_platform.dashboard.tasks.scorecard_snapshot_task", "schedule": crontab(hour=23, minute=50)},
     "dashboard-monthly-report": {"task": "credit_platform.dashboard.tasks.monthly_report_task", "schedule": crontab(day_of_month=1, hour=1, minute=0)},
 }
+# Task modules outside an app's tasks.py (autodiscover_tasks finds only those).
+CELERY_IMPORTS = ["credit_platform.dashboard.tasks"]
 # Work overdue by more than this many working days is escalated to the leadership office and the
 # department's parent department (once per item per day).
 DASHBOARD_ESCALATE_AFTER_WORKING_DAYS = env.int("DASHBOARD_ESCALATE_AFTER_WORKING_DAYS", default=3)

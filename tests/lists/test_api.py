@@ -65,7 +65,7 @@ def test_the_procedure_over_the_api(world, api):
     publishable_from = datetime.date.fromisoformat(notified["statement_due"]) + datetime.timedelta(days=1)
     assert publishable_from.isoformat() in refusal["detail"]
     assert refusal["state"] == "notified"
-    assert refusal["allowed"] == ["withdraw"]
+    assert refusal["allowed"] == ["statement", "withdraw"]
     assert court.get(url).json()["state"] == "notified"
     assert not JointCase.objects.exists()
 
@@ -317,3 +317,10 @@ def test_entries_service_and_api_agree_on_visibility(world, api, proposed, publi
     for username in ["court", "tax", "finance", "leader", "credit_office"]:
         ids = {e["id"] for e in api(username).get(URL).json()["results"]}
         assert ids == set(access.entries_for_user(world.user(username)).values_list("pk", flat=True)), username
+
+
+def test_permission_is_checked_before_the_input(world, api, published):
+    # An invalid body from a department that may not act is a 403, not a 400 telling it what to fix.
+    tax = api("tax")
+    assert tax.post(f"{detail(published)}remove/", {"reason": "bored"}, format="json").status_code == 403
+    assert tax.post(f"{detail(published)}withdraw/", {}, format="json").status_code == 403

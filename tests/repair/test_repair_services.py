@@ -28,7 +28,7 @@ def test_severe_entry_decided_8_months_ago_is_refused_with_the_date(world):
     entry = world.published(severity="severe", decided_on=months_ago(8))
     with pytest.raises(ApplicationError) as exc:
         apply(world, entry)
-    assert exc.value.extra["eligible_from"] == add_months(entry.decided_on, 12).isoformat()
+    assert exc.value.extra["eligible_from"] == (add_months(entry.decided_on, 12) + datetime.timedelta(days=1)).isoformat()
     assert "12 months" in str(exc.value)
 
 
@@ -57,7 +57,7 @@ def test_general_minimum_is_three_months(world):
     early = world.published(severity="general", decided_on=months_ago(2), decision_number="（2026）甘0702执1号")
     with pytest.raises(ApplicationError) as exc:
         apply(world, early)
-    assert exc.value.extra["eligible_from"] == add_months(early.decided_on, 3).isoformat()
+    assert exc.value.extra["eligible_from"] == (add_months(early.decided_on, 3) + datetime.timedelta(days=1)).isoformat()
     later = world.published(severity="general", decided_on=months_ago(4), decision_number="（2026）甘0702执2号")
     assert apply(world, later).state == RepairState.SUBMITTED
 

@@ -1,0 +1,224 @@
+"""Reading an import file: format and encoding detection, the header row, the rows as text."""
+import codecs
+import csv
+import datetime
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+COLUMNS = ("identifier", "name", "kind", "list_type", "severity", "domain", "basis", "decision_number", "decided_on")
+SAMPLE_BYTES = 256 * 1024
+
+# Header spellings besides the column codes (case, spaces and hyphens are ignored too); the
+# Chinese ones are those of the Excel export, so an exported file can be imported back.
+HEADER_ALIASES = {
+    "统一社会信用代码/身份证号码": "identifier", "统一社会信用代码": "identifier", "身份证号码": "identifier",
+    "身份证号": "identifier", "证件号码": "identifier", "代码": "identifier",
+    "名称": "name", "姓名": "name", "主体名称": "name", "名称/姓名": "name",
+    "主体类型": "kind", "类型": "kind",
+    "名单": "list_type", "名单类型": "list_type",
+    "失信程度": "severity", "严重程度": "severity", "程度": "severity",
+    "领域": "domain",
+    "认定依据": "basis", "依据": "basis", "法律依据": "basis",
+    "决定文号": "decision_number", "文书号": "decision_number", "文号": "decision_number", "执行案号": "decision_number",
+    "决定日期": "decided_on", "认定日期": "decided_on",
+}
+
+
+def _file_error(message: str) -> ValidationError:
+    return ValidationError({"file": [message]}, code="invalid_file")
+
+
+@dataclass
+class FileInfo:
+    """What ``inspect_file`` learnt: how to read the rows, and about how many there are."""
+
+    format: str  # "csv" | "xlsx"
+    columns: dict  # column code -> index in the row
+    encoding: str = ""
+    delimiter: str = ","
+    rows_estimate: int = 0  # data rows (without the header), from a quick count
+
+
+class _RawReader(io.RawIOBase):
+    """Any object with ``read(n)`` (an upload, a stored file) as a raw stream for TextIOWrapper."""
+
+    def __init__(self, fileobj):
+        self._fileobj = fileobj
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        data = self._fileobj.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _head(fileobj, size: int = SAMPLE_BYTES) -> bytes:
+    fileobj.seek(0)
+    head = fileobj.read(size)
+    fileobj.seek(0)
+    return head
+
+
+def detect_format(name: str, head: bytes) -> str:
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if extension in ("xlsx", "xlsm"):
+        raise _file_error(_("The file is not a valid XLSX workbook."))
+    if extension == "xls" or head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise _file_error(_("The old Excel format (.xls) is not supported: save the file as XLSX or CSV."))
+    if extension not in ("csv", "txt", ""):
+        raise _file_error(_("Unknown file format: upload a CSV (UTF-8 or GBK) or an XLSX file."))
+    return "csv"
+
+
+def detect_encoding(head: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text"), or GBK (read as its superset GB18030)."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in head:
+        raise _file_error(_("Unknown file format: upload a CSV (UTF-8 or GBK) or an XLSX file."))
+    # Judge complete lines only: the sample may end inside a character (0x0A never occurs inside one).
+    sample = head[: head.rfind(b"\n") + 1] or head
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            sample.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise _file_error(_("The file is neither UTF-8 nor GBK text: save it as “CSV UTF-8” or as XLSX."))
+
+
+def _header_key(cell) -> str:
+    text = re.sub(r"[\s\-]+", "_", str(cell or "").replace("\ufeff", "").strip()).lower()
+    return text if text in COLUMNS else HEADER_ALIASES.get(text.replace("_", ""), HEADER_ALIASES.get(text, ""))
+
+
+def _map_header(cells) -> dict:
+    columns = {}
+    for index, cell in enumerate(cells):
+        key = _header_key(cell)
+        if key and key not in columns:
+            columns[key] = index
+    missing = [c for c in COLUMNS if c not in columns]
+    if missing:
+        raise _file_error(
+            _("The header row lacks the columns: %(missing)s. Expected: %(expected)s.")
+            % {"missing": ", ".join(missing), "expected": ", ".join(COLUMNS)}
+        )
+    return columns
+
+
+def _count_lines(fileobj) -> int:
+    fileobj.seek(0)
+    lines, last = 0, b"\n"
+    while chunk := fileobj.read(1 << 20):
+        lines += chunk.count(b"\n")
+        last = chunk[-1:]
+    fileobj.seek(0)
+    return lines + (last != b"\n")
+
+
+def _csv_reader(fileobj, info: FileInfo):
+    fileobj.seek(0)
+    # errors="replace": a row with undecodable bytes is refused with its row number, not the file.
+    text = io.TextIOWrapper(io.BufferedReader(_RawReader(fileobj), 1 << 20), encoding=info.encoding, errors="replace", newline="")
+    return csv.reader(text, delimiter=info.delimiter)
+
+
+def _open_workbook(fileobj):
+    from openpyxl import load_workbook
+
+    fileobj.seek(0)
+    try:
+        # read_only streams the sheet row by row; data_only reads the values, not the formulas.
+        return load_workbook(fileobj, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+        raise _file_error(_("The file is not a valid XLSX workbook.")) from exc
+
+
+def inspect_file(fileobj, name: str) -> FileInfo:
+    """Format, encoding, delimiter and the header row's columns; ``ValidationError`` on ``file`` if unusable."""
+    head = _head(fileobj)
+    if not head.strip():
+        raise _file_error(_("The file is empty."))
+    fmt = detect_format(name, head)
+    if fmt == "xlsx":
+        workbook = _open_workbook(fileobj)
+        try:
+            if not workbook.worksheets:
+                raise _file_error(_("The workbook has no sheet."))
+            sheet = workbook.worksheets[0]
+            header = next(sheet.iter_rows(max_row=1, values_only=True), ())
+            columns = _map_header(header)
+            estimate = max((sheet.max_row or 0) - 1, 0)
+        finally:
+            workbook.close()
+        return FileInfo(format="xlsx", columns=columns, rows_estimate=estimate)
+    encoding = detect_encoding(head)
+    first_line = head.decode(encoding, errors="replace").splitlines()[0] if head else ""
+    delimiter = max(",\t;", key=first_line.count) if first_line else ","
+    info = FileInfo(format="csv", columns={}, encoding=encoding, delimiter=delimiter)
+    try:
+        header = next(_csv_reader(fileobj, info), [])
+    except csv.Error as exc:
+        raise _file_error(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from exc
+    info.columns = _map_header(header)
+    info.rows_estimate = max(_count_lines(fileobj) - 1, 0)
+    fileobj.seek(0)
+    return info
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time.min else value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def iter_rows(fileobj, info: FileInfo) -> Iterator[tuple[int, dict, bool]]:
+    """``(row number, {column: text}, identifier_was_a_number)`` for each non-blank data row.
+
+    Row numbers are those a spreadsheet shows: the header is row 1.
+    """
+    columns = info.columns
+    width = max(columns.values()) + 1
+
+    def values_of(cells):
+        cells = list(cells[:width]) + [None] * (width - len(cells))
+        return {key: _cell_text(cells[index]) for key, index in columns.items()}
+
+    if info.format == "xlsx":
+        workbook = _open_workbook(fileobj)
+        try:
+            rows = workbook.worksheets[0].iter_rows(min_row=2, values_only=True)
+            for number, cells in enumerate(rows, start=2):
+                if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+                    continue
+                cells = tuple(cells)
+                raw_identifier = cells[columns["identifier"]] if len(cells) > columns["identifier"] else None
+                yield number, values_of(cells), isinstance(raw_identifier, int | float)
+        finally:
+            workbook.close()
+        return
+    reader = _csv_reader(fileobj, info)
+    next(reader, None)  # the header
+    for number, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        yield number, values_of(cells), False

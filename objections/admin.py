@@ -1,0 +1,275 @@
+"""Objections in the admin: the information provider's inbox (overdue first), decided with buttons.
+
+Rows come from ``objections.access.objections_for_user``: another department's objection is absent
+from the list, and its change page, evidence files and buttons answer like a deleted object. Every
+write is a service call: the add page files a department objection (``services.objection_file``);
+the change page is read-only and moves the objection only through its buttons (shown when the
+transition is open to the user: the provider and the credit office).
+"""
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from credit_platform import identifiers
+from credit_platform.admin.mixins import AuditHistoryAdminMixin
+from credit_platform.permissions import department_of, is_department_member
+from objections import services
+from objections.api import can_file_objection, objections_list, with_current_due
+from objections.forms import ObjectionFileForm, UpholdForm
+from objections.models import Evidence, Objection
+from sanctions.admin.actions import ObjectAction, ObjectActionsMixin, add_service_errors
+from sanctions.forms import RequiredReasonForm
+
+TO_VERIFY, FILED = "to_verify", "filed"
+
+
+def _objection_service(service):
+    """An ObjectAction runner: ``service(objection=..., actor=..., **form data)``."""
+
+    def run(request, objection, data):
+        return service(objection=objection, actor=request.user, **data)
+
+    return run
+
+
+def admin_url(name: str, *args, site="admin") -> str:
+    try:
+        return reverse(f"admin:{name}", args=args, current_app=site)
+    except NoReverseMatch:
+        return ""
+
+
+class WhoseFilter(admin.SimpleListFilter):
+    title = _("whose objections")
+    parameter_name = "whose"
+
+    def lookups(self, request, model_admin):
+        if not is_department_member(request.user) or department_of(request.user) is None:
+            return []
+        return [(TO_VERIFY, _("to verify (we provide the record)")), (FILED, _("filed by us"))]
+
+    def queryset(self, request, queryset):
+        department = department_of(request.user)
+        if self.value() == TO_VERIFY and department is not None:
+            return queryset.filter(provider_department=department)
+        if self.value() == FILED and department is not None:
+            return queryset.filter(filing_department=department)
+        return queryset
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("overdue")), ("no", _("not overdue"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(is_overdue=self.value() == "yes")
+        return queryset
+
+
+@admin.register(Objection)
+class ObjectionAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "receipt_number", "subject", "target_display", "provider_department", "filed_by_display", "state", "due_display", "overdue_flag",
+        "created_at",
+    ]
+    list_filter = [WhoseFilter, "state", OverdueFilter, "channel"]
+    list_select_related = ["subject", "list_entry", "case", "provider_department", "filing_department"]
+    search_fields = ["=receipt_number", "=subject__identifier", "subject__name"]
+    search_help_text = _("Receipt number or subject identifier (exact), or part of the subject's name.")
+    show_full_result_count = False  # no COUNT(*) over every objection the department may see
+    show_facets = admin.ShowFacets.NEVER
+    fieldsets = [
+        (None, {"fields": ["receipt_number", "state", "channel", "subject", "target_links", "provider_department", "filing_department"]}),
+        (_("Objection"), {"fields": ["applicant_name", "contact", "grounds", "evidence_files", "created_at"]}),
+        (_("Deadlines"), {"fields": ["rule_set", "accept_due", "accepted_at", "verify_due", "extended", "extension_reason"]}),
+        (_("Decision"), {"fields": ["refusal_reason", "decision", "decision_reason", "corrections", "decided_at", "decided_by"]}),
+    ]
+    readonly_fields = [field for _name, options in fieldsets for field in options["fields"]]
+
+    object_actions = [
+        ObjectAction(
+            name="accept", transition="accept", run=_objection_service(services.objection_accept),
+            success=_("Objection %(object)s accepted: the record is under verification and its measures are held."),
+        ),
+        ObjectAction(
+            name="refuse", transition="refuse", run=_objection_service(services.objection_refuse), form=RequiredReasonForm, danger=True,
+            intro=_("Refuse to accept the objection. The applicant sees the reason."),
+            success=_("Objection %(object)s refused."),
+        ),
+        ObjectAction(
+            name="extend", transition="extend", run=_objection_service(services.objection_extend), form=RequiredReasonForm,
+            intro=_("The verification can be extended once, by the rule set's working days; the applicant sees the reason."),
+            success=_("Verification of %(object)s extended."),
+        ),
+        ObjectAction(
+            name="uphold", transition="uphold", run=_objection_service(services.objection_uphold), form=UpholdForm,
+            form_kwargs=lambda request, objection: {"objection": objection},
+            intro=_("The record was wrong. Revoke it (the entry leaves the list, its cases are revoked, every department lifts "
+                    "its measures and restores the subject's reputation), or correct the fields found wrong (the measures resume)."),
+            success=_("Objection %(object)s upheld."),
+        ),
+        ObjectAction(
+            name="dismiss", transition="dismiss", run=_objection_service(services.objection_dismiss), form=RequiredReasonForm,
+            intro=_("The record was right: the measures resume, their due dates moved by the working days held."),
+            success=_("Objection %(object)s dismissed; the measures resume."),
+        ),
+    ]
+
+    class Media:
+        css = {"all": ["credit/sanctions.css"]}
+
+    # --- rows and permissions ------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        return with_current_due(objections_list(user=request.user))
+
+    def get_ordering(self, request):
+        # The inbox: overdue first, then the nearest due date; decided objections last, newest first.
+        return ["-is_overdue", F("current_due").asc(nulls_last=True), "-pk"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # Receipt numbers (14 characters) and identifiers (18) are stored upper-case; clerks type them as they come.
+        term = identifiers.normalise(search_term) if len(search_term.strip()) in (14, 18) else search_term
+        return super().get_search_results(request, queryset, term)
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and can_file_objection(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # decided through the buttons (services)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # records are kept
+
+    # --- columns and fields --------------------------------------------------------------------
+
+    @admin.display(description=_("disputed record"))
+    def target_display(self, obj):
+        parts = []
+        if obj.list_entry_id:
+            parts.append(obj.list_entry.decision_number)
+        if obj.case_id:
+            parts.append(obj.case.number)
+        return " / ".join(parts)
+
+    @admin.display(description=_("filed by"))
+    def filed_by_display(self, obj):
+        return obj.filing_department or obj.get_channel_display()
+
+    @admin.display(description=_("due"), ordering="current_due")
+    def due_display(self, obj):
+        return getattr(obj, "current_due", None) or "—"
+
+    @admin.display(description=_("overdue"))
+    def overdue_flag(self, obj):
+        if getattr(obj, "is_overdue", False):
+            return format_html("<span class='state-overdue'>{}</span>", _("overdue"))
+        return ""
+
+    @admin.display(description=_("disputed record"))
+    def target_links(self, obj):
+        links = []
+        if obj.list_entry_id:
+            url = admin_url("lists_listentry_change", obj.list_entry_id, site=self.admin_site.name)
+            links.append((url, gettext("List entry"), str(obj.list_entry)))
+        if obj.case_id:
+            url = admin_url("sanctions_jointcase_change", obj.case_id, site=self.admin_site.name)
+            links.append((url, gettext("Case"), obj.case.number))
+        return format_html_join(format_html("<br>"), "{}: <a href='{}'>{}</a>", ((label, url, text) for url, label, text in links))
+
+    @admin.display(description=_("evidence"))
+    def evidence_files(self, obj):
+        files = list(obj.evidence.all())
+        if not files:
+            return "—"
+        return format_html(
+            "<ul class='evidence-list'>{}</ul>",
+            format_html_join(
+                "", "<li><a href='{}'>{}</a> <span class='muted'>({}, {} KB)</span></li>",
+                ((self.evidence_url(obj, e), e.original_name, e.content_type, max(1, e.size // 1024)) for e in files),
+            ),
+        )
+
+    def evidence_url(self, obj, evidence: Evidence) -> str:
+        return reverse("admin:objections_objection_evidence", args=[obj.pk, evidence.pk], current_app=self.admin_site.name)
+
+    # --- evidence downloads and filing ----------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path("<path:object_id>/evidence/<int:evidence_id>/", self.admin_site.admin_view(self.evidence_view),
+                 name="objections_objection_evidence"),
+            *super().get_urls(),
+        ]
+
+    def evidence_view(self, request, object_id, evidence_id):
+        """An evidence file, to whom may see the objection (never through a public media address)."""
+        objection = self.get_object(request, unquote(object_id))
+        if objection is None or not self.has_view_permission(request, objection):
+            raise Http404
+        try:
+            evidence = objection.evidence.get(pk=evidence_id)
+        except Evidence.DoesNotExist:
+            raise Http404 from None
+        return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """File a department objection through ``services.objection_file``; refusals show on the form."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        posted = request.method == "POST"
+        form = ObjectionFileForm(request.POST if posted else None, request.FILES if posted else None, user=request.user, admin_site=self.admin_site)
+        if posted and form.is_valid():
+            try:
+                objection = services.objection_file(actor=request.user, channel=Objection.Channel.DEPARTMENT, **form.service_kwargs())
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request, gettext("Objection %(receipt)s filed; the information provider accepts or refuses it by %(due)s.")
+                    % {"receipt": objection.receipt_number, "due": objection.accept_due},
+                )
+                return HttpResponseRedirect(reverse("admin:objections_objection_change", args=[objection.pk], current_app=self.admin_site.name))
+        fieldsets = [
+            (None, {"fields": ["list_entry", "case"], "description": _("The list entry or the case you dispute (or both).")}),
+            (_("Objection"), {"fields": ["grounds", "contact", "evidence"]}),
+        ]
+        admin_form = helpers.AdminForm(form, fieldsets, {}, model_admin=self)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("File an objection"),
+            "subtitle": None,
+            "adminform": admin_form,
+            "object_id": None,
+            "original": None,
+            "is_popup": False,
+            "to_field": None,
+            "media": self.media + admin_form.media,
+            "inline_admin_formsets": [],
+            "errors": helpers.AdminErrorList(form, []),
+            "preserved_filters": self.get_preserved_filters(request),
+            "show_save_and_add_another": False,
+            "show_save_and_continue": False,
+            **(extra_context or {}),
+        }
+        return self.render_change_form(request, context, add=True, form_url=form_url)
+
+    # --- the page ------------------------------------------------------------------------------
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if change and obj is not None:
+            context["action_buttons"] = self.offered_buttons(request, obj)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)

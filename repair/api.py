@@ -1,0 +1,399 @@
+"""The credit repair API: ``/api/v1/repairs/`` for departments, ``/api/v1/public/repairs/`` for the public.
+
+Thin: every application is fetched through ``repair.access`` (404 for what the caller may not see),
+every move calls one service; deciding needs the identifying department or the credit office (403,
+checked before the input), the state decides what is open (409). An ineligible application is a 400
+``{"detail", "reasons", "eligible_from"}`` (``credit_platform.exceptions.ApplicationError``).
+"""
+from django.db.models import BooleanField, Case, F, Prefetch, Value, When
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import generics, mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from credit_platform import permissions
+from credit_platform.api.pagination import LargeTablePagination
+from credit_platform.api.schema import error_responses
+from credit_platform.api.views import PlatformReadOnlyViewSet
+from lists.access import entries_for_user
+from lists.models import ListEntry
+from objections.api import UPLOAD_PARSERS, EvidenceFilesField, PublicAPIMixin, ReceiptSerializer
+from repair import access, public, services
+from repair.models import RepairApplication, RepairDocument, RepairState
+from sanctions.api.serializers import ReasonSerializer, SubjectBriefSerializer
+
+TAG = ["repairs"]
+PUBLIC_TAG = ["public"]
+LIVE_STATES = [RepairState.SUBMITTED, RepairState.REVIEWING]
+
+
+def repairs_list(*, user, today=None):
+    """The applications ``user`` may see, with what a row shows, and ``is_overdue``: two queries a page
+    (rows with subject, entry and departments joined; the documents)."""
+    overdue = services.repair_overdue_q(today)
+    return (
+        access.repairs_for_user(user)
+        .select_related("subject", "list_entry", "deciding_department", "filing_department", "rule_set")
+        .prefetch_related(Prefetch("documents", queryset=RepairDocument.objects.order_by("pk")))
+        .annotate(is_overdue=Case(When(overdue, then=Value(True)), default=Value(False), output_field=BooleanField()))
+    )
+
+
+def with_current_due(queryset):
+    """``current_due``: the answer date while submitted, the decision date while reviewing, else null."""
+    return queryset.annotate(
+        current_due=Case(
+            When(state=RepairState.SUBMITTED, then=F("answer_due")),
+            When(state=RepairState.REVIEWING, then=F("decide_due")),
+            default=None,
+        )
+    )
+
+
+def repair_allowed_transitions(application: RepairApplication, user) -> list[str]:
+    """Moves ``user`` may make now; ``extend`` included (a transition that keeps the state)."""
+    return sorted({t.name for t in application.get_available_user_state_transitions(user)})
+
+
+# --- serializers -----------------------------------------------------------------------------------
+
+
+class RepairDocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RepairDocument
+        fields = ["id", "kind", "original_name", "content_type", "size", "uploaded_at"]
+        read_only_fields = fields
+
+
+class RepairEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ListEntry
+        fields = ["id", "list_type", "severity", "domain", "decision_number", "decided_on", "repair_possible_from", "state"]
+        read_only_fields = fields
+
+
+class RepairSerializer(serializers.ModelSerializer):
+    subject = SubjectBriefSerializer(read_only=True)
+    list_entry = RepairEntrySerializer(read_only=True)
+    deciding_department = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=_("The identifying department: it decides."))
+    filing_department = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, help_text=_("The department that entered it; null when the subject filed it."),
+    )
+    rule_set = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=_("The rule set of the entry's decision."))
+    is_overdue = serializers.BooleanField(read_only=True, help_text=_("Past the answer or the decision due date."))
+    documents = RepairDocumentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = RepairApplication
+        fields = [
+            "id", "receipt_number", "channel", "state", "subject", "list_entry", "deciding_department", "filing_department",
+            "applicant_name", "contact", "evidence", "commitment_signed", "training_completed", "documents", "rule_set",
+            "answer_due", "decide_due", "is_overdue", "extended", "extension_reason", "refusal_reason", "rejection_reason",
+            "false_materials", "eligible_from", "accepted_at", "decided_at", "created_at",
+        ]
+        read_only_fields = fields
+
+
+class EligibilitySerializer(serializers.Serializer):
+    eligible = serializers.BooleanField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    eligible_from = serializers.DateField(allow_null=True)
+
+
+class LiftingSerializer(serializers.Serializer):
+    case = serializers.CharField(source="case.number")
+    department = serializers.CharField(source="department.code")
+    assignment = serializers.IntegerField(source="assignment.pk")
+    state = serializers.CharField(source="assignment.state")
+    lift_due = serializers.DateField(source="assignment.lift_due", allow_null=True)
+    lifted_at = serializers.DateTimeField(source="assignment.lifted_at", allow_null=True)
+    status = serializers.ChoiceField(
+        choices=["lifted", "lifted_late", "late", "lifting", "pending", "acknowledged", "fed_back", "returned", "suspended"],
+        help_text=_("lifted (on time), lifted_late, late (lift_due passed), lifting, or the push's state before lifting."),
+    )
+
+
+class RepairDetailSerializer(RepairSerializer):
+    allowed_transitions = serializers.SerializerMethodField(help_text=_("Moves the caller may make now (accept, refuse, extend, approve, reject)."))
+    eligibility = serializers.SerializerMethodField(help_text=_("The entry checked against its rule set now; null once decided."))
+    lifting = serializers.SerializerMethodField(help_text=_("Each push of the entry's cases the caller may see, and its lifting."))
+
+    class Meta(RepairSerializer.Meta):
+        fields = [*RepairSerializer.Meta.fields, "allowed_transitions", "eligibility", "lifting"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_transitions(self, application) -> list[str]:
+        return repair_allowed_transitions(application, self.context["request"].user)
+
+    @extend_schema_field(EligibilitySerializer(allow_null=True))
+    def get_eligibility(self, application):
+        if application.state not in LIVE_STATES:
+            return None
+        return EligibilitySerializer(services.repair_eligibility(entry=application.list_entry)).data
+
+    @extend_schema_field(LiftingSerializer(many=True))
+    def get_lifting(self, application):
+        rows = services.repair_lifting_progress(user=self.context["request"].user, application=application)
+        return LiftingSerializer(rows, many=True).data
+
+
+class DocumentsMixin(serializers.Serializer):
+    documents = EvidenceFilesField(help_text=_("PDF, JPG or PNG files of at most 10 MB each (multipart/form-data)."))
+    document_kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=RepairDocument.Kind.choices), required=False,
+        help_text=_("The kind of each document, in the same order (default: proof of fulfilment)."),
+    )
+
+    def validate(self, attrs):
+        files, kinds = attrs.pop("documents", []), attrs.pop("document_kinds", [])
+        if kinds and len(kinds) != len(files):
+            raise serializers.ValidationError({"document_kinds": [_("Give one kind per document, in the same order.")]})
+        attrs["documents"] = list(zip(kinds or [RepairDocument.Kind.PROOF] * len(files), files, strict=True))
+        return attrs
+
+
+class RepairCreateSerializer(DocumentsMixin):
+    list_entry = serializers.PrimaryKeyRelatedField(queryset=ListEntry.objects.none(), help_text=_("The list entry to repair (its id)."))
+    # Blank or false values reach the service, which answers with the field's own message.
+    commitment_signed = serializers.BooleanField(required=False, default=False, help_text=_("The subject signed a credit commitment."))
+    training_completed = serializers.BooleanField(
+        required=False, default=False, help_text=_("Credit training completed or a credit report supplied (severe dishonesty)."),
+    )
+    evidence = serializers.CharField(allow_blank=True, max_length=20000, help_text=_("How the obligations were fulfilled."))
+    contact = serializers.CharField(allow_blank=True, max_length=200)
+    applicant_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=200,
+                                           help_text=_("Default: the subject's name."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["list_entry"].queryset = entries_for_user(request.user)
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, max_length=4000)
+    false_materials = serializers.BooleanField(
+        required=False, default=False, help_text=_("The materials were false: the subject is barred from repair for the rule set's bar period."),
+    )
+
+
+# --- the department API ----------------------------------------------------------------------------
+
+
+class RepairFilter(filters.FilterSet):
+    state = filters.ChoiceFilter(choices=RepairState.choices)
+    overdue = filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")], method="filter_overdue",
+        help_text="true: past the answer or decision due date; false: not overdue.",
+    )
+    department = filters.CharFilter(field_name="deciding_department__code", help_text="The deciding department's code.")
+    channel = filters.ChoiceFilter(choices=RepairApplication.Channel.choices)
+    list_entry = filters.NumberFilter(field_name="list_entry_id", help_text="The list entry's id.")
+
+    class Meta:
+        model = RepairApplication
+        fields = ["state", "overdue", "department", "channel", "list_entry"]
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(is_overdue=(value == "true"))
+
+
+def can_enter_repair(user) -> bool:
+    """Enter an application for a subject: a department with the role permission, never the leadership office."""
+    if permissions.is_credit_office(user):
+        return True
+    if not permissions.is_department_member(user):
+        return False
+    if permissions.is_leadership(user):
+        return False
+    return user.has_perm("repair.add_repairapplication")
+
+
+class RepairPermissions(permissions.IsDepartmentMember):
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        if getattr(view, "action", None) == "create":
+            return can_enter_repair(request.user)
+        return True
+
+
+def _transition(summary, request=None, description=""):
+    return extend_schema(summary=summary, description=description, tags=TAG, request=request, responses={200: RepairDetailSerializer})
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Credit repair applications the caller's department decides or entered", tags=TAG),
+    retrieve=extend_schema(summary="One application, with its eligibility, the moves open to the caller and the lifting", tags=TAG),
+    create=extend_schema(
+        summary="Enter a credit repair application for a subject",
+        description="JSON, or multipart/form-data with documents. An ineligible application is a 400 "
+        "{detail, reasons, eligible_from} (eligible_from null when it can never be repaired).",
+        tags=TAG, request=RepairCreateSerializer, responses={201: RepairDetailSerializer},
+    ),
+)
+class RepairViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet):
+    serializer_class = RepairSerializer
+    permission_classes = [RepairPermissions]
+    pagination_class = LargeTablePagination
+    filterset_class = RepairFilter
+    parser_classes = UPLOAD_PARSERS
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return repairs_list(user=self.request.user)
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return RepairCreateSerializer
+        return RepairSerializer if self.action == "list" else RepairDetailSerializer
+
+    def _detail(self, repair_id, status_code=status.HTTP_200_OK) -> Response:
+        application = access.repair_get_for_user(user=self.request.user, repair_id=repair_id, queryset=self.get_queryset())
+        return Response(RepairDetailSerializer(application, context=self.get_serializer_context()).data, status=status_code)
+
+    def _decidable(self, pk) -> RepairApplication:
+        """The application (404 when unseen), if the caller may decide it (403 before any input is read)."""
+        application = access.repair_get_for_user(user=self.request.user, repair_id=pk)
+        if not access.can_decide_repair(self.request.user, application):
+            raise PermissionDenied(_("Only the identifying department decides this repair."))
+        return application
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._detail(kwargs["pk"])
+
+    def create(self, request, *args, **kwargs):
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        application = services.repair_apply(
+            entry=values["list_entry"], evidence=values["evidence"], commitment_signed=values["commitment_signed"],
+            training_completed=values["training_completed"], contact=values["contact"], applicant_name=values["applicant_name"],
+            documents=values["documents"], actor=request.user, channel=RepairApplication.Channel.DEPARTMENT,
+        )
+        return self._detail(application.pk, status.HTTP_201_CREATED)
+
+    @_transition("Take the application for review (the decision date opens)")
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        services.repair_accept(application=self._decidable(pk), actor=request.user)
+        return self._detail(pk)
+
+    @_transition("Refuse to take the application, with the reason the applicant sees", request=ReasonSerializer)
+    @action(detail=True, methods=["post"])
+    def refuse(self, request, pk=None):
+        application = self._decidable(pk)
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.repair_refuse(application=application, actor=request.user, reason=data.validated_data["reason"])
+        return self._detail(pk)
+
+    @_transition("Extend the answer and decision dates once, with a reason", request=ReasonSerializer)
+    @action(detail=True, methods=["post"])
+    def extend(self, request, pk=None):
+        application = self._decidable(pk)
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.repair_extend(application=application, actor=request.user, reason=data.validated_data["reason"])
+        return self._detail(pk)
+
+    @_transition(
+        "Approve: the entry leaves the list and every measure is lifted",
+        description="The entry is removed (repaired) and leaves the public site; its cases go to repaired; every push goes "
+        "to lifting with a confirmation due date. Refused (400, with the reasons) if the entry is no longer eligible.",
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        services.repair_approve(application=self._decidable(pk), actor=request.user)
+        return self._detail(pk)
+
+    @_transition("Reject after review, with the reasons (and whether the materials were false)", request=RejectSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        application = self._decidable(pk)
+        data = RejectSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.repair_reject(application=application, actor=request.user, **data.validated_data)
+        return self._detail(pk)
+
+
+# --- the public API --------------------------------------------------------------------------------
+
+
+class PublicRepairCreateSerializer(DocumentsMixin):
+    identifier = serializers.CharField(max_length=32, help_text=_("Unified social credit code or citizen ID number of the subject."))
+    name = serializers.CharField(max_length=200, help_text=_("The subject's name, as registered."))
+    decision_number = serializers.CharField(max_length=200, help_text=_("Decision number of the list entry to repair."))
+    evidence = serializers.CharField(allow_blank=True, max_length=20000, help_text=_("How the obligations were fulfilled."))
+    commitment_signed = serializers.BooleanField(required=False, default=False)
+    training_completed = serializers.BooleanField(required=False, default=False)
+    contact = serializers.CharField(allow_blank=True, max_length=200, help_text=_("How the decision reaches you."))
+
+
+class PublicRepairSerializer(serializers.Serializer):
+    """What a receipt shows (``repair.public.public_status``): no contact, no other subject, no clerk."""
+
+    receipt_number = serializers.CharField()
+    state = serializers.ChoiceField(choices=RepairState.choices)
+    state_label = serializers.CharField()
+    filed_on = serializers.DateField()
+    deciding_department = serializers.CharField(help_text=_("The department that decides (谁认定谁修复)."))
+    decision_number = serializers.CharField()
+    answer_due = serializers.DateField(help_text=_("Answered by this date."))
+    accepted_on = serializers.DateField(allow_null=True)
+    decide_due = serializers.DateField(allow_null=True, help_text=_("Decided by this date once taken for review."))
+    extended = serializers.BooleanField()
+    extension_reason = serializers.CharField()
+    decided_on = serializers.DateField(allow_null=True)
+    refusal_reason = serializers.CharField()
+    rejection_reason = serializers.CharField()
+    eligible_from = serializers.DateField(allow_null=True, help_text=_("When refused as not yet eligible: from when to apply again."))
+
+    def to_representation(self, instance):
+        return super().to_representation(public.public_status(instance))
+
+
+class PublicRepairCreate(PublicAPIMixin, generics.GenericAPIView):
+    serializer_class = PublicRepairCreateSerializer
+    parser_classes = UPLOAD_PARSERS
+
+    @extend_schema(
+        summary="Apply for credit repair as the subject (public)",
+        description="Name the subject (identifier and name) and the list entry (decision_number). An unknown identifier "
+        "or entry is a 400 that says which; an ineligible application a 400 {detail, reasons, eligible_from}.",
+        tags=PUBLIC_TAG, auth=[], responses={201: ReceiptSerializer, **error_responses(400)},
+    )
+    def post(self, request, *args, **kwargs):
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        entry = services.public_repair_entry(identifier=values["identifier"], name=values["name"], decision_number=values["decision_number"])
+        application = services.repair_apply(
+            entry=entry, evidence=values["evidence"], commitment_signed=values["commitment_signed"],
+            training_completed=values["training_completed"], contact=values["contact"], applicant_name=values["name"],
+            documents=values["documents"], channel=RepairApplication.Channel.PUBLIC,
+        )
+        return Response({"receipt_number": application.receipt_number, "state": application.state}, status=status.HTTP_201_CREATED)
+
+
+class PublicRepairDetail(PublicAPIMixin, generics.GenericAPIView):
+    serializer_class = PublicRepairSerializer
+
+    @extend_schema(
+        summary="Follow a credit repair application by its receipt number (public)", tags=PUBLIC_TAG, auth=[],
+        responses={200: PublicRepairSerializer, **error_responses(404)},
+    )
+    def get(self, request, receipt_number, *args, **kwargs):
+        application = public.repair_by_receipt(receipt_number)
+        if application is None:
+            raise Http404
+        return Response(self.get_serializer(application).data)
+
+
+__all__ = ["PublicRepairCreate", "PublicRepairDetail", "RepairViewSet"]

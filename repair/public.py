@@ -1,0 +1,161 @@
+"""Credit repair on the public credit website (/credit/repairs/): apply, get a receipt, follow it.
+
+No login, Chinese only. An ineligible application is not filed: the page says why, in Chinese, and
+from which date it can be made. ``public_status`` is shared with ``GET /api/v1/public/repairs/{receipt}/``.
+"""
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.views.decorators.http import require_http_methods
+
+from credit_platform.exceptions import ApplicationError
+from lists import labels
+from objections.forms import ReceiptLookupForm
+from objections.public import FIELD_MESSAGES as OBJECTION_FIELD_MESSAGES
+from objections.public import TOO_MANY, add_public_errors, filing_throttled, lookup_throttled
+from repair import services
+from repair.forms import PublicRepairForm, documents_of
+from repair.models import RepairApplication, RepairState
+
+SESSION_KEY = "credit.repair_receipt"
+
+STATE_LABELS = {
+    RepairState.SUBMITTED: "已提交，等待受理",
+    RepairState.REVIEWING: "已受理，认定部门审核中",
+    RepairState.APPROVED: "修复完成：已移出名单，停止公示，联合惩戒措施解除",
+    RepairState.REJECTED: "审核不予修复",
+    RepairState.REFUSED: "不予受理",
+}
+
+FIELD_MESSAGES = {
+    **OBJECTION_FIELD_MESSAGES,
+    "decision_number": "未查询到该主体此决定文号的公示信息，请核对。",
+    "evidence": "请说明履行法定义务、纠正失信行为的情况。",
+    "commitment_signed": "申请信用修复须签署信用承诺书。",
+    "training_completed": "严重失信主体申请信用修复，须参加信用修复培训或提交信用报告。",
+    "documents": "材料须为 PDF、JPG 或 PNG 文件，每个不超过 10 MB。",
+    "list_entry": "该信息已有正在办理的信用修复申请，请勿重复提交。",
+}
+
+
+def _date(value):
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _local_date(value):
+    return timezone.localdate(value) if value else None
+
+
+def public_status(application: RepairApplication) -> dict:
+    """What the receipt holder may read about the application."""
+    return {
+        "receipt_number": application.receipt_number,
+        "state": application.state,
+        "state_label": STATE_LABELS.get(application.state, application.state),
+        "filed_on": _local_date(application.created_at),
+        "deciding_department": application.deciding_department.name,
+        "decision_number": application.list_entry.decision_number,
+        "answer_due": application.answer_due,
+        "accepted_on": _local_date(application.accepted_at),
+        "decide_due": application.decide_due,
+        "extended": application.extended,
+        "extension_reason": application.extension_reason,
+        "decided_on": _local_date(application.decided_at),
+        "refusal_reason": application.refusal_reason if application.state == RepairState.REFUSED else "",
+        "rejection_reason": application.rejection_reason if application.state == RepairState.REJECTED else "",
+        "eligible_from": application.eligible_from,
+    }
+
+
+def repair_by_receipt(receipt_number: str) -> RepairApplication | None:
+    number = "".join((receipt_number or "").split()).upper()
+    if not number or len(number) > 20:
+        return None
+    return RepairApplication.objects.select_related("deciding_department", "list_entry").filter(receipt_number=number).first()
+
+
+def ineligibility_in_chinese(entry, eligible_from) -> list[str]:
+    """Why ``entry`` cannot be repaired now, in the public's words (the service's reasons are the record)."""
+    reasons = []
+    today = timezone.localdate()
+    rules = entry.rule_set
+    if today < entry.repair_possible_from:
+        reasons.append(
+            f"依据{rules.name}，{labels.label(labels.SEVERITY, entry.severity)}失信信息的最短公示期为 "
+            f"{rules.months(entry.severity, 'min')} 个月，自决定之日（{entry.decided_on:%Y年%m月%d日}）起计算，"
+            f"至 {entry.repair_possible_from:%Y年%m月%d日} 届满。"
+        )
+    if eligible_from and eligible_from > entry.repair_possible_from:
+        reasons.append("该主体存在提供虚假材料或违反信用承诺的记录，限制申请期内不予受理信用修复申请。")
+    if eligible_from:
+        reasons.append(f"可于 {eligible_from:%Y年%m月%d日} 起申请信用修复。")
+    else:
+        reasons.append("该信息依规定不予修复，或已不在公示名单上。")
+    return reasons
+
+
+@require_http_methods(["GET", "POST"])
+def repair_new(request):
+    """``/credit/repairs/``: the application form; on success the receipt page (PRG)."""
+    with translation.override("zh-hans"):
+        form = PublicRepairForm(request.POST or None, request.FILES or None)
+        context, status = {"form": form, "ineligible": None}, 200
+        if request.method == "POST":
+            if filing_throttled(request):
+                form.add_error(None, TOO_MANY)
+                status = 429
+            elif form.is_valid():
+                data = form.cleaned_data
+                try:
+                    entry = services.public_repair_entry(identifier=data["identifier"], name=data["name"], decision_number=data["decision_number"])
+                    application = services.repair_apply(
+                        entry=entry, evidence=data["evidence"], commitment_signed=data["commitment_signed"],
+                        training_completed=data["training_completed"], contact=data["contact"], applicant_name=data["name"],
+                        documents=documents_of(data), channel=RepairApplication.Channel.PUBLIC,
+                    )
+                except ValidationError as exc:
+                    add_public_errors(form, exc, FIELD_MESSAGES)
+                except ApplicationError as exc:
+                    context["ineligible"] = {
+                        "eligible_from": exc.extra.get("eligible_from") or "",
+                        "reasons": ineligibility_in_chinese(entry, _date(exc.extra.get("eligible_from"))),
+                    }
+                    status = 400
+                else:
+                    request.session[SESSION_KEY] = application.receipt_number
+                    return redirect("credit_repairs:receipt")
+            if form.errors and status == 200:
+                status = 400
+        context["files_lost"] = bool(request.FILES) and status != 200
+        return render(request, "credit/repair/form.html", context, status=status)
+
+
+@require_http_methods(["GET"])
+def repair_receipt(request):
+    """The receipt of the application this browser just filed (kept in its session, not in the address)."""
+    with translation.override("zh-hans"):
+        application = repair_by_receipt(request.session.get(SESSION_KEY, ""))
+        if application is None:
+            return redirect("credit_repairs:status")
+        return render(request, "credit/repair/receipt.html", {"status": public_status(application)})
+
+
+@require_http_methods(["GET", "POST"])
+def repair_status(request):
+    """``/credit/repairs/status/``: follow an application by its receipt number (POSTed)."""
+    with translation.override("zh-hans"):
+        form = ReceiptLookupForm(request.POST or None)
+        context, status = {"form": form, "status": None, "not_found": False}, 200
+        if request.method == "POST":
+            if lookup_throttled(request):
+                form.add_error(None, "查询过于频繁，请稍后再试。")
+                status = 429
+            elif form.is_valid():
+                application = repair_by_receipt(form.cleaned_data["receipt_number"])
+                if application is None:
+                    context["not_found"], status = True, 404
+                else:
+                    context["status"] = public_status(application)
+        return render(request, "credit/repair/status.html", context, status=status)
