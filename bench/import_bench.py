@@ -22,6 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "credit_platform.settings.base")
+# As in production: with DEBUG on, Django keeps the SQL of the last 9,000 queries in memory.
+os.environ.setdefault("DEBUG", "false")
 
 USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"

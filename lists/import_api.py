@@ -101,6 +101,8 @@ class ImportBatchSerializer(serializers.ModelSerializer):
 
 
 class ListEntryImportView(PlatformAPIMixin, APIView):
+    """Import a decided list: small files in the request, large ones in the background."""
+
     permission_classes = [CanImport]
     parser_classes = [MultiPartParser, FormParser]
 
@@ -147,6 +149,8 @@ class ListEntryImportView(PlatformAPIMixin, APIView):
 
 
 class ImportBatchDetailView(PlatformAPIMixin, generics.RetrieveAPIView):
+    """An import of the caller's department (any, for the credit office): state, progress, counts, first refused rows."""
+
     serializer_class = ImportBatchSerializer
 
     def get_queryset(self):
@@ -165,6 +169,8 @@ def report_response(batch: ImportBatch) -> StreamingHttpResponse:
 
 
 class ImportBatchReportView(PlatformAPIMixin, APIView):
+    """The refused rows and warnings of an import as CSV (UTF-8 with BOM), with each row's own columns."""
+
     @extend_schema(
         summary="Refused rows of an import (CSV)",
         tags=["list entries"],

@@ -56,6 +56,8 @@ class PublicPagination(PageNumberPagination):
 
 
 class PublicListEntryList(generics.ListAPIView):
+    """Published and suspended entries of the red and black lists matching ``q``; masked; no minors."""
+
     authentication_classes = []
     permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]

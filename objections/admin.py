@@ -14,6 +14,7 @@ from django.db.models import F
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -186,7 +187,7 @@ class ObjectionAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, admin.ModelAdmi
         if obj.case_id:
             url = admin_url("sanctions_jointcase_change", obj.case_id, site=self.admin_site.name)
             links.append((url, gettext("Case"), obj.case.number))
-        return format_html_join(format_html("<br>"), "{}: <a href='{}'>{}</a>", ((label, url, text) for url, label, text in links))
+        return format_html_join(mark_safe("<br>"), "{}: <a href='{}'>{}</a>", ((label, url, text) for url, label, text in links))
 
     @admin.display(description=_("evidence"))
     def evidence_files(self, obj):

@@ -10,6 +10,8 @@ class ObjectionsConfig(AppConfig):
     def ready(self):
         from credit_platform.roles import ROLE_PERMISSIONS
 
-        ROLE_PERMISSIONS["all"] |= {"objections.view_objection", "objections.add_objection", "objections.view_evidence"}
-        ROLE_PERMISSIONS["initiating"] |= {"objections.change_objection"}
-        ROLE_PERMISSIONS["credit_office"] |= {"objections.change_objection"}
+        ROLE_PERMISSIONS["all"] |= {"objections.view_objection", "objections.view_evidence"}
+        # Working departments file objections; the leadership office supervises and files none.
+        ROLE_PERMISSIONS["executing"] |= {"objections.add_objection"}
+        ROLE_PERMISSIONS["initiating"] |= {"objections.add_objection", "objections.change_objection"}
+        ROLE_PERMISSIONS["credit_office"] |= {"objections.add_objection", "objections.change_objection"}

@@ -146,7 +146,7 @@ def objection_new(request):
                     return redirect("credit_objections:receipt")
             if form.errors:
                 status = status if status != 200 else 400
-        return render(request, "credit/objections/form.html", {"form": form, "files_lost": bool(request.FILES)}, status=status)
+        return render(request, "credit/objections/form.html", {"form": form, "files_lost": bool(request.FILES) and status != 200}, status=status)
 
 
 @require_http_methods(["GET"])

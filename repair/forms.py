@@ -37,7 +37,7 @@ class RepairEnterForm(forms.Form):
     """A department enters a subject's application (e.g. handed in at its counter)."""
 
     list_entry = forms.ModelChoiceField(label=_label("list_entry"), queryset=ListEntry.objects.none())
-    applicant_name = forms.CharField(label=_label("applicant"), max_length=200, required=False, help_text=_("Default: the subject's name."))
+    applicant_name = forms.CharField(label=_label("applicant_name"), max_length=200, required=False, help_text=_("Default: the subject's name."))
     contact = forms.CharField(label=_label("contact"), max_length=200)
     evidence = forms.CharField(label=_label("evidence"), widget=forms.Textarea(attrs={"rows": 5, "cols": 70}),
                                help_text=RepairApplication._meta.get_field("evidence").help_text)

@@ -389,10 +389,30 @@ class DrilldownView(DashboardView):
         }
 
     def _description(self) -> list[str]:
+        """What the list holds, in words: the figure, state, kind, domain, month it was opened from."""
+        p = self.params
+        figure_labels = {
+            "cases": {**labels.INITIATORS, "opened": _("Cases")},
+            "assignments": {**labels.SCORECARD, "signed_for": _("Signed for"), "fed_back": _("Fed back"), "received": _("Pushes received")},
+            "initiator_assignments": labels.INITIATORS,
+            "objections": labels.OBJECTIONS,
+            "repairs": labels.REPAIRS,
+            "feedback": labels.SCORECARD,
+            "urges": {"objection": _("Objections"), "repair": _("Credit repairs")},
+        }.get(self.kind, {})
         parts = []
-        for name in DRILLDOWN_PARAMS:
-            if self.params[name]:
-                parts.append(f"{name}={self.params[name]}")
+        if p["figure"]:
+            parts.append(str(figure_labels.get(p["figure"], p["figure"])))
+        if p["state"]:
+            parts.append(str(labels.CASE_STATES.get(p["state"], p["state"])))
+        if p["case_kind"]:
+            parts.append(str(labels.CASE_KINDS.get(p["case_kind"], p["case_kind"])))
+        if p["domain"]:
+            parts.append(str(labels.DOMAINS.get(p["domain"], p["domain"])))
+        if p["month"]:
+            parts.append(f'{labels.MONTH_EVENTS.get(p["event"], p["event"])} {p["month"]}')
+        if self.scope.filters.department:
+            parts.append(self.scope.filters.department)
         return parts
 
 

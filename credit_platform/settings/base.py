@@ -162,6 +162,9 @@ SPECTACULAR_SETTINGS = {
         "ImportBatchStateEnum": "lists.models.ImportBatch.State",
         "ObjectionStateEnum": "objections.models.ObjectionState",
         "RepairStateEnum": "repair.models.RepairState",
+        "ObjectionChannelEnum": "objections.models.Objection.Channel",
+        "RepairChannelEnum": "repair.models.RepairApplication.Channel",
+        "RepairDocumentKindEnum": "repair.models.RepairDocument.Kind",
     },
 }
 

@@ -204,10 +204,12 @@ class _Importer:
             )
             subjects.update(new_subjects)
 
+        # Only subjects registered before this chunk can have entries on file.
+        known = {s.pk for identifier, s in subjects.items() if identifier not in new_subjects}
+        numbers = {r.decision_number for r in rows if r.identifier not in new_subjects}
         existing = set(
-            ListEntry.objects.filter(subject_id__in={s.pk for s in subjects.values()}, decision_number__in={r.decision_number for r in rows})
-            .values_list("subject_id", "list_type", "domain", "decision_number")
-        )
+            ListEntry.objects.filter(subject_id__in=known, decision_number__in=numbers).values_list("subject_id", "list_type", "domain", "decision_number")
+        ) if known else set()
         entries, unchanged = [], 0
         for row in rows:
             subject = subjects[row.identifier]

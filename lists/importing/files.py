@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 COLUMNS = ("identifier", "name", "kind", "list_type", "severity", "domain", "basis", "decision_number", "decided_on")
 SAMPLE_BYTES = 256 * 1024
+NON_ASCII = re.compile(rb"[\x80-\xff]")
 
 # Header spellings besides the column codes (case, spaces and hyphens are ignored too); the
 # Chinese ones are those of the Excel export, so an exported file can be imported back.
@@ -99,6 +100,32 @@ def detect_encoding(head: bytes) -> str:
     raise _file_error(_("The file is neither UTF-8 nor GBK text: save it as “CSV UTF-8” or as XLSX."))
 
 
+def _first_non_ascii_lines(fileobj, limit: int = 64 << 20) -> bytes:
+    """Complete lines around the first non-ASCII byte of the file (b"" if none in ``limit`` bytes).
+
+    A file whose first rows are ASCII only says nothing of its encoding there; the first Chinese
+    name decides. Reads 1 MB at a time, so memory stays small whatever the size of the file.
+    """
+    fileobj.seek(0)
+    carry, read = b"", 0
+    try:
+        while read < limit and (chunk := fileobj.read(1 << 20)):
+            read += len(chunk)
+            data = carry + chunk
+            found = NON_ASCII.search(data)
+            if found is None:
+                carry = data[data.rfind(b"\n") + 1 :]
+                continue
+            start = data.rfind(b"\n", 0, found.start()) + 1
+            end = data.rfind(b"\n") + 1
+            if end > start:
+                return data[start:end]
+            carry = data[start:]  # the line goes on in the next chunk
+        return carry if NON_ASCII.search(carry) else b""
+    finally:
+        fileobj.seek(0)
+
+
 def _header_key(cell) -> str:
     text = re.sub(r"[\s\-]+", "_", str(cell or "").replace("\ufeff", "").strip()).lower()
     return text if text in COLUMNS else HEADER_ALIASES.get(text.replace("_", ""), HEADER_ALIASES.get(text, ""))
@@ -166,6 +193,8 @@ def inspect_file(fileobj, name: str) -> FileInfo:
             workbook.close()
         return FileInfo(format="xlsx", columns=columns, rows_estimate=estimate)
     encoding = detect_encoding(head)
+    if encoding == "utf-8" and head.isascii():
+        encoding = detect_encoding(_first_non_ascii_lines(fileobj) or head)
     first_line = head.decode(encoding, errors="replace").splitlines()[0] if head else ""
     delimiter = max(",\t;", key=first_line.count) if first_line else ","
     info = FileInfo(format="csv", columns={}, encoding=encoding, delimiter=delimiter)

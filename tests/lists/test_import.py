@@ -9,7 +9,7 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from credit_platform.models import AuditEvent, Subject
-from credit_platform.rules import publication_bounds, rule_set_in_force
+from credit_platform.rules import entry_periods, rule_set_in_force
 from lists import import_api, importing
 from lists.importing import batches
 from lists.models import EntryState, ImportBatch, ImportRowError, ListEntry, ListEntryGroupObjectPermission, Source
@@ -109,7 +109,7 @@ def test_import_reports_each_bad_row_and_imports_the_good_ones_once(world, api):
         assert entry.created_by == world.user("court")
         rule_set = rule_set_in_force(entry.decided_on)
         assert entry.rule_set == rule_set
-        assert (entry.repair_possible_from, entry.publication_ends_on) == publication_bounds(rule_set, entry.severity, entry.decided_on)
+        assert (entry.repair_possible_from, entry.publication_ends_on) == entry_periods(rule_set, entry.severity, entry.decided_on)
         assert ListEntryGroupObjectPermission.objects.filter(content_object=entry, group=court_group, permission__codename="manage_listentry").count() == 1
         event = AuditEvent.objects.get(stream=f"lists.listentry:{entry.pk}")
         assert (event.seq, event.action, event.to_state, event.actor.username) == (1, "entry_imported", "published", "court")
@@ -339,3 +339,20 @@ def test_the_report_lists_refused_rows_as_csv_with_bom(world, api):
     assert lines[1]["domain"] == "astrology" and lines[1]["name"] == "示范区某某有限公司"
     assert api("tax").get(answer["report_url"]).status_code == 404
     assert ImportRowError.objects.filter(batch_id=answer["batch"]).count() == 5
+
+
+def test_gbk_is_detected_even_after_many_ascii_rows(world):
+    ascii_rows = [row(make_uscc(82000 + i, "620702"), f"Company {i} Ltd", number=f"ASCII-{i}") for i in range(3000)]
+    content = csv_bytes([*ascii_rows, row(NEW_PERSON, "周建华", kind="natural_person")], encoding="gbk")
+    assert len(content) > 256 * 1024
+    assert importing.inspect_file(upload(content), "late.csv").encoding == "gb18030"
+
+
+def test_an_idempotency_key_imports_once(world, api):
+    court = api("court")
+    content = csv_bytes([row(NEW_COMPANY, "示范区新立建材有限公司")])
+    first = court.post(URL, {"file": upload(content), "open_cases": "false"}, format="multipart", HTTP_IDEMPOTENCY_KEY="import-1")
+    again = court.post(URL, {"file": upload(content), "open_cases": "false"}, format="multipart", HTTP_IDEMPOTENCY_KEY="import-1")
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
+    assert ImportBatch.objects.count() == 1

@@ -8,7 +8,7 @@ from django.utils import timezone
 from credit_platform.calendar import add_working_days
 from credit_platform.exceptions import IllegalTransition
 from credit_platform.models import AuditEvent, Notification, RuleSet
-from credit_platform.rules import publication_bounds
+from credit_platform.rules import add_months, entry_periods
 from lists import access, services
 from lists.models import EntryState, ListEntry, ListEntryGroupObjectPermission
 from sanctions.models import AssignmentState, CaseState, JointCase
@@ -31,7 +31,10 @@ def test_propose_stores_the_rule_set_and_periods_and_grants_the_identifying_depa
     assert entry.created_by == world.user("court")
     order_36 = RuleSet.objects.get(code="order-36")
     assert entry.rule_set == order_36
-    assert (entry.repair_possible_from, entry.publication_ends_on) == publication_bounds(order_36, "severe", decided)
+    assert (entry.repair_possible_from, entry.publication_ends_on) == entry_periods(order_36, "severe", decided)
+    # Severe under order-36: repair from the day after one year, published for three years.
+    assert entry.repair_possible_from == add_months(decided, 12) + datetime.timedelta(days=1)
+    assert entry.publication_ends_on == add_months(decided, 36)
     rows = ListEntryGroupObjectPermission.objects.filter(content_object=entry)
     assert [(r.group_id, r.permission.codename) for r in rows] == [(world.department("court").group_id, "manage_listentry")]
     assert events(entry, "entry_proposed").count() == 1
@@ -292,7 +295,7 @@ def test_correct_recomputes_the_periods_and_keeps_the_old_values(world):
     corrections = {"decided_on": new_date.isoformat(), "severity": "general"}
     entry = services.entry_correct(entry=entry, actor=world.user("court"), corrections=corrections, reason="更正")
     assert entry.decided_on == new_date and entry.severity == "general"
-    assert (entry.repair_possible_from, entry.publication_ends_on) == publication_bounds(entry.rule_set, "general", new_date)
+    assert (entry.repair_possible_from, entry.publication_ends_on) == entry_periods(entry.rule_set, "general", new_date)
     assert entry.state == EntryState.PUBLISHED
     event = events(entry, "entry_corrected").get()
     assert event.extra["old"]["severity"] == "severe"

@@ -47,7 +47,10 @@ from credit_platform.models import Department, ResponsiblePerson, Subject, Subje
 
 EXPECTED = (ValidationError, PermissionDenied, IllegalTransition, ApplicationError)
 
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜"
+    "范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+)
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红娥建国志海峰宇浩凯鹏辉斌"
 TRADES = ["建筑工程", "商贸", "物流", "食品", "房地产开发", "路桥建设", "化工", "农业科技", "餐饮管理", "劳务派遣", "机械制造", "环保科技",
           "矿业", "纺织", "医药", "电子科技", "运输", "装饰工程", "旅游开发", "能源"]
@@ -209,7 +212,7 @@ class Simulation:
     def _subjects(self) -> list[Subject]:
         rng = self.rng
         created = []
-        for i in range(self.subject_total):
+        for _ in range(self.subject_total):
             kind = rng.choices(
                 [SubjectKind.LEGAL_PERSON, SubjectKind.INDIVIDUAL_BUSINESS, SubjectKind.OTHER_ORG, SubjectKind.NATURAL_PERSON], [60, 12, 8, 20]
             )[0]

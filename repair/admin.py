@@ -1,0 +1,283 @@
+"""Credit repair applications in the admin: the deciding department's inbox (overdue first), decided
+with buttons, and the lifting of the entry's measures department by department.
+
+Rows come from ``repair.access.repairs_for_user``: another department's application is absent from
+the list, and its change page, documents and buttons answer like a deleted object. Every write is a
+service call: the add page enters an application (``services.repair_apply``, whose eligibility
+refusal shows its reasons and the date from which it becomes possible); the change page moves the
+application only through its buttons (the identifying department and the credit office).
+"""
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from credit_platform import identifiers
+from credit_platform.admin.mixins import AuditHistoryAdminMixin
+from credit_platform.exceptions import ApplicationError
+from credit_platform.permissions import department_of, is_department_member
+from objections.admin import OverdueFilter, admin_url
+from repair import access, services
+from repair.api import can_enter_repair, repairs_list, with_current_due
+from repair.forms import RejectForm, RepairEnterForm
+from repair.models import RepairApplication, RepairDocument, RepairState
+from sanctions.admin.actions import ObjectAction, ObjectActionsMixin, add_service_errors
+from sanctions.forms import RequiredReasonForm
+
+TO_DECIDE, ENTERED = "to_decide", "entered"
+
+
+def _repair_service(service):
+    """An ObjectAction runner: ``service(application=..., actor=..., **form data)``."""
+
+    def run(request, application, data):
+        return service(application=application, actor=request.user, **data)
+
+    return run
+
+
+def _may_extend(request, application) -> bool:
+    # ``extend`` keeps the state (custom admin False on the model), so it is offered here.
+    return (
+        application.state in (RepairState.SUBMITTED, RepairState.REVIEWING)
+        and not application.extended
+        and access.can_decide_repair(request.user, application)
+    )
+
+
+class WhoseFilter(admin.SimpleListFilter):
+    title = _("whose applications")
+    parameter_name = "whose"
+
+    def lookups(self, request, model_admin):
+        if not is_department_member(request.user) or department_of(request.user) is None:
+            return []
+        return [(TO_DECIDE, _("to decide (we identified the dishonesty)")), (ENTERED, _("entered by us"))]
+
+    def queryset(self, request, queryset):
+        department = department_of(request.user)
+        if self.value() == TO_DECIDE and department is not None:
+            return queryset.filter(deciding_department=department)
+        if self.value() == ENTERED and department is not None:
+            return queryset.filter(filing_department=department)
+        return queryset
+
+
+LIFTING_LABELS = {
+    "lifted": _("lifting confirmed"),
+    "lifted_late": _("lifting confirmed late"),
+    "late": _("late: lifting not confirmed"),
+    "lifting": _("lifting, not yet confirmed"),
+}
+
+
+@admin.register(RepairApplication)
+class RepairApplicationAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "receipt_number", "subject", "entry_display", "deciding_department", "filed_by_display", "state", "due_display", "overdue_flag",
+        "created_at",
+    ]
+    list_filter = [WhoseFilter, "state", OverdueFilter, "channel"]
+    list_select_related = ["subject", "list_entry", "deciding_department", "filing_department"]
+    search_fields = ["=receipt_number", "=subject__identifier", "subject__name"]
+    search_help_text = _("Receipt number or subject identifier (exact), or part of the subject's name.")
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    fieldsets = [
+        (None, {"fields": ["receipt_number", "state", "channel", "subject", "entry_link", "deciding_department", "filing_department"]}),
+        (_("Application"), {"fields": ["applicant_name", "contact", "evidence", "commitment_signed", "training_completed", "document_files",
+                                       "created_at"]}),
+        (_("Eligibility"), {"fields": ["rule_set", "eligibility"]}),
+        (_("Deadlines"), {"fields": ["answer_due", "accepted_at", "decide_due", "extended", "extension_reason"]}),
+        (_("Decision"), {"fields": ["refusal_reason", "eligible_from", "rejection_reason", "false_materials", "decided_at", "decided_by"]}),
+    ]
+    readonly_fields = [field for _name, options in fieldsets for field in options["fields"]]
+
+    object_actions = [
+        ObjectAction(
+            name="accept", transition="accept", run=_repair_service(services.repair_accept),
+            success=_("%(object)s taken for review; decide it by the date shown."),
+        ),
+        ObjectAction(
+            name="refuse", transition="refuse", run=_repair_service(services.repair_refuse), form=RequiredReasonForm, danger=True,
+            intro=_("Refuse to take the application (incomplete or ineligible). The applicant sees the reason."),
+            success=_("%(object)s refused."),
+        ),
+        ObjectAction(
+            name="extend", label=_("Extend"), offered=_may_extend, run=_repair_service(services.repair_extend), form=RequiredReasonForm,
+            intro=_("The answer and decision dates can be extended once, with a reason."),
+            success=_("%(object)s extended."),
+        ),
+        ObjectAction(
+            name="approve", transition="approve", run=_repair_service(services.repair_approve),
+            success=_("%(object)s approved: the entry left the list and every department is told to lift its measures."),
+        ),
+        ObjectAction(
+            name="reject", transition="reject", run=_repair_service(services.repair_reject), form=RejectForm, danger=True,
+            intro=_("Reject the application with the reasons. If the materials were false, repair is barred for the rule set's bar period."),
+            success=_("%(object)s rejected."),
+        ),
+    ]
+
+    class Media:
+        css = {"all": ["credit/sanctions.css"]}
+
+    # --- rows and permissions ------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        return with_current_due(repairs_list(user=request.user))
+
+    def get_ordering(self, request):
+        # The inbox: overdue first, then the nearest due date; decided applications last, newest first.
+        return ["-is_overdue", F("current_due").asc(nulls_last=True), "-pk"]
+
+    def get_search_results(self, request, queryset, search_term):
+        term = identifiers.normalise(search_term) if len(search_term.strip()) in (14, 18) else search_term
+        return super().get_search_results(request, queryset, term)
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and can_enter_repair(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    # --- columns and fields --------------------------------------------------------------------
+
+    @admin.display(description=_("list entry"))
+    def entry_display(self, obj):
+        return obj.list_entry.decision_number
+
+    @admin.display(description=_("filed by"))
+    def filed_by_display(self, obj):
+        return obj.filing_department or obj.get_channel_display()
+
+    @admin.display(description=_("due"), ordering="current_due")
+    def due_display(self, obj):
+        return getattr(obj, "current_due", None) or "—"
+
+    @admin.display(description=_("overdue"))
+    def overdue_flag(self, obj):
+        if getattr(obj, "is_overdue", False):
+            return format_html("<span class='state-overdue'>{}</span>", _("overdue"))
+        return ""
+
+    @admin.display(description=_("list entry"))
+    def entry_link(self, obj):
+        url = admin_url("lists_listentry_change", obj.list_entry_id, site=self.admin_site.name)
+        return format_html("<a href='{}'>{}</a>", url, obj.list_entry) if url else str(obj.list_entry)
+
+    @admin.display(description=_("documents"))
+    def document_files(self, obj):
+        documents = list(obj.documents.all())
+        if not documents:
+            return "—"
+        return format_html(
+            "<ul class='evidence-list'>{}</ul>",
+            format_html_join(
+                "", "<li>{}: <a href='{}'>{}</a> <span class='muted'>({}, {} KB)</span></li>",
+                ((d.get_kind_display(), self.document_url(obj, d), d.original_name, d.content_type, max(1, d.size // 1024)) for d in documents),
+            ),
+        )
+
+    @admin.display(description=_("eligibility now"))
+    def eligibility(self, obj):
+        if obj.state not in (RepairState.SUBMITTED, RepairState.REVIEWING):
+            return "—"
+        result = services.repair_eligibility(entry=obj.list_entry)
+        if result.eligible:
+            return format_html("<strong>{}</strong>", _("Eligible under the entry's rule set."))
+        return format_html("<ul class='eligibility-reasons'>{}</ul>", format_html_join("", "<li>{}</li>", ((r,) for r in result.reasons)))
+
+    def document_url(self, obj, document: RepairDocument) -> str:
+        return reverse("admin:repair_repairapplication_document", args=[obj.pk, document.pk], current_app=self.admin_site.name)
+
+    # --- documents and entering an application ---------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path("<path:object_id>/documents/<int:document_id>/", self.admin_site.admin_view(self.document_view),
+                 name="repair_repairapplication_document"),
+            *super().get_urls(),
+        ]
+
+    def document_view(self, request, object_id, document_id):
+        application = self.get_object(request, unquote(object_id))
+        if application is None or not self.has_view_permission(request, application):
+            raise Http404
+        try:
+            document = application.documents.get(pk=document_id)
+        except RepairDocument.DoesNotExist:
+            raise Http404 from None
+        return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name, content_type=document.content_type)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Enter an application through ``services.repair_apply``; an ineligible one shows why and from when."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        posted = request.method == "POST"
+        form = RepairEnterForm(request.POST if posted else None, request.FILES if posted else None, user=request.user, admin_site=self.admin_site)
+        if posted and form.is_valid():
+            try:
+                application = services.repair_apply(actor=request.user, channel=RepairApplication.Channel.DEPARTMENT, **form.service_kwargs())
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            except ApplicationError as exc:
+                for reason in exc.extra.get("reasons") or [exc.message]:
+                    form.add_error(None, reason)
+                if exc.extra.get("eligible_from"):
+                    form.add_error(None, gettext("An application becomes possible from %(date)s.") % {"date": exc.extra["eligible_from"]})
+                else:
+                    form.add_error(None, gettext("This entry cannot be repaired."))
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request, gettext("Credit repair application %(receipt)s entered; it is answered by %(due)s.")
+                    % {"receipt": application.receipt_number, "due": application.answer_due},
+                )
+                return HttpResponseRedirect(reverse("admin:repair_repairapplication_change", args=[application.pk], current_app=self.admin_site.name))
+        fieldsets = [
+            (None, {"fields": ["list_entry", "applicant_name", "contact"]}),
+            (_("Application"), {"fields": ["evidence", "commitment_signed", "training_completed"]}),
+            (_("Documents"), {"fields": ["proof_files", "commitment_files", "training_files"]}),
+        ]
+        admin_form = helpers.AdminForm(form, fieldsets, {}, model_admin=self)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Enter a credit repair application"),
+            "subtitle": None,
+            "adminform": admin_form,
+            "object_id": None,
+            "original": None,
+            "is_popup": False,
+            "to_field": None,
+            "media": self.media + admin_form.media,
+            "inline_admin_formsets": [],
+            "errors": helpers.AdminErrorList(form, []),
+            "preserved_filters": self.get_preserved_filters(request),
+            "show_save_and_add_another": False,
+            "show_save_and_continue": False,
+            **(extra_context or {}),
+        }
+        return self.render_change_form(request, context, add=True, form_url=form_url)
+
+    # --- the page ------------------------------------------------------------------------------
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if change and obj is not None:
+            rows = services.repair_lifting_progress(user=request.user, application=obj)
+            for row in rows:
+                row["status_label"] = LIFTING_LABELS.get(row["status"], row["assignment"].get_state_display())
+                row["url"] = admin_url("sanctions_assignment_change", row["assignment"].pk, site=self.admin_site.name)
+            context.update({"action_buttons": self.offered_buttons(request, obj), "lifting_rows": rows})
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
