@@ -74,6 +74,8 @@ def _clean_rows(table: dict) -> dict:
 @extend_schema(tags=["dashboard"], summary="Supervision summary", parameters=FILTER_PARAMETERS,
                responses={200: SummarySerializer, **error_responses(400, 401, 403)})
 class SummaryAPIView(DashboardAPIView):
+    """Cases by state and domain, each executing department's punctuality, objections and repairs open."""
+
     def get(self, request):
         return Response(selectors.summary(self.scope(request)))
 
@@ -81,6 +83,8 @@ class SummaryAPIView(DashboardAPIView):
 @extend_schema(tags=["dashboard"], summary="Executing departments' scorecard", parameters=[*FILTER_PARAMETERS, ORDER_PARAMETER],
                responses={200: TableSerializer, **error_responses(400, 401, 403)})
 class ScorecardAPIView(DashboardAPIView):
+    """One row per executing department, as on /dashboard/scorecard/ (totals and the order applied)."""
+
     def get(self, request):
         return Response(_clean_rows(selectors.scorecard(self.scope(request), order=request.query_params.get("o", ""))))
 
@@ -88,6 +92,8 @@ class ScorecardAPIView(DashboardAPIView):
 @extend_schema(tags=["dashboard"], summary="Initiating departments", parameters=[*FILTER_PARAMETERS, ORDER_PARAMETER],
                responses={200: TableSerializer, **error_responses(400, 401, 403)})
 class InitiatorsAPIView(DashboardAPIView):
+    """One row per initiating department, as on /dashboard/initiators/."""
+
     def get(self, request):
         return Response(_clean_rows(selectors.initiators(self.scope(request), order=request.query_params.get("o", ""))))
 
@@ -95,6 +101,8 @@ class InitiatorsAPIView(DashboardAPIView):
 @extend_schema(tags=["dashboard"], summary="Cases by state, kind and domain", parameters=FILTER_PARAMETERS,
                responses={200: OpenApiTypes.OBJECT, **error_responses(400, 401, 403)})
 class CasesAPIView(DashboardAPIView):
+    """Cases by state, kind and domain of the memorandum (``by_state``, ``by_kind``, ``by_domain``, ``total``)."""
+
     def get(self, request):
         return Response(selectors.case_breakdown(self.scope(request)))
 
@@ -102,6 +110,8 @@ class CasesAPIView(DashboardAPIView):
 @extend_schema(tags=["dashboard"], summary="Cases by month: opened, pushed, fed back, ended", parameters=FILTER_PARAMETERS,
                responses={200: OpenApiTypes.OBJECT, **error_responses(400, 401, 403)})
 class CasesByMonthAPIView(DashboardAPIView):
+    """Per month: cases opened, pushed, fed back by every department, repaired, expired, revoked."""
+
     def get(self, request):
         return Response({"months": selectors.cases_by_month(self.scope(request))})
 
@@ -109,6 +119,8 @@ class CasesByMonthAPIView(DashboardAPIView):
 @extend_schema(tags=["dashboard"], summary="Objections and credit repairs per department", parameters=FILTER_PARAMETERS,
                responses={200: OpenApiTypes.OBJECT, **error_responses(400, 401, 403)})
 class ObjectionsRepairsAPIView(DashboardAPIView):
+    """Objections per information provider and repairs per deciding department: open, by state, overdue, urged."""
+
     def get(self, request):
         data = selectors.objections_and_repairs(self.scope(request))
         return Response({"objections": _clean_rows(data["objections"]), "repairs": _clean_rows(data["repairs"])})

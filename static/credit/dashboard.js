@@ -49,8 +49,11 @@
     Object.keys(specs).forEach(function (id) {
       var element = document.getElementById(id);
       if (!element) { return; }
+      var spec = specs[id];
+      var empty = spec.series.every(function (s) { return s.data.every(function (v) { return !v; }); });
+      if (empty) { element.hidden = true; return; }  // nothing to draw: the table beside it says 0
       var chart = echarts.init(element, null, { renderer: "svg", locale: locale });
-      chart.setOption(option(specs[id]));
+      chart.setOption(option(spec));
       charts.push(chart);
     });
     window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
