@@ -172,6 +172,17 @@ class ListEntryViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet):
         self._log_persons([entry])
         return Response(ListEntrySerializer(entry, context=self.get_serializer_context()).data)
 
+    @extend_schema(summary="Export the filtered entries to Excel (xlsx)", responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes})
+    @action(detail=False, methods=["get"], url_path="export", pagination_class=None)
+    def export(self, request):
+        """The same filters as the list; formulas in cells are neutralised (lists.export)."""
+        from lists.export import export_entries_xlsx
+
+        entries = self.filter_queryset(self.get_queryset())
+        persons = Subject.objects.filter(kind="natural_person", pk__in=entries.values("subject_id")).only("pk", "kind")
+        person_records_viewed(user=request.user, subjects=persons, reason=str(_("Excel export of list entries")))
+        return export_entries_xlsx(entries)
+
     def create(self, request, *args, **kwargs):
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -80,3 +80,24 @@ def test_an_export_imports_back(world, api):
         "/api/v1/list-entries/import/", {"file": SimpleUploadedFile("export.xlsx", content), "open_cases": "false"}, format="multipart"
     ).json()
     assert (answer["created"], answer["unchanged"], answer["errors"]) == (0, 1, [])
+
+
+def test_api_export_applies_the_filters_and_the_callers_visibility(world):
+    import io
+
+    from openpyxl import load_workbook
+    from rest_framework.test import APIClient
+
+    entry = world.published()
+    client = APIClient()
+    client.force_authenticate(world.user("court"))
+    response = client.get("/api/v1/list-entries/export/", {"list_type": "black"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    values = [c for row in sheet.iter_rows(values_only=True) for c in row]
+    assert entry.decision_number in values
+    response = client.get("/api/v1/list-entries/export/", {"list_type": "red"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.max_row == 1  # the header only
+    anonymous = APIClient().get("/api/v1/list-entries/export/")
+    assert anonymous.status_code == 401
