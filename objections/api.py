@@ -19,7 +19,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
-from credit_platform import permissions
+from credit_platform import permissions, uploads
 from credit_platform.api.pagination import LargeTablePagination
 from credit_platform.api.schema import PlatformAutoSchema, error_responses
 from credit_platform.api.views import PlatformReadOnlyViewSet
@@ -123,7 +123,7 @@ class EvidenceFilesField(serializers.ListField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", services.MAX_UPLOADS)
+        kwargs.setdefault("max_length", uploads.MAX_UPLOADS)
         kwargs.setdefault("help_text", _("PDF, JPG or PNG files of at most 10 MB each (multipart/form-data)."))
         super().__init__(**kwargs)
 

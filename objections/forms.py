@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from credit_platform import uploads
 from credit_platform.domains import Domain
 from lists.access import entries_for_user
 from lists.models import ListEntry, Severity
@@ -132,14 +133,14 @@ def check_public_files(files, field_label: str = "附件") -> list:
     """The public forms' own check of uploads, with Chinese messages (the service checks again)."""
     files = list(files or [])
     errors = []
-    if len(files) > services.MAX_UPLOADS:
-        errors.append(f"{field_label}最多 {services.MAX_UPLOADS} 个。")
+    if len(files) > uploads.MAX_UPLOADS:
+        errors.append(f"{field_label}最多 {uploads.MAX_UPLOADS} 个。")
     for file in files:
-        if file.size > services.MAX_UPLOAD_BYTES:
-            errors.append(f"“{file.name}”超过 {services.MAX_UPLOAD_BYTES // (1024 * 1024)} MB。")
+        if file.size > uploads.MAX_UPLOAD_BYTES:
+            errors.append(f"“{file.name}”超过 {uploads.MAX_UPLOAD_BYTES // (1024 * 1024)} MB。")
             continue
         try:
-            services.upload_content_type(file)
+            uploads.upload_content_type(file)
         except ValidationError:
             errors.append(f"“{file.name}”不是 PDF、JPG 或 PNG 文件。")
     if errors:

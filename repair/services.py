@@ -110,7 +110,7 @@ def repair_apply(*, entry, evidence: str, commitment_signed: bool, contact: str,
     """File a repair application, with optional ``documents`` (``[(kind, file)]``: PDF, JPG or PNG).
     An ineligible one is refused at once with every reason and the date from which it could be
     filed (400 with ``eligible_from``)."""
-    from objections.services import uploads_check
+    from credit_platform.uploads import uploads_check
 
     errors = {}
     if not (evidence or "").strip():

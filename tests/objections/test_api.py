@@ -89,7 +89,7 @@ def test_evidence_files_are_type_and_size_checked(world, api, held, monkeypatch)
 
     fake = client.post(objections_url(), {**data, "evidence": [SimpleUploadedFile("virus.pdf", b"MZ\x90\x00", "application/pdf")]}, format="multipart")
     assert fake.status_code == 400 and "evidence" in fake.json()
-    monkeypatch.setattr(services, "MAX_UPLOAD_BYTES", 20)
+    monkeypatch.setattr("credit_platform.uploads.MAX_UPLOAD_BYTES", 20)
     big = client.post(objections_url(), {**data, "evidence": [SimpleUploadedFile("big.pdf", PDF, "application/pdf")]}, format="multipart")
     assert big.status_code == 400 and "evidence" in big.json()
     assert Objection.objects.count() == 1
