@@ -7,7 +7,6 @@ read-only and moves the entry only through its buttons (shown when the transitio
 user; the buttons machinery is sanctions.admin.actions, shared with the cases).
 """
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
@@ -15,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from credit_platform import identifiers
-from credit_platform.admin.mixins import AuditHistoryAdminMixin
+from credit_platform.admin.mixins import AuditHistoryAdminMixin, ServiceAddFormMixin
 from lists import access, selectors, services
 # The import admin (uploads and their reports) lives beside the importer; autodiscovery only imports admin.py.
 from lists import admin_import  # noqa: F401
@@ -48,7 +47,7 @@ def _export_actions() -> list:
 
 
 @admin.register(ListEntry)
-class ListEntryAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, admin.ModelAdmin):
+class ListEntryAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormMixin, admin.ModelAdmin):
     list_display = [
         "decision_number", "subject_name", "subject_identifier", "list_type", "severity", "domain", "state",
         "identifying_department", "decided_on", "publication_ends_on",
@@ -159,25 +158,9 @@ class ListEntryAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, admin.ModelAdmi
             (None, {"fields": ["subject", "list_type", "severity", "domain"]}),
             (_("Decision"), {"fields": ["decision_number", "decided_on", "basis"]}),
         ]
-        admin_form = helpers.AdminForm(form, fieldsets, {}, model_admin=self)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Propose a list entry"),
-            "subtitle": None,
-            "adminform": admin_form,
-            "object_id": None,
-            "original": None,
-            "is_popup": False,
-            "to_field": None,
-            "media": self.media + admin_form.media,
-            "inline_admin_formsets": [],
-            "errors": helpers.AdminErrorList(form, []),
-            "preserved_filters": self.get_preserved_filters(request),
-            "show_save_and_add_another": False,
-            "show_save_and_continue": False,
-            **(extra_context or {}),
-        }
-        return self.render_change_form(request, context, add=True, form_url=form_url)
+        return self.render_service_add_form(
+            request, form=form, fieldsets=fieldsets, title=_("Propose a list entry"), form_url=form_url, extra_context=extra_context
+        )
 
     # --- the entry page ------------------------------------------------------------------------
 

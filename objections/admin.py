@@ -7,7 +7,6 @@ the change page is read-only and moves the objection only through its buttons (s
 transition is open to the user: the provider and the credit office).
 """
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
@@ -19,7 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from credit_platform import identifiers
-from credit_platform.admin.mixins import AuditHistoryAdminMixin
+from credit_platform.admin.mixins import AuditHistoryAdminMixin, ServiceAddFormMixin
 from credit_platform.permissions import department_of, is_department_member
 from objections import services
 from objections.api import can_file_objection, objections_list, with_current_due
@@ -79,7 +78,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Objection)
-class ObjectionAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, admin.ModelAdmin):
+class ObjectionAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormMixin, admin.ModelAdmin):
     list_display = [
         "receipt_number", "subject", "target_display", "provider_department", "filed_by_display", "state", "due_display", "overdue_flag",
         "created_at",
@@ -248,25 +247,9 @@ class ObjectionAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, admin.ModelAdmi
             (None, {"fields": ["list_entry", "case"], "description": _("The list entry or the case you dispute (or both).")}),
             (_("Objection"), {"fields": ["grounds", "contact", "evidence"]}),
         ]
-        admin_form = helpers.AdminForm(form, fieldsets, {}, model_admin=self)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("File an objection"),
-            "subtitle": None,
-            "adminform": admin_form,
-            "object_id": None,
-            "original": None,
-            "is_popup": False,
-            "to_field": None,
-            "media": self.media + admin_form.media,
-            "inline_admin_formsets": [],
-            "errors": helpers.AdminErrorList(form, []),
-            "preserved_filters": self.get_preserved_filters(request),
-            "show_save_and_add_another": False,
-            "show_save_and_continue": False,
-            **(extra_context or {}),
-        }
-        return self.render_change_form(request, context, add=True, form_url=form_url)
+        return self.render_service_add_form(
+            request, form=form, fieldsets=fieldsets, title=_("File an objection"), form_url=form_url, extra_context=extra_context
+        )
 
     # --- the page ------------------------------------------------------------------------------
 

@@ -14,7 +14,6 @@ from credit_platform.domains import Domain
 from lists.access import entries_for_user
 from lists.models import ListEntry, Severity
 from lists.services import CORRECTABLE_FIELDS
-from objections import services
 from objections.models import Decision, Objection
 from sanctions.access import cases_for_user
 from sanctions.forms import DateInput

@@ -8,7 +8,6 @@ refusal shows its reasons and the date from which it becomes possible); the chan
 application only through its buttons (the identifying department and the credit office).
 """
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
@@ -19,7 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from credit_platform import identifiers
-from credit_platform.admin.mixins import AuditHistoryAdminMixin
+from credit_platform.admin.mixins import AuditHistoryAdminMixin, ServiceAddFormMixin
 from credit_platform.exceptions import ApplicationError
 from credit_platform.permissions import department_of, is_department_member
 from objections.admin import OverdueFilter, admin_url
@@ -78,7 +77,7 @@ LIFTING_LABELS = {
 
 
 @admin.register(RepairApplication)
-class RepairApplicationAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, admin.ModelAdmin):
+class RepairApplicationAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormMixin, admin.ModelAdmin):
     list_display = [
         "receipt_number", "subject", "entry_display", "deciding_department", "filed_by_display", "state", "due_display", "overdue_flag",
         "created_at",
@@ -250,25 +249,9 @@ class RepairApplicationAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, admin.M
             (_("Application"), {"fields": ["evidence", "commitment_signed", "training_completed"]}),
             (_("Documents"), {"fields": ["proof_files", "commitment_files", "training_files"]}),
         ]
-        admin_form = helpers.AdminForm(form, fieldsets, {}, model_admin=self)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Enter a credit repair application"),
-            "subtitle": None,
-            "adminform": admin_form,
-            "object_id": None,
-            "original": None,
-            "is_popup": False,
-            "to_field": None,
-            "media": self.media + admin_form.media,
-            "inline_admin_formsets": [],
-            "errors": helpers.AdminErrorList(form, []),
-            "preserved_filters": self.get_preserved_filters(request),
-            "show_save_and_add_another": False,
-            "show_save_and_continue": False,
-            **(extra_context or {}),
-        }
-        return self.render_change_form(request, context, add=True, form_url=form_url)
+        return self.render_service_add_form(
+            request, form=form, fieldsets=fieldsets, title=_("Enter a credit repair application"), form_url=form_url, extra_context=extra_context
+        )
 
     # --- the page ------------------------------------------------------------------------------
 

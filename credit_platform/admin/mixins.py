@@ -51,3 +51,30 @@ class AuditHistoryAdminMixin:
             return ""
         return f"{url}?{urlencode({'q': audit.stream_for(obj)})}"
 
+
+
+class ServiceAddFormMixin:
+    """An admin "add" page whose form a service saves (no ModelForm.save): render it like the admin's own."""
+
+    def render_service_add_form(self, request, *, form, fieldsets, title, form_url="", extra_context=None):
+        from django.contrib.admin import helpers
+
+        admin_form = helpers.AdminForm(form, fieldsets, {}, model_admin=self)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "subtitle": None,
+            "adminform": admin_form,
+            "object_id": None,
+            "original": None,
+            "is_popup": False,
+            "to_field": None,
+            "media": self.media + admin_form.media,
+            "inline_admin_formsets": [],
+            "errors": helpers.AdminErrorList(form, []),
+            "preserved_filters": self.get_preserved_filters(request),
+            "show_save_and_add_another": False,
+            "show_save_and_continue": False,
+            **(extra_context or {}),
+        }
+        return self.render_change_form(request, context, add=True, form_url=form_url)

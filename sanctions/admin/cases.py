@@ -6,7 +6,6 @@ absent from the list, and its change page and buttons answer like a deleted obje
 a service call; the change page is read-only and moves the case only through its buttons.
 """
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
@@ -15,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from credit_platform import identifiers
-from credit_platform.admin.mixins import AuditHistoryAdminMixin
+from credit_platform.admin.mixins import AuditHistoryAdminMixin, ServiceAddFormMixin
 from credit_platform.models import ResponsiblePerson, Subject
 from sanctions import access, selectors, services
 from sanctions.admin.actions import ObjectAction, ObjectActionsMixin, add_service_errors
@@ -35,7 +34,7 @@ def _case_service(service, **fixed):
 
 
 @admin.register(JointCase)
-class JointCaseAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, admin.ModelAdmin):
+class JointCaseAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormMixin, admin.ModelAdmin):
     list_display = ["number", "subject", "memorandum", "state", "initiating_department", "period", "pushed_at"]
     list_filter = ["state", "kind", "memorandum"]
     list_select_related = ["subject", "memorandum", "initiating_department"]
@@ -149,26 +148,10 @@ class JointCaseAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, admin.ModelAdmi
             (_("Basis"), {"fields": ["basis", "basis_document"]}),
             (_("Period"), {"fields": ["period_start", "period_end"]}),
         ]
-        admin_form = helpers.AdminForm(form, fieldsets, {}, model_admin=self)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Open a joint case"),
-            "subtitle": None,
-            "adminform": admin_form,
-            "object_id": None,
-            "original": None,
-            "is_popup": False,
-            "to_field": None,
-            "media": self.media + admin_form.media,
-            "inline_admin_formsets": [],
-            "errors": helpers.AdminErrorList(form, []),
-            "preserved_filters": self.get_preserved_filters(request),
-            "fitting_measures_url": reverse("admin:sanctions_jointcase_fitting_measures", current_app=self.admin_site.name),
-            "show_save_and_add_another": False,
-            "show_save_and_continue": False,
-            **(extra_context or {}),
-        }
-        return self.render_change_form(request, context, add=True, form_url=form_url)
+        return self.render_service_add_form(
+            request, form=form, fieldsets=fieldsets, title=_("Open a joint case"), form_url=form_url,
+            extra_context={"fitting_measures_url": reverse("admin:sanctions_jointcase_fitting_measures", current_app=self.admin_site.name), **(extra_context or {})},
+        )
 
     def fitting_measures_view(self, request):
         """JSON for the case form's script: the measures of a memorandum that fit a subject."""

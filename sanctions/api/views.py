@@ -17,7 +17,7 @@ from credit_platform.models import Department
 from sanctions import access, selectors, services
 from sanctions.api import serializers
 from sanctions.filters import AssignmentFilter, CaseFilter, MeasureFilter, MemorandumFilter
-from sanctions.models import AssignmentState, BulkPushJob, Measure, Memorandum
+from sanctions.models import AssignmentState, Measure, Memorandum
 
 # --- catalogue -------------------------------------------------------------------------------------
 

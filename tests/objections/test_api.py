@@ -8,7 +8,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from credit_platform import calendar
 from credit_platform.models import AuditEvent
 from lists.models import EntryState, RemovalReason
-from objections import services
 from objections.models import Objection, ObjectionState
 from sanctions.models import Assignment, AssignmentState, CaseState
 from tests.lists.conftest import api  # noqa: F401 (fixture)

@@ -3,7 +3,6 @@ finance bureau signs for its push and feeds back; the tax bureau never sees it."
 import datetime
 import re
 
-import pytest
 from django.urls import reverse
 
 from credit_platform.models import AuditEvent

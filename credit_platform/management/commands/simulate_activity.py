@@ -572,6 +572,13 @@ class Simulation:
 
         if self.rng.random() > 0.35:
             return
+        from objections.services import objections_overdue
+        from repair.services import repairs_overdue
+
         overdue = list(Assignment.objects.filter(overdue_q(day)).order_by("pk").values_list("pk", flat=True)[:500])
         for assignment_id in self.rng.sample(overdue, min(len(overdue), self.rng.randint(1, 3))):
             self.attempt("urges", d.urge_send, actor=self.leader, kind="assignment", item_id=assignment_id, note="请立即办理并反馈")
+        for kind, queryset in (("objection", objections_overdue(today=day)), ("repair", repairs_overdue(today=day))):
+            late = list(queryset.order_by("pk").values_list("pk", flat=True)[:100])
+            if late and self.rng.random() < 0.3:
+                self.attempt("urges", d.urge_send, actor=self.leader, kind=kind, item_id=self.rng.choice(late), note="请抓紧核实办理")
