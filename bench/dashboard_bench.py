@@ -314,11 +314,12 @@ def measure(args) -> dict:
                 seconds, result = timed(func, args.repeat)
                 results[f"{username}.{label}.{name}"] = {"seconds": seconds, "rows": rows_of(result)}
     if args.explain:
-        scope = selectors.scope_for(user=User.objects.get(username="leader"))
-        queryset = selectors.assignments(scope).values("department_id").annotate(n=__import__("django.db.models", fromlist=["Count"]).Count("pk"))
-        print(queryset.explain(analyze=True), file=sys.stderr)
-        scope = selectors.scope_for(user=User.objects.get(username="finance"))
-        print(selectors.assignments(scope).values("department_id").annotate(n=__import__("django.db.models", fromlist=["Count"]).Count("pk")).explain(analyze=True), file=sys.stderr)
+        from django.db.models import Count
+
+        for username in ("leader", "finance"):
+            scope = selectors.scope_for(user=User.objects.get(username=username))
+            queryset = selectors.assignments(scope).values("department_id").annotate(n=Count("pk")).order_by()
+            print(f"-- {username}: pushes per department", queryset.explain(analyze=True), sep="\n", file=sys.stderr)
     return results
 
 
