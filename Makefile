@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_DATABASE_URL ?= $(if $(DATABASE_URL),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/credit_platform)
 
-.PHONY: run test install migrate seed messages check-deploy bench clean
+.PHONY: run test install messages check-deploy bench simulate clean
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=python3"; exit 1; }
@@ -44,8 +44,19 @@ check-deploy: install
 	DJANGO_SETTINGS_MODULE=credit_platform.settings.production SECRET_KEY=$$(openssl rand -hex 32) \
 	ALLOWED_HOSTS=credit.example.gov.cn DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py check --deploy --fail-level WARNING
 
+# Benchmarks (bench/README.md) in a scratch PostgreSQL database, never the production one.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench_engine
+BENCH_ROWS ?= 100000
+BENCH_CASES ?= 200000
 bench: install
-	DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) bench/run.py
+	createdb -h 127.0.0.1 -U postgres bench_engine 2>/dev/null || true
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL="$(BENCH_DATABASE_URL)" MEDIA_ROOT=/tmp/bench-media DEBUG=0 $(PY) bench/import_bench.py --rows $(BENCH_ROWS) --no-tracemalloc --repeat
+	DATABASE_URL="$(BENCH_DATABASE_URL)" DEBUG=0 $(PY) bench/dashboard_bench.py --cases $(BENCH_CASES) --reset
+
+# A year of simulated departmental activity on top of the demo world (for the dashboard).
+simulate: install
+	$(PY) manage.py simulate_activity --days 365 --seed 1
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
