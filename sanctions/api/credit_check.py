@@ -1,0 +1,120 @@
+"""The credit check API (应查必查): ``GET /credit-check/?identifier=&purpose=`` and
+``POST /credit-check/{assignment_id}/feedback/``. Thin: sanctions.credit_check decides."""
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+
+from credit_platform.api.schema import error_responses
+from credit_platform.api.views import PlatformAPIMixin
+from credit_platform.domains import Domain, ListType
+from lists.models import EntryState, Severity
+from sanctions import access, credit_check
+from sanctions.api.serializers import FeedbackSerializer, MeasureFeedbackSerializer
+from sanctions.models import Assignment, AssignmentState, CaseState, Category
+
+TAG = ["credit check"]
+
+
+class CheckedSubjectSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    identifier = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class CheckedEntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    list_type = serializers.ChoiceField(choices=ListType.choices)
+    severity = serializers.ChoiceField(choices=Severity.choices)
+    domain = serializers.ChoiceField(choices=Domain.choices)
+    decision_number = serializers.CharField()
+    decided_on = serializers.DateField()
+    publication_ends_on = serializers.DateField()
+    state = serializers.ChoiceField(choices=EntryState.choices)
+    under_verification = serializers.SerializerMethodField(help_text=gettext_lazy("True while an objection to the entry is verified."))
+
+    def get_under_verification(self, entry) -> bool:
+        return entry.state == EntryState.SUSPENDED
+
+
+class MeasureDueSerializer(serializers.Serializer):
+    assignment = serializers.IntegerField(source="assignment.pk")
+    assignment_state = serializers.ChoiceField(source="assignment.state", choices=AssignmentState.choices)
+    target_role = serializers.CharField(source="assignment.target_role", help_text=gettext_lazy("Empty when the subject is the case's own subject."))
+    case = serializers.IntegerField(source="case.pk")
+    case_number = serializers.CharField(source="case.number")
+    case_state = serializers.ChoiceField(source="case.state", choices=CaseState.choices)
+    period_end = serializers.DateField(help_text=gettext_lazy("The measures apply until this day (the case period's end)."))
+    measure = serializers.IntegerField(source="measure.pk")
+    measure_code = serializers.CharField(source="measure.code")
+    measure_name = serializers.CharField(source="measure.name")
+    measure_name_en = serializers.CharField(source="measure.name_en")
+    category = serializers.ChoiceField(source="measure.category", choices=Category.choices)
+    legal_basis = serializers.CharField(source="measure.legal_basis")
+    note = serializers.CharField()
+
+
+class CreditCheckSerializer(serializers.Serializer):
+    subject = CheckedSubjectSerializer()
+    watch_flagged = serializers.BooleanField(source="subject.is_watch_flagged", help_text=gettext_lazy("Watch lists in several domains."))
+    entries = CheckedEntrySerializer(many=True, help_text=gettext_lazy("List entries published, or suspended while an objection is verified."))
+    measures_to_apply = MeasureDueSerializer(many=True, help_text=gettext_lazy("The caller's department's measures to apply now."))
+    held_measures = MeasureDueSerializer(
+        many=True, help_text=gettext_lazy("The caller's department's measures held by an objection: not to be applied while it is verified."),
+    )
+
+
+@extend_schema(
+    summary="Check a subject's credit before an approval, procurement, grant or tender",
+    description="The subject's lists, and the measures the caller's own department must apply now. "
+    "Measures held by an objection are listed under held_measures and must not be applied. "
+    "Looking up a natural person is logged with the purpose.",
+    tags=TAG,
+    parameters=[
+        OpenApiParameter("identifier", str, required=True, description="Unified social credit code or citizen ID; case and spaces ignored."),
+        OpenApiParameter("purpose", str, description="Why the subject is checked (the approval, procurement, grant or tender); logged for persons."),
+    ],
+    responses={200: CreditCheckSerializer, **error_responses(400, 401, 403, 404)},
+)
+class CreditCheckView(PlatformAPIMixin, generics.GenericAPIView):
+    serializer_class = CreditCheckSerializer
+
+    def get(self, request, *args, **kwargs):
+        identifier = request.query_params.get("identifier", "")
+        if not identifier.strip():
+            raise ValidationError({"identifier": [_("Give the unified social credit code or citizen ID to check.")]})
+        subject = credit_check.subject_by_identifier(identifier)
+        if subject is None:
+            raise NotFound(_("No subject is registered with this identifier."))
+        result = credit_check.credit_check(user=request.user, subject=subject, purpose=request.query_params.get("purpose", "")[:500])
+        return Response(CreditCheckSerializer(result).data)
+
+
+@extend_schema(
+    summary="Feed back a hit of the credit check (a bid refused, a permit held back)",
+    description="Recorded on the caller's own push, once it is fed back, with source credit_check. "
+    "409 before the first feedback and while an objection holds the case.",
+    tags=TAG,
+    parameters=[OpenApiParameter("assignment_id", int, OpenApiParameter.PATH, description="The id of the caller's own push.")],
+    request=FeedbackSerializer,
+    responses={201: MeasureFeedbackSerializer(many=True), **error_responses(400, 401, 403, 404, 409)},
+)
+class CreditCheckFeedbackView(PlatformAPIMixin, generics.GenericAPIView):
+    serializer_class = FeedbackSerializer
+    queryset = Assignment.objects.none()  # for the schema only: sanctions.access fetches the push
+
+    def post(self, request, assignment_id, *args, **kwargs):
+        assignment = access.assignment_get_for_user(user=request.user, assignment_id=assignment_id)
+        if not access.can_work_assignment(request.user, assignment):
+            raise Http404("No such assignment.")
+        data = FeedbackSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        records = credit_check.credit_check_feedback(assignment=assignment, actor=request.user, items=data.feedback_items())
+        return Response(MeasureFeedbackSerializer(records, many=True).data, status=status.HTTP_201_CREATED)
+
+
+__all__ = ["CreditCheckFeedbackView", "CreditCheckView"]
