@@ -305,7 +305,7 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.case.number} → {self.department.code}"
+        return f"{self.case.number} → {self.department.display_name}"
 
     @transition(field=state, source=AssignmentState.PENDING, target=AssignmentState.ACKNOWLEDGED, permission=_may_work_assignment,
                 custom={"label": _("Sign for")})
@@ -393,7 +393,7 @@ class BulkPushJob(models.Model):
     pushed = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=dict, blank=True)
-    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
