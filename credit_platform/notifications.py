@@ -1,7 +1,8 @@
 """In-app notifications to departments (and optionally one of their users).
 
 Services notify after their transaction commits (``notify_on_commit``), so a rolled-back change
-never leaves a message behind. Everything a user may see goes through ``notifications_for_user``.
+never leaves a message behind. A department with a ``webhook_url`` also gets each message as a
+signed webhook: its outbox row is written in the caller's transaction (``credit_platform.webhooks``). Everything a user may see goes through ``notifications_for_user``.
 """
 import logging
 from collections.abc import Iterable
@@ -10,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from credit_platform import webhooks
 from credit_platform.models import Department, Notification, User
 
 logger = logging.getLogger(__name__)
@@ -27,6 +29,8 @@ def notify(*, department: Department, verb: str, title: str, body: str = "", url
 def notify_on_commit(*, department: Department, verb: str, title: str, body: str = "", url: str = "", user: User | None = None) -> None:
     """Create the notification once the current transaction commits; nothing if it rolls back."""
     kwargs = {"department": department, "verb": verb, "title": title, "body": body, "url": url, "user": user}
+    # The outgoing webhook's outbox row belongs to the caller's transaction (rolled back with it).
+    webhooks.enqueue([kwargs])
     # robust: the change has committed; a failed notification is logged, it must not fail the request.
     transaction.on_commit(lambda: notify(**kwargs), robust=True)
 
@@ -48,6 +52,10 @@ def notify_many_on_commit(items: Iterable[dict]) -> None:
     if not notifications:
         return
     transaction.on_commit(lambda: Notification.objects.bulk_create(notifications, batch_size=1000), robust=True)
+    # The outgoing webhooks' outbox rows belong to the caller's transaction (rolled back with it).
+    webhooks.enqueue(
+        {"department_id": n.department_id, "verb": n.verb, "title": n.title, "body": n.body, "url": n.url} for n in notifications
+    )
 
 
 def notifications_for_user(*, user) -> QuerySet[Notification]:

@@ -7,6 +7,7 @@ from .idempotency import IdempotencyRecord
 from .notifications import Notification
 from .rules import RuleSet
 from .subjects import ResponsiblePerson, Subject, SubjectKind
+from .webhooks import WebhookAttempt, WebhookDelivery
 
 __all__ = [
     "AuditCheckpoint",
@@ -26,4 +27,6 @@ __all__ = [
     "SupervisedKind",
     "Urge",
     "User",
+    "WebhookAttempt",
+    "WebhookDelivery",
 ]

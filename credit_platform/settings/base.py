@@ -183,6 +183,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 # Exactly one beat process runs these (`celery -A credit_platform beat`).
 CELERY_BEAT_SCHEDULE = {
     "audit-checkpoint": {"task": "credit_platform.tasks.audit_checkpoint_task", "schedule": crontab(hour=0, minute=30)},
+    # Outgoing webhooks whose task never ran (broker down at commit) or whose retry is due.
+    "webhooks-sweep": {"task": "credit_platform.tasks.webhooks_sweep_task", "schedule": crontab(minute="*/5")},
     # Entries first: removing an expired entry ends its cases with it (reason: the entry expired).
     "list-entries-expire": {"task": "lists.tasks.entries_expire_task", "schedule": crontab(hour=0, minute=5)},
     "cases-expire": {"task": "sanctions.tasks.cases_expire_task", "schedule": crontab(hour=0, minute=10)},
