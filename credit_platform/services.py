@@ -29,6 +29,7 @@ def department_upsert(*, code: str, name: str, name_en: str = "", roles: list[st
         department.full_clean()
         department.save()
         sync_group_permissions(department)
+        _audit_department(department, "department_created", values)
         return department, True
     changed = [field for field, value in values.items() if getattr(department, field) != value]
     if changed:
@@ -36,8 +37,17 @@ def department_upsert(*, code: str, name: str, name_en: str = "", roles: list[st
             setattr(department, field, values[field])
         department.full_clean()
         department.save(update_fields=changed)
+        _audit_department(department, "department_changed", {field: values[field] for field in changed})
     sync_group_permissions(department)
     return department, False
+
+
+def _audit_department(department: Department, action: str, values: dict) -> None:
+    from credit_platform import audit
+
+    # The webhook secret is never written to the audit trail, only that it changed.
+    shown = {k: ("***" if k == "webhook_secret" else (v.code if isinstance(v, Department) else v)) for k, v in values.items()}
+    audit.record(obj=department, action=action, extra={"values": shown})
 
 
 @transaction.atomic
@@ -109,3 +119,19 @@ def subject_register(
             person = subject_create(kind=SubjectKind.NATURAL_PERSON, identifier=item["identifier"], name=item["name"], actor=actor)
         subject_link_responsible_person(organisation=subject, person=person, role=item["role"], actor=actor)
     return subject
+
+
+@transaction.atomic
+def object_save(*, obj, actor, changed: list[str] = (), created: bool = False):
+    """Save a catalogue or reference record edited by hand (measures, memoranda, subjects' names):
+    the row and its audit event in one transaction, the changed fields' new values in the event."""
+    obj.full_clean()
+    obj.save()
+    from credit_platform import audit
+
+    values = {name: getattr(obj, name, None) for name in changed if not isinstance(getattr(type(obj), name, None), property)}
+    audit.record(
+        obj=obj, action=f"{obj._meta.model_name}_{'created' if created else 'changed'}", actor=actor,
+        extra={"changed": {k: v if isinstance(v, (str, int, float, bool, list, dict, type(None))) else str(v) for k, v in values.items()}},
+    )
+    return obj

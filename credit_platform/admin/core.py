@@ -109,7 +109,7 @@ class SubjectAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            services.object_save(obj=obj, actor=request.user, changed=list(form.changed_data))
             return
         created = services.subject_create(kind=obj.kind, identifier=obj.identifier, name=obj.name, actor=request.user)
         obj.pk = created.pk

@@ -78,3 +78,23 @@ class ServiceAddFormMixin:
             **(extra_context or {}),
         }
         return self.render_change_form(request, context, add=True, form_url=form_url)
+
+
+class AuditedSaveAdminMixin:
+    """Hand edits of reference records (catalogue, subjects) are saved with an audit event."""
+
+    def save_model(self, request, obj, form, change):
+        from credit_platform.services import object_save
+
+        object_save(obj=obj, actor=request.user, changed=list(form.changed_data), created=not change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        many = [f.name for f in form.instance._meta.many_to_many if f.name in form.changed_data]
+        if many:
+            from credit_platform import audit
+
+            audit.record(
+                obj=form.instance, action=f"{form.instance._meta.model_name}_links_changed", actor=request.user,
+                extra={name: sorted(str(o.pk) for o in getattr(form.instance, name).all()) for name in many},
+            )

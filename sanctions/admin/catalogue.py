@@ -7,12 +7,13 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from credit_platform.admin.mixins import AuditedSaveAdminMixin, AuditHistoryAdminMixin
 from sanctions.forms import MeasureForm
 from sanctions.models import AppliesTo, Measure, Memorandum
 
 
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(AuditedSaveAdminMixin, AuditHistoryAdminMixin, admin.ModelAdmin):
     form = MeasureForm
     list_display = ["code", "name", "name_en", "department", "kind", "category", "applies_to_display", "is_active"]
     list_filter = ["kind", "category", "is_active", "department"]
@@ -38,7 +39,7 @@ class MeasureAdmin(admin.ModelAdmin):
 
 
 @admin.register(Memorandum)
-class MemorandumAdmin(admin.ModelAdmin):
+class MemorandumAdmin(AuditedSaveAdminMixin, AuditHistoryAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "list_type", "domain", "measure_count", "push_on_publish", "is_active"]
     list_filter = ["kind", "list_type", "domain", "is_active"]
     search_fields = ["code", "name", "name_en"]
