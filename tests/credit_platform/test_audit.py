@@ -73,10 +73,17 @@ def actor():
     return UserFactory(department=DepartmentFactory(credit_office=True))
 
 
+def _audited():
+    """An object whose creation records nothing by itself (departments audit their own creation)."""
+    from django.contrib.auth.models import Group
+
+    return Group.objects.create(name=f"audited-{Group.objects.count()}-{timezone.now().timestamp()}")
+
+
 @pytest.fixture
 def two_objects(actor):
     """Two departments as audited objects: A with 3 events, B with 2, recorded yesterday."""
-    first, second = DepartmentFactory(), DepartmentFactory()
+    first, second = _audited(), _audited()
     with _clock_at(_days_ago(1)):
         audit.record(obj=first, action="created", actor=actor, to_state="draft")
         audit.record(obj=second, action="created", actor=actor, to_state="draft")
@@ -95,7 +102,8 @@ def test_sound_chain_verifies(two_objects):
 
     assert audit.verify_all(stats=stats) is None
 
-    assert (stats.streams, stats.events) == (2, 5)
+    # The two objects, plus the actor's department (it audits its own creation).
+    assert (stats.streams, stats.events) == (3, 6)
     assert audit.verify_stream(audit.stream_for(first)) is None
     assert [e.seq for e in audit.history_for(first)] == [1, 2, 3]
     assert _event(first, 2).prev_hash == _event(first, 1).hash
@@ -103,7 +111,7 @@ def test_sound_chain_verifies(two_objects):
 
 
 def test_event_records_request_context_and_hash_covers_it(actor):
-    department = DepartmentFactory()
+    department = _audited()
     with mock.patch("credit_platform.audit.current_request_context", return_value={"request_id": "req-1", "ip_address": "2001:0db8:0000::1"}):
         event = audit.record(obj=department, action="created", actor=actor)
 
@@ -220,7 +228,7 @@ def test_database_refuses_update_and_delete(two_objects, sql):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql)
 
-    assert AuditEvent.objects.count() == 5
+    assert AuditEvent.objects.count() == 6  # five, and the actor's department created
     assert audit.verify_all() is None
 
 
@@ -241,7 +249,7 @@ def test_database_allows_truncate(two_objects):
 
 def test_checkpoint_seals_the_heads_of_the_day_and_is_idempotent(two_objects, actor):
     first, second = two_objects
-    third = DepartmentFactory()
+    third = _audited()
     with _clock_at(_days_ago(2)):
         audit.record(obj=third, action="created", actor=actor)
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
@@ -275,7 +283,7 @@ def test_days_are_sealed_in_order_and_chained(two_objects):
 
 def test_task_seals_every_pending_day_up_to_yesterday(two_objects, actor):
     with _clock_at(_days_ago(3)):
-        audit.record(obj=DepartmentFactory(), action="created", actor=actor)
+        audit.record(obj=_audited(), action="created", actor=actor)
     today = timezone.localdate()
 
     hashes = audit_checkpoint_task.delay().get()
@@ -312,7 +320,7 @@ def test_verify_audit_command_passes_on_a_sound_trail(two_objects, capsys):
     call_command("verify_audit")
 
     out = capsys.readouterr().out
-    assert "Checked 2 streams, 5 events, 1 checkpoints" in out
+    assert "Checked 3 streams, 6 events, 1 checkpoints" in out
     assert "intact" in out
 
 
