@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from credit_platform import audit, notifications
+from credit_platform.audit_labels import action_label, state_label
 from credit_platform.models import AuditCheckpoint, AuditEvent, Notification
 
 # Apps whose objects are audited; the object type filter lists their models.
@@ -79,7 +80,7 @@ class AuditReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(AuditReadOnlyAdmin):
-    list_display = ("created_at", "stream", "seq", "action", "transition", "actor", "department", "object_repr")
+    list_display = ("created_at", "stream", "seq", "action_display", "transition", "actor", "department", "object_repr")
     list_display_links = ("created_at", "stream")
     list_filter = (("created_at", admin.DateFieldListFilter), ObjectTypeFilter, ("department", admin.RelatedFieldListFilter))
     list_select_related = ("actor", "department")
@@ -116,7 +117,11 @@ class AuditEventAdmin(AuditReadOnlyAdmin):
     def transition(self, event):
         if not (event.from_state or event.to_state):
             return "—"
-        return f"{event.from_state or '—'} → {event.to_state or '—'}"
+        return f"{state_label(event.from_state) or '—'} → {state_label(event.to_state) or '—'}"
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_display(self, event):
+        return action_label(event.action)
 
     @admin.display(description=_("integrity of the stream"))
     def stream_integrity(self, event):

@@ -21,3 +21,15 @@ def test_a_measure_edited_in_the_admin_is_audited(client, world):
     event = AuditEvent.objects.get(stream=f"sanctions.measure:{measure.pk}", action="measure_changed")
     assert event.actor == world.user("admin")
     assert event.extra["changed"]["name_en"] == "Barred from public procurement"
+
+
+@pytest.mark.django_db
+def test_the_case_history_reads_as_words_not_codes(client, world):
+    case = world.pushed_case()
+    client.force_login(world.user("court"))
+    page = client.get(f"/admin/sanctions/jointcase/{case.pk}/change/").content.decode()
+    assert "case pushed" in page and "initiated → pushed" in page
+    assert ">case_pushed<" not in page
+    client.force_login(world.user("admin"))
+    listing = client.get("/admin/credit_platform/auditevent/", {"q": f"sanctions.jointcase:{case.pk}"}).content.decode()
+    assert "case pushed" in listing
