@@ -7,7 +7,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_DATABASE_URL ?= $(if $(DATABASE_URL),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/credit_platform)
 
-.PHONY: run test install messages check-deploy bench simulate clean
+.PHONY: run test install messages check-deploy bench simulate clean compile-messages
+
+# Chinese UI: compile the catalogues when gettext is there (it is on Debian images; else English).
+compile-messages: install
+	@if command -v msgfmt >/dev/null 2>&1; then $(PY) manage.py compilemessages --ignore=.venv >/dev/null; \
+	else echo "gettext (msgfmt) not found: the UI falls back to English (apt-get install gettext)"; fi
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=python3"; exit 1; }
@@ -19,21 +24,19 @@ $(VENV)/.installed: requirements.txt
 install: $(VENV)/.installed
 
 # The embedded default: SQLite file, Celery tasks eager, no server needed.
-run: install
-	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
+run: install compile-messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The test suite runs on PostgreSQL: DATABASE_URL if set, else the local server.
-test: install
+test: install compile-messages
 	@DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) -c "import os, sys, psycopg; \
 url = os.environ['DATABASE_URL']; \
 import environ; cfg = environ.Env.db_url_config(url); \
 cfg['NAME'] = 'postgres'; \
 psycopg.connect(host=cfg['HOST'] or None, port=cfg['PORT'] or None, user=cfg['USER'] or None, password=cfg['PASSWORD'] or None, dbname='postgres', connect_timeout=5).close()" \
 	|| { echo ""; echo "PostgreSQL does not answer at $(TEST_DATABASE_URL)."; echo "Start it (e.g. pg_ctlcluster 15 main start) or set DATABASE_URL=postgres://user@host:port/db"; exit 2; }
-	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
 	DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) -m pytest --create-db $(PYTEST_ARGS)
 
 messages: install
