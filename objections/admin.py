@@ -7,10 +7,9 @@ the change page is read-only and moves the objection only through its buttons (s
 transition is open to the user: the provider and the credit office).
 """
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -18,7 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from credit_platform import identifiers
-from credit_platform.admin.mixins import AuditHistoryAdminMixin, ServiceAddFormMixin
+from credit_platform.admin.mixins import AttachedFileAdminMixin, AuditHistoryAdminMixin, ServiceAddFormMixin
 from credit_platform.permissions import department_of, is_department_member
 from objections import services
 from objections.api import can_file_objection, objections_list, with_current_due
@@ -78,7 +77,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Objection)
-class ObjectionAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormMixin, admin.ModelAdmin):
+class ObjectionAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormMixin, AttachedFileAdminMixin, admin.ModelAdmin):
     list_display = [
         "receipt_number", "subject", "target_display", "provider_department", "filed_by_display", "state", "due_display", "overdue_flag",
         "created_at",
@@ -214,15 +213,8 @@ class ObjectionAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
         ]
 
     def evidence_view(self, request, object_id, evidence_id):
-        """An evidence file, to whom may see the objection (never through a public media address)."""
-        objection = self.get_object(request, unquote(object_id))
-        if objection is None or not self.has_view_permission(request, objection):
-            raise Http404
-        try:
-            evidence = objection.evidence.get(pk=evidence_id)
-        except Evidence.DoesNotExist:
-            raise Http404 from None
-        return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type)
+        """An evidence file, to whom may see the objection."""
+        return self.attached_file_response(request, object_id, "evidence", evidence_id)
 
     def add_view(self, request, form_url="", extra_context=None):
         """File a department objection through ``services.objection_file``; refusals show on the form."""

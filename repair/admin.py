@@ -8,17 +8,16 @@ refusal shows its reasons and the date from which it becomes possible); the chan
 application only through its buttons (the identifying department and the credit office).
 """
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from credit_platform import identifiers
-from credit_platform.admin.mixins import AuditHistoryAdminMixin, ServiceAddFormMixin
+from credit_platform.admin.mixins import AttachedFileAdminMixin, AuditHistoryAdminMixin, ServiceAddFormMixin
 from credit_platform.exceptions import ApplicationError
 from credit_platform.permissions import department_of, is_department_member
 from objections.admin import OverdueFilter, admin_url
@@ -77,7 +76,7 @@ LIFTING_LABELS = {
 
 
 @admin.register(RepairApplication)
-class RepairApplicationAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormMixin, admin.ModelAdmin):
+class RepairApplicationAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormMixin, AttachedFileAdminMixin, admin.ModelAdmin):
     list_display = [
         "receipt_number", "subject", "entry_display", "deciding_department", "filed_by_display", "state", "due_display", "overdue_flag",
         "created_at",
@@ -209,14 +208,8 @@ class RepairApplicationAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, Service
         ]
 
     def document_view(self, request, object_id, document_id):
-        application = self.get_object(request, unquote(object_id))
-        if application is None or not self.has_view_permission(request, application):
-            raise Http404
-        try:
-            document = application.documents.get(pk=document_id)
-        except RepairDocument.DoesNotExist:
-            raise Http404 from None
-        return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name, content_type=document.content_type)
+        """A document of the application, to whom may see the application."""
+        return self.attached_file_response(request, object_id, "documents", document_id)
 
     def add_view(self, request, form_url="", extra_context=None):
         """Enter an application through ``services.repair_apply``; an ineligible one shows why and from when."""

@@ -98,3 +98,20 @@ class AuditedSaveAdminMixin:
                 obj=form.instance, action=f"{form.instance._meta.model_name}_links_changed", actor=request.user,
                 extra={name: sorted(str(o.pk) for o in getattr(form.instance, name).all()) for name in many},
             )
+
+
+class AttachedFileAdminMixin:
+    """Download of a file attached to an object (evidence, repair documents) by whoever may see the
+    object, through the admin — never through a public media address."""
+
+    def attached_file_response(self, request, object_id, related_name: str, file_id):
+        from django.contrib.admin.utils import unquote
+        from django.http import FileResponse, Http404
+
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_permission(request, obj):
+            raise Http404
+        attached = getattr(obj, related_name).filter(pk=file_id).first()
+        if attached is None:
+            raise Http404
+        return FileResponse(attached.file.open("rb"), as_attachment=True, filename=attached.original_name, content_type=attached.content_type)
