@@ -35,7 +35,8 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from credit_platform.domains import Domain, MeasureKind
-from credit_platform.models import Department, Escalation, Urge
+from credit_platform.dashboard import tallies
+from credit_platform.models import AssignmentTally, CaseTally, Department, Escalation, Urge
 from credit_platform.permissions import can_see_everything, department_of, is_department_member
 from objections.access import objections_for_user
 from objections.models import Objection, ObjectionState
@@ -149,20 +150,56 @@ def _pushed_range(f: Filters) -> Q:
     return q
 
 
+def _on_side(queryset: QuerySet, scope: Scope, department_field: str) -> QuerySet:
+    """Pushes (or their tally) of one side: for a department, its own; the filters applied."""
+    if not scope.sees_all:
+        queryset = queryset.filter(**{department_field: scope.department})
+    return queryset.filter(_department_q(department_field, scope.filters), _pushed_range(scope.filters))
+
+
 def assignments(scope: Scope) -> QuerySet[Assignment]:
     """Pushes in scope, on the executing side: for a department, those it received. Filtered on pushed_on."""
     queryset = Assignment.objects.all() if scope.user is None else access.assignments_for_user(scope.user)
-    if not scope.sees_all:
-        queryset = queryset.filter(department=scope.department)
-    return queryset.filter(_department_q("department", scope.filters), _pushed_range(scope.filters))
+    return _on_side(queryset, scope, "department")
 
 
 def initiator_assignments(scope: Scope) -> QuerySet[Assignment]:
     """Pushes in scope, on the initiating side: for a department, those of the cases it initiated."""
     queryset = Assignment.objects.all() if scope.user is None else access.assignments_for_user(scope.user)
+    return _on_side(queryset, scope, "case__initiating_department")
+
+
+# What the figures count. A department's pushes on either side are exactly the rows of its own
+# department: the push grants the executing department's group ``work_assignment`` and the case
+# grants the initiating department's group ``manage_jointcase``, and grants are never revoked
+# (sanctions.access). So the counts filter on the department column, without the permission
+# tables' join; the drill-down lists keep the access check, and the tests hold both equal.
+
+OPEN_WORK_STATES = [AssignmentState.PENDING, AssignmentState.ACKNOWLEDGED, AssignmentState.LIFTING]
+
+
+def open_work(scope: Scope, *, side: str = "department") -> QuerySet[Assignment]:
+    """Pushes with a deadline still running (the only ones that can be overdue now), of one side
+    (``department`` or ``case__initiating_department``). Read index-only: assignment_open_work_idx."""
+    return _on_side(Assignment.objects.filter(state__in=OPEN_WORK_STATES), scope, side)
+
+
+def assignment_tally(scope: Scope, *, side: str = "department") -> QuerySet[AssignmentTally]:
+    """The push tally (tallies.py) of one side (``department`` or ``initiating_department``)."""
+    return _on_side(AssignmentTally.objects.all(), scope, side)
+
+
+def case_tally(scope: Scope) -> QuerySet[CaseTally]:
+    """The case tally of the cases in scope (as ``cases(scope)``: by initiating department, day opened)."""
+    queryset = CaseTally.objects.all()
     if not scope.sees_all:
-        queryset = queryset.filter(case__initiating_department=scope.department)
-    return queryset.filter(_department_q("case__initiating_department", scope.filters), _pushed_range(scope.filters))
+        queryset = queryset.filter(initiating_department=scope.department)
+    f = scope.filters
+    if f.date_from:
+        queryset = queryset.filter(created_on__gte=f.date_from)
+    if f.date_to:
+        queryset = queryset.filter(created_on__lte=f.date_to)
+    return queryset.filter(_department_q("initiating_department", f))
 
 
 def objections(scope: Scope) -> QuerySet[Objection]:
@@ -243,6 +280,9 @@ CASE_FIGURES = {
     "suspended": Q(state=CaseState.SUSPENDED),
     "ended": Q(state__in=ENDED_CASE_STATES),
 }
+
+# The same figures over the case tally (one row per group of cases, counted by ``n``).
+CASE_TALLY_FIGURES = {**CASE_FIGURES, "pushed": Q(pushed_month__isnull=False)}
 
 # Events of a case counted by month, each with the column that dates it (and the state it ended in).
 MONTH_EVENTS = {
@@ -329,7 +369,10 @@ def case_breakdown(scope: Scope) -> dict:
     by_kind = {kind: 0 for kind in MeasureKind.values}
     by_domain = {domain: 0 for domain in Domain.values}
     total = 0
-    rows = cases(scope).values("state", "kind", "memorandum__domain").annotate(n=Count("pk")).order_by()
+    if tallies.enabled():
+        rows = case_tally(scope).values("state", "kind", "memorandum__domain").annotate(n=Sum("n")).filter(n__gt=0).order_by()
+    else:
+        rows = cases(scope).values("state", "kind", "memorandum__domain").annotate(n=Count("pk")).order_by()
     for row in rows:
         by_state[row["state"]] = by_state.get(row["state"], 0) + row["n"]
         by_kind[row["kind"]] = by_kind.get(row["kind"], 0) + row["n"]
@@ -363,8 +406,44 @@ def cases_by_month(scope: Scope) -> list[dict]:
 
     Each event is dated by its own column, over the cases in scope; four grouped queries.
     """
-    base = cases(scope)
     counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(MONTH_EVENTS, 0))
+    if tallies.enabled():
+        _cases_by_month_from_tally(scope, counts)
+    else:
+        _cases_by_month_live(scope, counts)
+    f = scope.filters
+    known = sorted(counts)
+    if known or (f.date_from and f.date_to):
+        first = f.date_from or month_bounds(known[0])[0]
+        last = f.date_to or month_bounds(known[-1])[0]
+        if known:  # a case opened in the range may be pushed or end after it
+            first, last = min(first, month_bounds(known[0])[0]), max(last, month_bounds(known[-1])[0])
+        months = _months_between(first, last)
+    else:
+        months = []
+    return [{"month": month, **counts.get(month, dict.fromkeys(MONTH_EVENTS, 0))} for month in months]
+
+
+def _cases_by_month_from_tally(scope: Scope, counts) -> None:
+    base = case_tally(scope)
+    for event, column in (("opened", "created_on"), ("pushed", "pushed_month"), ("completed", "completed_month")):
+        rows = (
+            base.filter(**{f"{column}__isnull": False})
+            .annotate(m=TruncMonth(column, output_field=DateField()))
+            .values("m").annotate(total=Sum("n")).filter(total__gt=0).order_by()
+        )
+        for row in rows:
+            counts[_month_key(row["m"])][event] += row["total"]
+    ended = (
+        base.filter(state__in=ENDED_CASE_STATES, ended_month__isnull=False)
+        .values("ended_month", "state").annotate(total=Sum("n")).filter(total__gt=0).order_by()
+    )
+    for row in ended:
+        counts[_month_key(row["ended_month"])][row["state"]] += row["total"]
+
+
+def _cases_by_month_live(scope: Scope, counts) -> None:
+    base = cases(scope)
     for event, column in (("opened", "created_at"), ("pushed", "pushed_at"), ("completed", "completed_at")):
         rows = (
             base.filter(**{f"{column}__isnull": False})
@@ -380,17 +459,6 @@ def cases_by_month(scope: Scope) -> list[dict]:
     )
     for row in ended:
         counts[_month_key(row["m"])][row["state"]] += row["n"]
-    f = scope.filters
-    known = sorted(counts)
-    if known or (f.date_from and f.date_to):
-        first = f.date_from or month_bounds(known[0])[0]
-        last = f.date_to or month_bounds(known[-1])[0]
-        if known:  # a case opened in the range may be pushed or end after it
-            first, last = min(first, month_bounds(known[0])[0]), max(last, month_bounds(known[-1])[0])
-        months = _months_between(first, last)
-    else:
-        months = []
-    return [{"month": month, **counts.get(month, dict.fromkeys(MONTH_EVENTS, 0))} for month in months]
 
 
 def case_month_q(event: str, month: str) -> Q:
@@ -416,11 +484,67 @@ SCORECARD_COLUMNS = [
 
 def scorecard(scope: Scope, *, order: str = "", with_measures: bool = True) -> dict:
     """One row per executing department: pushes received and their punctuality, overdue work,
-    lifting, urges, measures applied (``with_measures``). Three queries whatever the number of pushes.
+    lifting, urges, measures applied (``with_measures``; always there from the tally).
 
     Punctuality reads the columns the services fix when each step happens (working days, time
     held by an objection excluded): ``signed_for_on_time``, ``sign_for_working_days`` ...
+    On PostgreSQL everything but the two figures that depend on today comes from the push tally
+    (two queries whatever the number of pushes); elsewhere from the pushes themselves.
     """
+    if tallies.enabled():
+        by_department = _scorecard_from_tally(scope)
+    else:
+        by_department = _scorecard_live(scope, with_measures=with_measures)
+    departments = _departments(by_department, scope=scope, role="executing")
+    result = []
+    for pk, department in departments.items():
+        row = by_department.get(pk, {})
+        result.append({
+            "department_id": pk,
+            "code": department.code,
+            "name": department.display_name,
+            **{name: row.get(name) or 0 for name in SCORECARD_COUNTS},
+            "avg_working_days_to_sign_for": _round(row.get("avg_working_days_to_sign_for")),
+            "avg_working_days_to_feed_back": _round(row.get("avg_working_days_to_feed_back")),
+            "times_urged": row.get("times_urged") or 0,
+            "applied": row.get("applied") or 0,
+            "hits": row.get("hits") or 0,
+        })
+    result, order = _sorted(result, order, SCORECARD_COLUMNS + ["code"], "-overdue_now")
+    totals = {name: sum(r[name] for r in result) for name in [*SCORECARD_COUNTS, "times_urged", "applied", "hits"]}
+    return {"rows": result, "totals": totals, "order": order}
+
+
+def _open_work_figures(scope: Scope, *, side: str, names) -> dict[int, dict]:
+    """Figures that depend on today (overdue now, lifting unconfirmed), per department of a side."""
+    figures = assignment_figures(scope.today)
+    group = f"{side}_id"
+    rows = open_work(scope, side=side).values(group).annotate(**{f"n_{n}": _count(figures[n]) for n in names}).order_by()
+    return {row.pop(group): {k[2:]: v for k, v in row.items()} for row in rows}
+
+
+def _scorecard_from_tally(scope: Scope) -> dict[int, dict]:
+    rows = (
+        assignment_tally(scope).values("department_id")
+        .annotate(**{f"t_{name}": Sum(name) for name in tallies.ALL_ASSIGNMENT_MEASURES})
+        .filter(t_received__gt=0)
+        .order_by()
+    )
+    by_department = {}
+    for row in rows:
+        t = {k[2:]: v for k, v in row.items() if k.startswith("t_")}
+        by_department[row["department_id"]] = {
+            **t,
+            "avg_working_days_to_sign_for": t["sign_for_working_days"] / t["signed_for"] if t["signed_for"] else None,
+            "avg_working_days_to_feed_back": t["feedback_working_days"] / t["fed_back"] if t["fed_back"] else None,
+        }
+    for pk, figures in _open_work_figures(scope, side="department", names=["overdue_now", "lifts_unconfirmed"]).items():
+        by_department.setdefault(pk, {}).update(figures)
+    return by_department
+
+
+def _scorecard_live(scope: Scope, *, with_measures: bool) -> dict[int, dict]:
+    """The scorecard's figures aggregated from the pushes (SQLite; and the tests' reference)."""
     figures = assignment_figures(scope.today)
     # Aliased ("n_..."): some figures share their name with the column they count (signed_for_on_time).
     aggregates = {f"n_{name}": _count(figures[name]) for name in SCORECARD_COUNTS}
@@ -435,11 +559,7 @@ def scorecard(scope: Scope, *, order: str = "", with_measures: bool = True) -> d
         .order_by()
     )
     renamed = {"n_avg_sign_for": "avg_working_days_to_sign_for", "n_avg_feed_back": "avg_working_days_to_feed_back"}
-    by_department = {
-        row.pop("department_id"): {renamed.get(k, k[2:]): v for k, v in row.items()}
-        for row in rows
-    }
-    by_department_measures = {}
+    by_department = {row.pop("department_id"): {renamed.get(k, k[2:]): v for k, v in row.items()} for row in rows}
     if with_measures:
         # The feedback records of the pushes in scope, counted through one join from the pushes
         # (filter() before annotate(): the count reuses the join). Uses feedback_asg_measure_idx.
@@ -448,26 +568,9 @@ def scorecard(scope: Scope, *, order: str = "", with_measures: bool = True) -> d
             .annotate(**{f"n_{name}": Count("feedback_records", filter=q) for name, q in FEEDBACK_FIGURES_FROM_ASSIGNMENT.items()})
             .order_by()
         )
-        by_department_measures = {row.pop("department_id"): {k[2:]: v for k, v in row.items()} for row in measures}
-    departments = _departments([*by_department, *by_department_measures], scope=scope, role="executing")
-    result = []
-    for pk, department in departments.items():
-        row = by_department.get(pk, {})
-        m = by_department_measures.get(pk, {})
-        result.append({
-            "department_id": pk,
-            "code": department.code,
-            "name": department.display_name,
-            **{name: row.get(name, 0) for name in SCORECARD_COUNTS},
-            "avg_working_days_to_sign_for": _round(row.get("avg_working_days_to_sign_for")),
-            "avg_working_days_to_feed_back": _round(row.get("avg_working_days_to_feed_back")),
-            "times_urged": row.get("times_urged") or 0,
-            "applied": m.get("applied", 0),
-            "hits": m.get("hits", 0),
-        })
-    result, order = _sorted(result, order, SCORECARD_COLUMNS + ["code"], "-overdue_now")
-    totals = {name: sum(r[name] for r in result) for name in [*SCORECARD_COUNTS, "times_urged", "applied", "hits"]}
-    return {"rows": result, "totals": totals, "order": order}
+        for row in measures:
+            by_department.setdefault(row.pop("department_id"), {}).update({k[2:]: v for k, v in row.items()})
+    return by_department
 
 
 # --- initiating departments ---------------------------------------------------------------------
@@ -479,28 +582,47 @@ INITIATOR_COLUMNS = [*INITIATOR_CASE_COUNTS, *INITIATOR_ASSIGNMENT_COUNTS]
 
 def initiators(scope: Scope, *, order: str = "") -> dict:
     """One row per initiating department: cases opened, pushed, live, ended; pushes of its cases
-    returned (not competent) and overdue now. Three queries."""
-    case_rows = (
-        cases(scope).values("initiating_department_id")
-        .annotate(**{name: _count(CASE_FIGURES[name]) for name in INITIATOR_CASE_COUNTS})
-        .order_by()
-    )
-    by_case = {row.pop("initiating_department_id"): row for row in case_rows}
-    figures = assignment_figures(scope.today)
-    assignment_rows = (
-        initiator_assignments(scope).values("case__initiating_department_id")
-        .annotate(**{name: _count(figures[name]) for name in INITIATOR_ASSIGNMENT_COUNTS})
-        .order_by()
-    )
-    by_assignment = {row.pop("case__initiating_department_id"): row for row in assignment_rows}
+    returned (not competent) and overdue now. Three queries (on the tallies on PostgreSQL)."""
+    if tallies.enabled():
+        case_rows = (
+            case_tally(scope).values("initiating_department_id")
+            .annotate(**{name: Sum("n", filter=CASE_TALLY_FIGURES[name] or None) for name in INITIATOR_CASE_COUNTS})
+            .filter(opened__gt=0)
+            .order_by()
+        )
+        by_case = {row.pop("initiating_department_id"): row for row in case_rows}
+        tally_rows = (
+            assignment_tally(scope, side="initiating_department").values("initiating_department_id")
+            .annotate(t_received=Sum("received"), t_returned=Sum("returned"))
+            .filter(t_received__gt=0)
+            .order_by()
+        )
+        by_assignment = {row["initiating_department_id"]: {"returned": row["t_returned"]} for row in tally_rows}
+        open_figures = _open_work_figures(scope, side="case__initiating_department", names=["overdue_now"])
+        for pk, figures in open_figures.items():
+            by_assignment.setdefault(pk, {}).update(figures)
+    else:
+        case_rows = (
+            cases(scope).values("initiating_department_id")
+            .annotate(**{name: _count(CASE_FIGURES[name]) for name in INITIATOR_CASE_COUNTS})
+            .order_by()
+        )
+        by_case = {row.pop("initiating_department_id"): row for row in case_rows}
+        figures = assignment_figures(scope.today)
+        assignment_rows = (
+            initiator_assignments(scope).values("case__initiating_department_id")
+            .annotate(**{name: _count(figures[name]) for name in INITIATOR_ASSIGNMENT_COUNTS})
+            .order_by()
+        )
+        by_assignment = {row.pop("case__initiating_department_id"): row for row in assignment_rows}
     departments = _departments([*by_case, *by_assignment], scope=scope, role="initiating")
     result = []
     for pk, department in departments.items():
         c, a = by_case.get(pk, {}), by_assignment.get(pk, {})
         result.append({
             "department_id": pk, "code": department.code, "name": department.display_name,
-            **{name: c.get(name, 0) for name in INITIATOR_CASE_COUNTS},
-            **{name: a.get(name, 0) for name in INITIATOR_ASSIGNMENT_COUNTS},
+            **{name: c.get(name) or 0 for name in INITIATOR_CASE_COUNTS},
+            **{name: a.get(name) or 0 for name in INITIATOR_ASSIGNMENT_COUNTS},
         })
     result, order = _sorted(result, order, INITIATOR_COLUMNS + ["code"], "-opened")
     totals = {name: sum(r[name] for r in result) for name in INITIATOR_COLUMNS}

@@ -30,3 +30,11 @@ def monthly_report_task(month_iso: str | None = None) -> int:
     else:
         report = services.monthly_report_for_previous_month()
     return report.pk
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def tallies_compact_task() -> dict:
+    """Hourly: fold the dashboard tallies' delta rows into one row per key (PostgreSQL only)."""
+    from credit_platform.dashboard import tallies
+
+    return tallies.compact() if tallies.enabled() else {}

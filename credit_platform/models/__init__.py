@@ -1,7 +1,7 @@
 """The platform core: departments, users, subjects, calendar, rule sets, audit trail, notifications."""
 from .audit import AuditCheckpoint, AuditEvent
 from .calendar import CalendarOverride, OfficialCalendarYear
-from .dashboard import Escalation, MonthlyReport, ScorecardSnapshot, SupervisedKind, Urge
+from .dashboard import AssignmentTally, CaseTally, Escalation, MonthlyReport, ScorecardSnapshot, SupervisedKind, Urge
 from .departments import Department, User
 from .idempotency import IdempotencyRecord
 from .notifications import Notification
@@ -10,9 +10,11 @@ from .subjects import ResponsiblePerson, Subject, SubjectKind
 from .webhooks import WebhookAttempt, WebhookDelivery
 
 __all__ = [
+    "AssignmentTally",
     "AuditCheckpoint",
     "AuditEvent",
     "CalendarOverride",
+    "CaseTally",
     "Department",
     "Escalation",
     "IdempotencyRecord",

@@ -147,3 +147,72 @@ class MonthlyReport(models.Model):
 
     def __str__(self):
         return f"{self.month:%Y-%m}"
+
+
+class AssignmentTally(models.Model):
+    """Running totals of the pushes, per (executing department, initiating department, day pushed).
+
+    Written only by PostgreSQL triggers on the pushes and their feedback records (see
+    ``credit_platform.dashboard.tallies``): each change appends a signed delta row, an hourly task
+    folds the deltas into one row per key. A figure is the SUM over the rows of its key range, so
+    the scorecard reads thousands of rows, not millions of pushes, and is exact in the same
+    transaction as the change that moved it.
+    """
+
+    department = models.ForeignKey("credit_platform.Department", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
+    initiating_department = models.ForeignKey(
+        "credit_platform.Department", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    pushed_on = models.DateField()
+    received = models.BigIntegerField(default=0, db_default=0)
+    signed_for = models.BigIntegerField(default=0, db_default=0)
+    signed_for_on_time = models.BigIntegerField(default=0, db_default=0)
+    signed_for_late = models.BigIntegerField(default=0, db_default=0)
+    sign_for_working_days = models.BigIntegerField(default=0, db_default=0)
+    fed_back = models.BigIntegerField(default=0, db_default=0)
+    fed_back_on_time = models.BigIntegerField(default=0, db_default=0)
+    fed_back_late = models.BigIntegerField(default=0, db_default=0)
+    feedback_working_days = models.BigIntegerField(default=0, db_default=0)
+    lifts_late = models.BigIntegerField(default=0, db_default=0)
+    returned = models.BigIntegerField(default=0, db_default=0)
+    urged = models.BigIntegerField(default=0, db_default=0)
+    times_urged = models.BigIntegerField(default=0, db_default=0)
+    applied = models.BigIntegerField(default=0, db_default=0)
+    hits = models.BigIntegerField(default=0, db_default=0)
+
+    class Meta:
+        verbose_name = _("push tally")
+        verbose_name_plural = _("push tallies")
+        default_permissions = ()
+        indexes = [
+            models.Index(fields=["pushed_on"], name="asg_tally_day_idx"),
+            models.Index(fields=["department", "pushed_on"], name="asg_tally_dept_day_idx"),
+            models.Index(fields=["initiating_department", "pushed_on"], name="asg_tally_init_day_idx"),
+        ]
+
+
+class CaseTally(models.Model):
+    """Running counts of the cases, per initiating department, day opened, memorandum, kind, state
+    and the months they were pushed, fed back completely and ended (trigger-maintained like
+    ``AssignmentTally``)."""
+
+    initiating_department = models.ForeignKey(
+        "credit_platform.Department", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    created_on = models.DateField()
+    memorandum = models.ForeignKey("sanctions.Memorandum", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
+    kind = models.CharField(max_length=16)
+    state = models.CharField(max_length=32)
+    pushed_month = models.DateField(null=True)
+    completed_month = models.DateField(null=True)
+    ended_month = models.DateField(null=True)
+    n = models.BigIntegerField(default=0, db_default=0)
+
+    class Meta:
+        verbose_name = _("case tally")
+        verbose_name_plural = _("case tallies")
+        default_permissions = ()
+        indexes = [
+            models.Index(fields=["created_on"], name="case_tally_day_idx"),
+            models.Index(fields=["initiating_department", "created_on"], name="case_tally_init_day_idx"),
+        ]

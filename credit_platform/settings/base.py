@@ -197,6 +197,8 @@ CELERY_BEAT_SCHEDULE = {
     # just before midnight, the previous month's report on the first day of each month.
     "dashboard-escalate": {"task": "credit_platform.dashboard.tasks.overdue_escalate_task", "schedule": crontab(hour=8, minute=30)},
     "dashboard-snapshot": {"task": "credit_platform.dashboard.tasks.scorecard_snapshot_task", "schedule": crontab(hour=23, minute=50)},
+    # The tallies behind the all-time figures: fold the deltas the triggers appended (tallies.py).
+    "dashboard-tallies-compact": {"task": "credit_platform.dashboard.tasks.tallies_compact_task", "schedule": crontab(minute=7)},
     "dashboard-monthly-report": {"task": "credit_platform.dashboard.tasks.monthly_report_task", "schedule": crontab(day_of_month=1, hour=1, minute=0)},
 }
 # Task modules outside an app's tasks.py (autodiscover_tasks finds only those).
@@ -204,6 +206,8 @@ CELERY_IMPORTS = ["credit_platform.dashboard.tasks"]
 # Work overdue by more than this many working days is escalated to the leadership office and the
 # department's parent department (once per item per day).
 DASHBOARD_ESCALATE_AFTER_WORKING_DAYS = env.int("DASHBOARD_ESCALATE_AFTER_WORKING_DAYS", default=3)
+# Read the all-time figures from the trigger-kept tallies (PostgreSQL); off: aggregate the tables.
+DASHBOARD_TALLIES = env.bool("DASHBOARD_TALLIES", default=True)
 
 # --- Security --------------------------------------------------------------------------------
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
