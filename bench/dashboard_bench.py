@@ -257,7 +257,8 @@ def reset() -> None:
         cursor.execute(
             "TRUNCATE sanctions_measurefeedback, sanctions_assignment_measures, sanctions_assignmentgroupobjectpermission, "
             "sanctions_jointcasegroupobjectpermission, credit_platform_urge, repair_repairapplication, objections_objection, "
-            "sanctions_assignment, sanctions_jointcase_measures, sanctions_jointcase, lists_listentry CASCADE"
+            "sanctions_assignment, sanctions_jointcase_measures, sanctions_jointcase, lists_listentry, "
+            "credit_platform_assignmenttally, credit_platform_casetally CASCADE"
         )
 
 

@@ -22,9 +22,9 @@ def test_figure_groups_are_one_query_each(simulated, django_assert_num_queries):
         selectors.case_breakdown(scope)
     with django_assert_num_queries(4):
         selectors.cases_by_month(scope)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(3):  # push tally, open work (overdue now), departments
         selectors.scorecard(scope)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):  # case tally, push tally, open work, departments
         selectors.initiators(scope)
     with django_assert_num_queries(7):
         selectors.objections_and_repairs(scope)
