@@ -303,7 +303,7 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
             # The dashboard's date range (bench: 5-10x faster date-filtered figures).
             models.Index(fields=["pushed_on"], name="assignment_pushed_on_idx"),
             # Work with a deadline still running (the only pushes that can be overdue): a small
-            # slice of all pushes, read index-only by the dashboard's "overdue now" counts.
+            # slice of all pushes, for the overdue lists and counts of the inbox and the dashboard.
             models.Index(
                 fields=["department", "state"], name="assignment_open_work_idx",
                 include=["case", "pushed_on", "sign_for_due", "feedback_due", "lift_due"],

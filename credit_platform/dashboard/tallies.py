@@ -1,13 +1,16 @@
 """Running totals behind the dashboard's all-time figures, kept by PostgreSQL triggers.
 
 At a million cases the scorecard cannot aggregate the pushes on every page view (seconds per
-query). Instead two small tables hold signed totals per key:
+query). Instead three small tables hold signed totals per key:
 
 - ``AssignmentTally`` per (executing department, initiating department, day pushed): pushes
   received, signed for / fed back on time and late, sums of working days, lifts confirmed late,
   returned, urged, measures applied and hits (from the feedback records);
 - ``CaseTally`` per (initiating department, day opened, memorandum, kind, state, months pushed,
-  completed, ended): a count of cases.
+  completed, ended): a count of cases;
+- ``OpenWorkTally`` per (executing department, initiating department, day pushed, state, due
+  dates) for the pushes whose deadline still runs: "overdue now" is the sum over the rows past
+  their due date today, with the very predicate the drill-down list uses (``overdue_q``).
 
 How they stay exact:
 
@@ -30,13 +33,14 @@ dashboard aggregates the tables directly, which is what it would do anyway at de
 from django.conf import settings
 from django.db import connection, transaction
 
-from sanctions.models import MeasureFeedback, Outcome
+from sanctions.models import AssignmentState, MeasureFeedback, Outcome
 
 ASSIGNMENT_TABLE = "sanctions_assignment"
 FEEDBACK_TABLE = "sanctions_measurefeedback"
 CASE_TABLE = "sanctions_jointcase"
 ASSIGNMENT_TALLY = "credit_platform_assignmenttally"
 CASE_TALLY = "credit_platform_casetally"
+OPEN_WORK_TALLY = "credit_platform_openworktally"
 
 # Each measure of a push, as an SQL expression over the push row ``r``.
 ASSIGNMENT_MEASURES = {
@@ -54,11 +58,17 @@ ASSIGNMENT_MEASURES = {
     "urged": "(r.urge_count > 0)::int",
     "times_urged": "r.urge_count",
 }
-# The columns those expressions read, plus the key: an UPDATE touching none of them moves nothing.
-ASSIGNMENT_WATCHED = [
+# The columns those expressions read, plus the key.
+ASSIGNMENT_MEASURED = [
     "department_id", "case_id", "pushed_on", "sign_for_working_days", "signed_for_on_time", "feedback_working_days",
     "fed_back_on_time", "lift_confirmed_on_time", "returned_at", "urge_count",
 ]
+# Open work: the pushes whose deadline still runs, counted by the columns "overdue now" reads.
+OPEN_WORK_STATES = [AssignmentState.PENDING.value, AssignmentState.ACKNOWLEDGED.value, AssignmentState.LIFTING.value]
+OPEN_WORK_COLUMNS = ["state", "sign_for_due", "feedback_due", "lift_due"]
+OPEN_WORK_KEY = ["department_id", "initiating_department_id", "pushed_on", *OPEN_WORK_COLUMNS]
+# An UPDATE touching none of these moves nothing (the trigger's WHEN clause).
+ASSIGNMENT_WATCHED = [*ASSIGNMENT_MEASURED, *OPEN_WORK_COLUMNS]
 # Each measure of a feedback record ``f`` (the predicates of selectors.FEEDBACK_FIGURE_LOOKUPS).
 _Source = MeasureFeedback.Source
 FEEDBACK_MEASURES = {
@@ -127,6 +137,14 @@ def _assignment_update_same_key() -> str:
     )
 
 
+def _open_work_insert(row: str, sign: str) -> str:
+    return (
+        f"INSERT INTO {OPEN_WORK_TALLY} ({', '.join(OPEN_WORK_KEY)}, n) "
+        f"SELECT r.department_id, c.initiating_department_id, r.pushed_on, {', '.join(f'r.{col}' for col in OPEN_WORK_COLUMNS)}, {sign}1 "
+        f"FROM (SELECT {row}.*) r JOIN {CASE_TABLE} c ON c.id = r.case_id;"
+    )
+
+
 def _feedback_insert(row: str, sign: str) -> str:
     columns = [*ASSIGNMENT_KEY, *FEEDBACK_MEASURES]
     return (
@@ -166,8 +184,11 @@ $$;
 def install_sql() -> list[str]:
     """The functions and triggers (idempotent: CREATE OR REPLACE, DROP TRIGGER IF EXISTS)."""
     rekey = _changed(["department_id", "case_id", "pushed_on"])
+    open_states = ", ".join(f"'{state}'" for state in OPEN_WORK_STATES)
+    open_rekey = _changed(["department_id", "case_id", "pushed_on", *OPEN_WORK_COLUMNS])
     statements = [
-        # A push: its own measures, and its feedback records' only when its key changes.
+        # A push: its own measures (and its feedback records' when its key changes), and its entry
+        # in the open work while its state has a running deadline. Nested IFs: no NEW on DELETE.
         f"""
 CREATE OR REPLACE FUNCTION dashboard_tally_assignment() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -178,8 +199,24 @@ BEGIN
   ELSIF {rekey} THEN
     {_assignment_insert('OLD', '-', with_feedback=True)}
     {_assignment_insert('NEW', '+', with_feedback=True)}
-  ELSE
+  ELSIF {_changed(ASSIGNMENT_MEASURED)} THEN
     {_assignment_update_same_key()}
+  END IF;
+  IF TG_OP = 'DELETE' THEN
+    IF OLD.state IN ({open_states}) THEN
+      {_open_work_insert('OLD', '-')}
+    END IF;
+  ELSIF TG_OP = 'INSERT' THEN
+    IF NEW.state IN ({open_states}) THEN
+      {_open_work_insert('NEW', '+')}
+    END IF;
+  ELSIF {open_rekey} THEN
+    IF OLD.state IN ({open_states}) THEN
+      {_open_work_insert('OLD', '-')}
+    END IF;
+    IF NEW.state IN ({open_states}) THEN
+      {_open_work_insert('NEW', '+')}
+    END IF;
   END IF;
   RETURN NULL;
 END;
@@ -226,6 +263,15 @@ def _assignment_aggregate_sql() -> str:
     )
 
 
+def _open_work_aggregate_sql() -> str:
+    key = ["r.department_id", "c.initiating_department_id", "r.pushed_on", *(f"r.{col}" for col in OPEN_WORK_COLUMNS)]
+    open_states = ", ".join(f"'{state}'" for state in OPEN_WORK_STATES)
+    return (
+        f"SELECT {', '.join(key)}, COUNT(*) FROM {ASSIGNMENT_TABLE} r JOIN {CASE_TABLE} c ON c.id = r.case_id "
+        f"WHERE r.state IN ({open_states}) GROUP BY {', '.join(key)}"
+    )
+
+
 def _case_aggregate_sql() -> str:
     return f"SELECT {', '.join(CASE_KEY.values())}, COUNT(*) FROM {CASE_TABLE} r GROUP BY {', '.join(CASE_KEY.values())}"
 
@@ -240,6 +286,15 @@ def _tally_folded_sql(table: str, key: list[str], measures: list[str]) -> str:
 # --- maintenance ------------------------------------------------------------------------------
 
 
+def _tallies() -> list[tuple[str, list[str], list[str], str]]:
+    """(table, key columns, measures, the SQL of the true totals) of each tally."""
+    return [
+        (ASSIGNMENT_TALLY, ASSIGNMENT_KEY, ALL_ASSIGNMENT_MEASURES, _assignment_aggregate_sql()),
+        (CASE_TALLY, list(CASE_KEY), ["n"], _case_aggregate_sql()),
+        (OPEN_WORK_TALLY, OPEN_WORK_KEY, ["n"], _open_work_aggregate_sql()),
+    ]
+
+
 def install() -> None:
     with connection.cursor() as cursor:
         for statement in install_sql():
@@ -248,18 +303,16 @@ def install() -> None:
 
 @transaction.atomic
 def rebuild() -> dict:
-    """Recompute both tallies from the tables. Holds off writers of the three tables meanwhile
+    """Recompute the tallies from the tables. Holds off writers of the three tables meanwhile
     (SHARE lock: reads go on), so no change slips between the aggregate and the triggers."""
+    rows = {}
     with connection.cursor() as cursor:
         cursor.execute(f"LOCK TABLE {CASE_TABLE}, {ASSIGNMENT_TABLE}, {FEEDBACK_TABLE} IN SHARE MODE")
-        cursor.execute(f"DELETE FROM {ASSIGNMENT_TALLY}")
-        cursor.execute(
-            f"INSERT INTO {ASSIGNMENT_TALLY} ({', '.join(ASSIGNMENT_KEY)}, {', '.join(ALL_ASSIGNMENT_MEASURES)}) {_assignment_aggregate_sql()}"
-        )
-        assignment_rows = cursor.rowcount
-        cursor.execute(f"DELETE FROM {CASE_TALLY}")
-        cursor.execute(f"INSERT INTO {CASE_TALLY} ({', '.join(CASE_KEY)}, n) {_case_aggregate_sql()}")
-        return {"assignment_tally_rows": assignment_rows, "case_tally_rows": cursor.rowcount}
+        for table, key, measures, truth in _tallies():
+            cursor.execute(f"DELETE FROM {table}")
+            cursor.execute(f"INSERT INTO {table} ({', '.join([*key, *measures])}) {truth}")
+            rows[table] = cursor.rowcount
+    return rows
 
 
 def compact() -> dict:
@@ -269,10 +322,7 @@ def compact() -> dict:
     folded = {}
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('dashboard_tally_compact'))")
-        for table, key, measures in (
-            (ASSIGNMENT_TALLY, ASSIGNMENT_KEY, ALL_ASSIGNMENT_MEASURES),
-            (CASE_TALLY, list(CASE_KEY), ["n"]),
-        ):
+        for table, key, measures, _truth in _tallies():
             columns = [*key, *measures]
             sums = ", ".join(f"SUM({m})" for m in measures)
             nonzero = " OR ".join(f"SUM({m}) <> 0" for m in measures)
@@ -291,10 +341,7 @@ def verify() -> dict:
     ``dashboard_tallies --verify`` command and the tests, not for page views."""
     differences = {}
     with connection.cursor() as cursor:
-        for table, key, measures, truth in (
-            (ASSIGNMENT_TALLY, ASSIGNMENT_KEY, ALL_ASSIGNMENT_MEASURES, _assignment_aggregate_sql()),
-            (CASE_TALLY, list(CASE_KEY), ["n"], _case_aggregate_sql()),
-        ):
+        for table, key, measures, truth in _tallies():
             folded = _tally_folded_sql(table, key, measures)
             # One statement, so both sides read the same snapshot.
             cursor.execute(

@@ -1,7 +1,7 @@
 """The platform core: departments, users, subjects, calendar, rule sets, audit trail, notifications."""
 from .audit import AuditCheckpoint, AuditEvent
 from .calendar import CalendarOverride, OfficialCalendarYear
-from .dashboard import AssignmentTally, CaseTally, Escalation, MonthlyReport, ScorecardSnapshot, SupervisedKind, Urge
+from .dashboard import AssignmentTally, CaseTally, Escalation, MonthlyReport, OpenWorkTally, ScorecardSnapshot, SupervisedKind, Urge
 from .departments import Department, User
 from .idempotency import IdempotencyRecord
 from .notifications import Notification
@@ -21,6 +21,7 @@ __all__ = [
     "MonthlyReport",
     "Notification",
     "OfficialCalendarYear",
+    "OpenWorkTally",
     "ResponsiblePerson",
     "RuleSet",
     "ScorecardSnapshot",

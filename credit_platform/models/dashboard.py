@@ -216,3 +216,27 @@ class CaseTally(models.Model):
             models.Index(fields=["created_on"], name="case_tally_day_idx"),
             models.Index(fields=["initiating_department", "created_on"], name="case_tally_init_day_idx"),
         ]
+
+
+class OpenWorkTally(models.Model):
+    """Counts of the pushes whose deadline is still running (pending, signed for, lifting), per
+    executing and initiating department, day pushed, state and due dates (trigger-maintained like
+    ``AssignmentTally``). "Overdue now" is the sum over the rows whose due date is past today:
+    the same predicate (``sanctions.selectors.overdue_q``) as on the pushes."""
+
+    department = models.ForeignKey("credit_platform.Department", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
+    initiating_department = models.ForeignKey(
+        "credit_platform.Department", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    pushed_on = models.DateField()
+    state = models.CharField(max_length=32)
+    sign_for_due = models.DateField()
+    feedback_due = models.DateField()
+    lift_due = models.DateField(null=True)
+    n = models.BigIntegerField(default=0, db_default=0)
+
+    class Meta:
+        verbose_name = _("open work tally")
+        verbose_name_plural = _("open work tallies")
+        default_permissions = ()
+        indexes = [models.Index(fields=["department", "pushed_on"], name="open_tally_dept_day_idx")]

@@ -16,6 +16,9 @@ from sanctions.models import Assignment, JointCase
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the tallies are PostgreSQL triggers")
 
 
+CLEAN = {tallies.ASSIGNMENT_TALLY: 0, tallies.CASE_TALLY: 0, tallies.OPEN_WORK_TALLY: 0}
+
+
 def _figures(scope):
     return {
         "scorecard": selectors.scorecard(scope),
@@ -39,7 +42,7 @@ def test_the_tallies_are_in_use_on_postgresql():
 
 def test_after_a_simulated_period_the_tallies_equal_the_tables(simulated):
     assert AssignmentTally.objects.exists() and CaseTally.objects.exists()
-    assert tallies.verify() == {tallies.ASSIGNMENT_TALLY: 0, tallies.CASE_TALLY: 0}
+    assert tallies.verify() == CLEAN
 
 
 @pytest.mark.parametrize("username", ["leader", "credit_office", "market", "finance", "court"])
@@ -65,7 +68,7 @@ def test_folding_the_deltas_changes_no_figure_and_shrinks_the_tally(simulated):
 
     assert AssignmentTally.objects.count() < rows_before
     assert _figures(scope) == before
-    assert tallies.verify() == {tallies.ASSIGNMENT_TALLY: 0, tallies.CASE_TALLY: 0}
+    assert tallies.verify() == CLEAN
 
 
 def test_a_write_outside_the_services_moves_the_figures_too(simulated):
@@ -77,7 +80,7 @@ def test_a_write_outside_the_services_moves_the_figures_too(simulated):
     Assignment.objects.filter(pk=assignment.pk).update(urge_count=F("urge_count") + 2)
 
     assert selectors.scorecard(scope)["totals"]["times_urged"] == before + 2
-    assert tallies.verify()[tallies.ASSIGNMENT_TALLY] == 0
+    assert tallies.verify() == CLEAN
 
 
 def test_a_push_moves_the_received_count_of_its_department_at_once(world):
@@ -117,6 +120,36 @@ def test_a_damaged_tally_is_found_and_rebuilt(simulated):
 
     call_command("dashboard_tallies", "--rebuild", stdout=open("/dev/null", "w"))
 
-    assert tallies.verify() == {tallies.ASSIGNMENT_TALLY: 0, tallies.CASE_TALLY: 0}
+    assert tallies.verify() == CLEAN
     scope = selectors.scope_for(user=simulated.user("leader"))
     assert _figures(scope) == _from_tables(scope)
+
+
+@pytest.mark.parametrize("username", ["leader", "market", "finance"])
+def test_every_list_length_read_from_the_tallies_equals_the_rows_counted(simulated, username):
+    scope = selectors.scope_for(user=simulated.user(username))
+    month = selectors.cases_by_month(selectors.scope_for(user=simulated.user("leader")))[-2]["month"]
+    lists = [
+        *({"kind": kind, "figure": figure} for kind in ("assignments", "initiator_assignments")
+          for figure in [*selectors.TALLY_ASSIGNMENT_MEASURES, *selectors.TALLY_OPEN_WORK_FIGURES]),
+        *({"kind": "cases", "figure": figure} for figure in ["", *selectors.CASE_FIGURES]),
+        {"kind": "cases", "state": "executing"}, {"kind": "cases", "case_kind": "punishment"},
+        {"kind": "cases", "domain": "judicial"},
+        *({"kind": "cases", "event": event, "month": month} for event in selectors.MONTH_EVENTS),
+    ]
+    counted = 0
+
+    for params in lists:
+        expected = selectors.drilldown(scope, **params).count()
+        assert selectors.drilldown_count(scope, **params) == expected, params
+        counted += expected
+
+    assert counted > 0
+
+
+def test_a_list_the_tallies_do_not_hold_is_counted_row_by_row(simulated):
+    scope = selectors.scope_for(user=simulated.user("leader"))
+
+    assert selectors.drilldown_count(scope, kind="assignments", figure="suspended") is None
+    assert selectors.drilldown_count(scope, kind="assignments", figure="received", state="pending") is None
+    assert selectors.drilldown_count(scope, kind="objections", figure="open") is None
