@@ -300,6 +300,13 @@ def rows_of(result) -> int:
     return int(result) if isinstance(result, int) else 1
 
 
+def list_count(scope, figure: str) -> int:
+    from credit_platform.dashboard import selectors
+
+    known = selectors.drilldown_count(scope, kind="assignments", figure=figure)
+    return known if known is not None else selectors.drilldown(scope, kind="assignments", figure=figure).count()
+
+
 def measure(args) -> dict:
     from credit_platform.dashboard import selectors
     from credit_platform.models import User
@@ -320,7 +327,9 @@ def measure(args) -> dict:
                 "cases_by_month": lambda s=scope: selectors.cases_by_month(s),
                 "initiators": lambda s=scope: selectors.initiators(s),
                 "objections_repairs": lambda s=scope: selectors.objections_and_repairs(s),
-                "overdue_list_count": lambda s=scope: selectors.drilldown(s, kind="assignments", figure="overdue_now").count(),
+                # The drill-down page's total: from the tallies where they hold the list (as the page does).
+                "overdue_list_count": lambda s=scope: list_count(s, "overdue_now"),
+                "received_list_count": lambda s=scope: list_count(s, "received"),
                 "overdue_list_page": lambda s=scope: len(list(selectors.drilldown(s, kind="assignments", figure="overdue_now")[:200])),
             }
             for name, func in groups.items():
@@ -333,6 +342,41 @@ def measure(args) -> dict:
             scope = selectors.scope_for(user=User.objects.get(username=username))
             queryset = selectors.assignments(scope).values("department_id").annotate(n=Count("pk")).order_by()
             print(f"-- {username}: pushes per department", queryset.explain(analyze=True), sep="\n", file=sys.stderr)
+    return results
+
+
+PAGES = [
+    "/dashboard/", "/dashboard/scorecard/", "/dashboard/initiators/", "/dashboard/objections-repairs/",
+    "/dashboard/list/?kind=assignments&figure=overdue_now", "/dashboard/list/?kind=assignments&figure=received",
+    "/dashboard/list/?kind=cases",
+]
+
+
+def measure_pages(args) -> dict:
+    """Whole pages as a browser gets them (Django test client: middleware, queries, templates)."""
+    from django.test import Client
+
+    from credit_platform.models import User
+
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    # Static URLs without the manifest (collectstatic is a deployment step, not the bench's).
+    plain_static = override_settings(STORAGES={**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}})
+    plain_static.enable()
+    results = {}
+    for username in ("leader", "finance"):
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        for url in PAGES:
+            def get(url=url):
+                response = client.get(url)
+                assert response.status_code == 200, (url, response.status_code)
+                return len(response.content)
+
+            seconds, size = timed(get, args.repeat)
+            results[f"{username} {url}"] = {"seconds": seconds, "bytes": size}
+    plain_static.disable()
     return results
 
 
@@ -370,6 +414,7 @@ def main():
         "jit": args.jit,
         "tables": table_sizes(),
         "queries": measure(args),
+        "pages": measure_pages(args),
     }
     print(json.dumps(report, indent=2, ensure_ascii=False))
 
