@@ -206,6 +206,9 @@ CELERY_IMPORTS = ["credit_platform.dashboard.tasks"]
 # Work overdue by more than this many working days is escalated to the leadership office and the
 # department's parent department (once per item per day).
 DASHBOARD_ESCALATE_AFTER_WORKING_DAYS = env.int("DASHBOARD_ESCALATE_AFTER_WORKING_DAYS", default=3)
+# The open-work index INCLUDEs columns for index-only scans on PostgreSQL; SQLite (the demo) builds
+# it without them, which is all this warning says.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 # Read the all-time figures from the trigger-kept tallies (PostgreSQL); off: aggregate the tables.
 DASHBOARD_TALLIES = env.bool("DASHBOARD_TALLIES", default=True)
 
