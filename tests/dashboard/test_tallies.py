@@ -153,3 +153,14 @@ def test_a_list_the_tallies_do_not_hold_is_counted_row_by_row(simulated):
     assert selectors.drilldown_count(scope, kind="assignments", figure="suspended") is None
     assert selectors.drilldown_count(scope, kind="assignments", figure="received", state="pending") is None
     assert selectors.drilldown_count(scope, kind="objections", figure="open") is None
+
+
+def test_the_installed_triggers_are_those_of_the_module():
+    """The migration froze tallies.py's SQL. When this fails, the module changed: write a migration
+    that installs the new SQL (and alters the tables), and compare with that migration here."""
+    import importlib
+
+    migration = importlib.import_module("credit_platform.migrations.0006_dashboard_tallies")
+
+    assert migration.INSTALL == [statement.strip() for statement in tallies.install_sql()]
+    assert migration.UNINSTALL == [statement.strip() for statement in tallies.uninstall_sql()]
