@@ -48,6 +48,7 @@ ACTION_LABELS = {
     "assignment_urged": _("urged by the leadership office"),
     "objection_urged": _("urged by the leadership office"),
     "repair_urged": _("urged by the leadership office"),
+    "overdue_escalated": _("escalated: overdue beyond the allowed working days"),
     "entry_proposed": _("entry proposed"),
     "entry_imported": _("entry imported from a decided list"),
     "entry_notified": _("subject notified"),

@@ -13,8 +13,8 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -185,6 +185,8 @@ def overdue_escalate(*, today: datetime.date | None = None, working_days: int | 
     working_days = escalate_after() if working_days is None else working_days
     cutoff = escalation_cutoff(today, working_days)
     cal = calendar.current_calendar()
+    _serialise("overdue_escalate")  # two scans at once (a retried task) take turns
+    last_pk = Escalation.objects.aggregate(last=Max("pk"))["last"] or 0
     done = set(Escalation.objects.filter(day=today).values_list("kind", "object_id"))
     new, labels = [], {}
     for kind, pk, department_id, due, label in _long_overdue(cutoff):
@@ -195,8 +197,23 @@ def overdue_escalate(*, today: datetime.date | None = None, working_days: int | 
         labels[(kind, pk)] = label
     Escalation.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
     if new:
+        # Each escalation opens its own audit stream (bulk path: one event per row, no chain to
+        # read); the platform is the actor. ignore_conflicts leaves the new rows without ids.
+        created = Escalation.objects.filter(pk__gt=last_pk).order_by("pk")
+        audit.record_created_bulk(
+            created.iterator(chunk_size=2000), action="overdue_escalated",
+            extra_for=lambda e: {"kind": e.kind, "object_id": e.object_id, "department_id": e.department_id,
+                                 "due_date": e.due_date.isoformat(), "overdue_working_days": e.overdue_working_days},
+        )
         _notify_escalations(new, labels, today)
     return len(new)
+
+
+def _serialise(name: str) -> None:
+    """Hold a transaction-level lock named ``name`` (PostgreSQL; SQLite writers are serial anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [name])
 
 
 def _notify_escalations(escalations: list[Escalation], labels: dict, today: datetime.date) -> None:

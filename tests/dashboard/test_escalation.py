@@ -88,3 +88,20 @@ def test_escalations_page(world, client):
     assert leader.context["page"].paginator.count == Escalation.objects.count()
     assert [row["e"].object_id for row in finance.context["rows"]] == [assignment.pk]
     assert all(row["e"].department.code == "trading" for row in trading.context["rows"])
+
+
+def test_each_escalation_is_in_the_audit_trail_once(world):
+    from credit_platform.models import AuditEvent
+
+    _setup(world)
+    day = datetime.date(2026, 11, 20)
+
+    escalated = services.overdue_escalate(today=day)
+    services.overdue_escalate(today=day)  # the same day again: nothing new, nothing recorded
+
+    events = AuditEvent.objects.filter(action="overdue_escalated")
+    assert escalated > 0 and events.count() == escalated
+    assert set(events.values_list("object_id", flat=True)) == {str(pk) for pk in Escalation.objects.values_list("pk", flat=True)}
+    first = events.order_by("pk").first()
+    escalation = Escalation.objects.get(pk=first.object_id)
+    assert first.extra["object_id"] == escalation.object_id and first.extra["overdue_working_days"] == 4
