@@ -742,6 +742,17 @@ class UnknownFigure(ValueError):
     pass
 
 
+def _case_attributes(queryset: QuerySet, *, state: str, case_kind: str, domain: str) -> QuerySet:
+    """A drill-down's state / kind / domain filters, on the cases or on the case tally (same names)."""
+    if state:
+        queryset = queryset.filter(state=state)
+    if case_kind:
+        queryset = queryset.filter(kind=case_kind)
+    if domain:
+        queryset = queryset.filter(memorandum__domain=domain)
+    return queryset
+
+
 def drilldown(scope: Scope, *, kind: str, figure: str = "", state: str = "", case_kind: str = "", domain: str = "",
               month: str = "", event: str = "") -> QuerySet:
     """The rows behind one figure: the scoped queryset of ``kind`` filtered by the figure's predicate.
@@ -750,15 +761,9 @@ def drilldown(scope: Scope, *, kind: str, figure: str = "", state: str = "", cas
     """
     try:
         if kind == "cases":
-            queryset = cases(scope)
+            queryset = _case_attributes(cases(scope), state=state, case_kind=case_kind, domain=domain)
             if figure:
                 queryset = queryset.filter(CASE_FIGURES[figure])
-            if state:
-                queryset = queryset.filter(state=state)
-            if case_kind:
-                queryset = queryset.filter(kind=case_kind)
-            if domain:
-                queryset = queryset.filter(memorandum__domain=domain)
             if event or month:
                 queryset = queryset.filter(case_month_q(event, month))
             return queryset.select_related("subject", "memorandum", "initiating_department").order_by("-created_at", "-pk")
@@ -815,13 +820,8 @@ def drilldown_count(scope: Scope, *, kind: str, figure: str = "", state: str = "
             return _on_side(OpenWorkTally.objects.all(), scope, side).aggregate(n=Sum("n", filter=q))["n"] or 0
         return None
     if kind == "cases":
-        queryset = case_tally(scope).filter(CASE_TALLY_FIGURES[figure] if figure else Q())
-        if state:
-            queryset = queryset.filter(state=state)
-        if case_kind:
-            queryset = queryset.filter(kind=case_kind)
-        if domain:
-            queryset = queryset.filter(memorandum__domain=domain)
+        queryset = _case_attributes(case_tally(scope), state=state, case_kind=case_kind, domain=domain)
+        queryset = queryset.filter(CASE_TALLY_FIGURES[figure] if figure else Q())
         if event or month:
             first, following = month_bounds(month)
             if event == "opened":
