@@ -205,7 +205,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
     list_display = ("created_at", "is_unread", "title", "verb", "department", "user")
     list_display_links = ("created_at", "title")
-    list_filter = (NotificationStatusFilter, ("created_at", admin.DateFieldListFilter))
+    list_filter = (NotificationStatusFilter, "verb", ("created_at", admin.DateFieldListFilter))
     list_select_related = ("department", "user")
     search_fields = ("title",)
     # Unread first, then newest first.

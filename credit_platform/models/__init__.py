@@ -4,7 +4,7 @@ from .calendar import CalendarOverride, OfficialCalendarYear
 from .dashboard import AssignmentTally, CaseTally, Escalation, MonthlyReport, OpenWorkTally, ScorecardSnapshot, SupervisedKind, Urge
 from .departments import Department, User
 from .idempotency import IdempotencyRecord
-from .notifications import Notification
+from .notifications import Notification, NotificationKind
 from .rules import RuleSet
 from .subjects import ResponsiblePerson, Subject, SubjectKind
 from .webhooks import WebhookAttempt, WebhookDelivery
@@ -20,6 +20,7 @@ __all__ = [
     "IdempotencyRecord",
     "MonthlyReport",
     "Notification",
+    "NotificationKind",
     "OfficialCalendarYear",
     "OpenWorkTally",
     "ResponsiblePerson",

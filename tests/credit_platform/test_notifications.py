@@ -26,18 +26,18 @@ def tax(dept_user):
 
 def test_notify_on_commit_creates_nothing_until_the_transaction_commits(court, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        notifications.notify_on_commit(department=court.department, verb="case_pushed", title="Case pushed to you")
+        notifications.notify_on_commit(department=court.department, verb="assignment_pushed", title="Case pushed to you")
         assert not Notification.objects.exists()
 
     assert len(callbacks) == 1
     notification = Notification.objects.get()
-    assert (notification.department, notification.verb, notification.read_at) == (court.department, "case_pushed", None)
+    assert (notification.department, notification.verb, notification.read_at) == (court.department, "assignment_pushed", None)
 
 
 def test_notify_on_commit_creates_nothing_when_the_transaction_rolls_back(court, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(RuntimeError), transaction.atomic():
-            notifications.notify_on_commit(department=court.department, verb="case_pushed", title="Case pushed to you")
+            notifications.notify_on_commit(department=court.department, verb="assignment_pushed", title="Case pushed to you")
             raise RuntimeError
 
     assert callbacks == []
@@ -45,7 +45,7 @@ def test_notify_on_commit_creates_nothing_when_the_transaction_rolls_back(court,
 
 
 def test_notify_many_on_commit_inserts_them_all_after_commit(court, tax, django_capture_on_commit_callbacks, django_assert_num_queries):
-    items = [{"department": user.department, "verb": "deadline", "title": f"Overdue {n}"} for n, user in enumerate([court, tax, tax])]
+    items = [{"department": user.department, "verb": "assignments_overdue", "title": f"Overdue {n}"} for n, user in enumerate([court, tax, tax])]
 
     with django_capture_on_commit_callbacks() as callbacks:
         notifications.notify_many_on_commit(items)
@@ -57,7 +57,7 @@ def test_notify_many_on_commit_inserts_them_all_after_commit(court, tax, django_
 
 
 def test_another_department_cannot_mark_a_notification_read(court, tax):
-    notification = notifications.notify(department=court.department, verb="case_pushed", title="For the court")
+    notification = notifications.notify(department=court.department, verb="assignment_pushed", title="For the court")
 
     assert notifications.notification_mark_read(notification_ids=[notification.pk], user=tax) == 0
     notification.refresh_from_db()
@@ -72,9 +72,9 @@ def test_another_department_cannot_mark_a_notification_read(court, tax):
 
 def test_a_user_sees_their_department_and_what_is_addressed_to_them(court, tax, dept_user):
     colleague = dept_user(department=court.department)
-    to_department = notifications.notify(department=court.department, verb="v", title="department")
-    to_colleague = notifications.notify(department=court.department, verb="v", title="colleague", user=colleague)
-    notifications.notify(department=tax.department, verb="v", title="tax")
+    to_department = notifications.notify(department=court.department, verb="assignment_pushed", title="department")
+    to_colleague = notifications.notify(department=court.department, verb="assignment_pushed", title="colleague", user=colleague)
+    notifications.notify(department=tax.department, verb="assignment_pushed", title="tax")
 
     assert set(notifications.notifications_for_user(user=court)) == {to_department, to_colleague}
     assert set(notifications.notifications_for_user(user=colleague)) == {to_department, to_colleague}
@@ -82,8 +82,8 @@ def test_a_user_sees_their_department_and_what_is_addressed_to_them(court, tax, 
 
 
 def test_context_processor_counts_unread_for_staff_in_one_query(court, django_assert_num_queries):
-    notifications.notify(department=court.department, verb="v", title="one")
-    notifications.notify(department=court.department, verb="v", title="two")
+    notifications.notify(department=court.department, verb="assignment_pushed", title="one")
+    notifications.notify(department=court.department, verb="assignment_pushed", title="two")
     request = RequestFactory().get("/admin/")
     request.user = court
 
@@ -101,10 +101,10 @@ def test_context_processor_counts_unread_for_staff_in_one_query(court, django_as
 
 
 def test_admin_lists_only_the_users_own_inbox_unread_first(client, court, tax):
-    read = notifications.notify(department=court.department, verb="v", title="Court, already read")
+    read = notifications.notify(department=court.department, verb="assignment_pushed", title="Court, already read")
     notifications.notification_mark_read(notification_ids=[read.pk], user=court)
-    notifications.notify(department=court.department, verb="v", title="Court, unread")
-    notifications.notify(department=tax.department, verb="v", title="Tax bureau only")
+    notifications.notify(department=court.department, verb="assignment_pushed", title="Court, unread")
+    notifications.notify(department=tax.department, verb="assignment_pushed", title="Tax bureau only")
     client.force_login(court)
 
     response = client.get(reverse("admin:credit_platform_notification_changelist"))
@@ -115,7 +115,7 @@ def test_admin_lists_only_the_users_own_inbox_unread_first(client, court, tax):
 
 
 def test_admin_refuses_another_departments_notification(client, court, tax):
-    theirs = notifications.notify(department=tax.department, verb="v", title="Tax bureau only")
+    theirs = notifications.notify(department=tax.department, verb="assignment_pushed", title="Tax bureau only")
     client.force_login(court)
 
     response = client.get(reverse("admin:credit_platform_notification_change", args=[theirs.pk]))
@@ -130,8 +130,8 @@ def test_admin_refuses_another_departments_notification(client, court, tax):
 
 
 def test_admin_marks_read_by_action_and_by_opening(client, court):
-    first = notifications.notify(department=court.department, verb="v", title="first")
-    second = notifications.notify(department=court.department, verb="v", title="second", url="/admin/sanctions/")
+    first = notifications.notify(department=court.department, verb="assignment_pushed", title="first")
+    second = notifications.notify(department=court.department, verb="assignment_pushed", title="second", url="/admin/sanctions/")
     client.force_login(court)
 
     response = client.post(
@@ -146,3 +146,34 @@ def test_admin_marks_read_by_action_and_by_opening(client, court):
     assert '<a href="/admin/sanctions/">' in page.content.decode()
     assert notifications.unread_count_for(court) == 0
     assert client.get(reverse("admin:credit_platform_notification_add")).status_code == 403
+
+
+def test_admin_names_the_kind_of_notification_in_words(client, court):
+    notifications.notify(department=court.department, verb="assignment_pushed", title="Case pushed to you")
+    client.force_login(court)
+
+    response = client.get(reverse("admin:credit_platform_notification_changelist"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    page = response.content.decode()
+    assert "联合奖惩措施已推送至本部门" in page
+    assert ">assignment_pushed<" not in page
+
+
+def test_every_notification_the_platform_sends_has_a_kind_in_words():
+    """The verbs written in the code (``verb="..."`` and ``"verb": "..."``) are all NotificationKind choices."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from credit_platform.models import NotificationKind
+
+    written = re.compile(r'(?:verb=|"verb":\s*)"([a-z_]+)"')
+    used = set()
+    for app in ("credit_platform", "sanctions", "lists", "objections", "repair"):
+        for path in (Path(settings.BASE_DIR) / app).rglob("*.py"):
+            if "migrations" not in path.parts:
+                used |= set(written.findall(path.read_text(encoding="utf-8")))
+
+    assert len(used) >= 20
+    assert used <= set(NotificationKind.values), used - set(NotificationKind.values)

@@ -64,7 +64,7 @@ def hooked(receiver):
 
 def test_a_committed_notification_is_posted_signed(hooked, receiver, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        notifications.notify_on_commit(department=hooked, verb="case_pushed", title="Case pushed to you", url="/cases/1/")
+        notifications.notify_on_commit(department=hooked, verb="assignment_pushed", title="Case pushed to you", url="/cases/1/")
         delivery = WebhookDelivery.objects.get()
         assert receiver.requests == []  # nothing leaves before the commit
 
@@ -72,13 +72,13 @@ def test_a_committed_notification_is_posted_signed(hooked, receiver, django_capt
     request = receiver.requests[0]
     headers = request["headers"]
     assert request["path"] == "/hook"
-    assert headers["X-Credit-Event"] == "case_pushed"
+    assert headers["X-Credit-Event"] == "assignment_pushed"
     assert headers["X-Credit-Delivery"] == str(delivery.pk)
     assert webhooks.verify_signature(SECRET, headers["X-Credit-Timestamp"], request["body"], headers["X-Credit-Signature"])
     assert not webhooks.verify_signature("wrong", headers["X-Credit-Timestamp"], request["body"], headers["X-Credit-Signature"])
     assert not webhooks.verify_signature(SECRET, headers["X-Credit-Timestamp"], request["body"] + b" ", headers["X-Credit-Signature"])
     payload = json.loads(request["body"])
-    assert payload["verb"] == "case_pushed" and payload["title"] == "Case pushed to you" and payload["url"] == "/cases/1/"
+    assert payload["verb"] == "assignment_pushed" and payload["title"] == "Case pushed to you" and payload["url"] == "/cases/1/"
     assert payload["department"] == hooked.code
     assert datetime.datetime.fromisoformat(payload["created_at"])
 
@@ -101,7 +101,7 @@ def test_an_old_or_malformed_signature_does_not_verify():
 def test_a_rolled_back_transaction_leaves_no_outbox_row_and_sends_nothing(hooked, receiver, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(RuntimeError), transaction.atomic():
-            notifications.notify_on_commit(department=hooked, verb="case_pushed", title="Case pushed to you")
+            notifications.notify_on_commit(department=hooked, verb="assignment_pushed", title="Case pushed to you")
             assert WebhookDelivery.objects.exists()
             raise RuntimeError
 
@@ -114,7 +114,7 @@ def test_a_500_schedules_a_retry_later_and_records_the_attempt(hooked, receiver,
     receiver.status = 500
     before = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
-        notifications.notify_on_commit(department=hooked, verb="deadline", title="Overdue")
+        notifications.notify_on_commit(department=hooked, verb="assignments_overdue", title="Overdue")
 
     delivery = WebhookDelivery.objects.get()
     assert len(receiver.requests) == 1  # the eager retry task found the row not yet due
@@ -141,7 +141,7 @@ def test_a_500_schedules_a_retry_later_and_records_the_attempt(hooked, receiver,
 def test_the_delivery_fails_for_good_after_the_last_attempt(hooked, receiver):
     receiver.status = 500
     delivery = WebhookDelivery.objects.create(
-        department=hooked, event="deadline", payload={"verb": "deadline"}, next_attempt_at=timezone.now(),
+        department=hooked, event="assignments_overdue", payload={"verb": "assignments_overdue"}, next_attempt_at=timezone.now(),
         attempts=webhooks.MAX_ATTEMPTS - 1,
     )
     assert webhooks.deliver(delivery.pk) == "failed"
@@ -158,7 +158,7 @@ def test_the_backoff_is_exponential():
 def test_the_sweep_delivers_a_pending_row_whose_task_never_ran(hooked, receiver, django_capture_on_commit_callbacks):
     # The broker was down at commit: the on-commit callbacks never ran.
     with django_capture_on_commit_callbacks(execute=False):
-        notifications.notify_many_on_commit([{"department_id": hooked.pk, "verb": "deadline", "title": "Overdue"}])
+        notifications.notify_many_on_commit([{"department_id": hooked.pk, "verb": "assignments_overdue", "title": "Overdue"}])
     assert receiver.requests == []
     delivery = WebhookDelivery.objects.get()
 
@@ -173,9 +173,9 @@ def test_the_sweep_delivers_a_pending_row_whose_task_never_ran(hooked, receiver,
 def test_a_department_without_webhook_url_gets_no_outbox_row(hooked, receiver, django_capture_on_commit_callbacks):
     plain = DepartmentFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        notifications.notify_on_commit(department=plain, verb="case_pushed", title="Case pushed to you")
+        notifications.notify_on_commit(department=plain, verb="assignment_pushed", title="Case pushed to you")
         notifications.notify_many_on_commit(
-            [{"department": plain, "verb": "deadline", "title": "A"}, {"department": hooked, "verb": "deadline", "title": "B"}]
+            [{"department": plain, "verb": "assignments_overdue", "title": "A"}, {"department": hooked, "verb": "assignments_overdue", "title": "B"}]
         )
 
     assert list(WebhookDelivery.objects.values_list("department", "payload__title")) == [(hooked.pk, "B")]
@@ -184,7 +184,7 @@ def test_a_department_without_webhook_url_gets_no_outbox_row(hooked, receiver, d
 
 def test_notify_many_finds_the_hooked_departments_in_one_query(hooked, django_capture_on_commit_callbacks, django_assert_num_queries):
     plain = DepartmentFactory()
-    items = [{"department": d, "verb": "deadline", "title": f"Overdue {n}"} for n, d in enumerate([hooked, plain, hooked])]
+    items = [{"department": d, "verb": "assignments_overdue", "title": f"Overdue {n}"} for n, d in enumerate([hooked, plain, hooked])]
     with django_capture_on_commit_callbacks():
         with django_assert_num_queries(2):  # which departments have a webhook; the outbox INSERT
             notifications.notify_many_on_commit(items)
@@ -193,7 +193,7 @@ def test_notify_many_finds_the_hooked_departments_in_one_query(hooked, django_ca
 
 def test_running_the_delivery_twice_sends_once(hooked, receiver, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
-        notifications.notify_on_commit(department=hooked, verb="case_pushed", title="Case pushed to you")
+        notifications.notify_on_commit(department=hooked, verb="assignment_pushed", title="Case pushed to you")
     delivery = WebhookDelivery.objects.get()
 
     assert deliver_webhook_task(delivery.pk) == "delivered"
@@ -206,7 +206,7 @@ def test_running_the_delivery_twice_sends_once(hooked, receiver, django_capture_
 def test_the_admin_is_read_only_and_for_the_credit_office(hooked, client, dept_user):
     from django.urls import reverse
 
-    delivery = WebhookDelivery.objects.create(department=hooked, event="deadline", payload={"verb": "deadline"})
+    delivery = WebhookDelivery.objects.create(department=hooked, event="assignments_overdue", payload={"verb": "assignments_overdue"})
     WebhookAttempt.objects.create(delivery=delivery, at=timezone.now(), status_code=500, error="HTTP 500")
     office = dept_user(department=DepartmentFactory(credit_office=True), is_staff=True)
     other = dept_user(is_staff=True)
@@ -227,7 +227,7 @@ def test_the_admin_is_read_only_and_for_the_credit_office(hooked, client, dept_u
 def test_a_department_without_a_secret_never_gets_an_unsigned_post(receiver, django_capture_on_commit_callbacks):
     unsigned = DepartmentFactory(webhook_url=receiver.url, webhook_secret="")
     with django_capture_on_commit_callbacks(execute=True):
-        notifications.notify_on_commit(department=unsigned, verb="case_pushed", title="Case pushed to you")
+        notifications.notify_on_commit(department=unsigned, verb="assignment_pushed", title="Case pushed to you")
     assert receiver.requests == []
     delivery = WebhookDelivery.objects.get()
     assert delivery.state == "failed" and "secret" in delivery.last_error
