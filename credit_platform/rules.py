@@ -63,6 +63,13 @@ def entry_periods(rule_set: RuleSet, severity: str, decided_on: DateLike) -> tup
     return minimum_end + datetime.timedelta(days=1), maximum_end
 
 
+def publication_due(rule_set: RuleSet, decided_on: DateLike) -> datetime.date:
+    """The last day to publish a decision of ``decided_on`` (双公示: the rule set's working days, 7)."""
+    from credit_platform import calendar
+
+    return calendar.add_working_days(decided_on, rule_set.publication_due_days).date
+
+
 def rule_set_validate(values: Mapping[str, object]) -> None:
     """Raise ValidationError (by field) unless the values make a coherent rule set.
 

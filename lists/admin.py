@@ -46,13 +46,28 @@ def _export_actions() -> list:
     return [action] if action is not None else []
 
 
+class PublicationDeadlineFilter(admin.SimpleListFilter):
+    """双公示: entries not yet published past their due date, published late, published on time."""
+
+    title = _("publication deadline (双公示)")
+    parameter_name = "publication"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("not yet published, overdue")), ("late", _("published late")), ("on_time", _("published on time"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in selectors.PUBLICATION_FIGURES:
+            return queryset.filter(selectors.publication_q(self.value()))
+        return queryset
+
+
 @admin.register(ListEntry)
 class ListEntryAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormMixin, admin.ModelAdmin):
     list_display = [
         "decision_number", "subject_name", "subject_identifier", "list_type", "severity", "domain", "state",
-        "identifying_department", "decided_on", "publication_ends_on",
+        "identifying_department", "decided_on", "publication_due", "publication_ends_on",
     ]
-    list_filter = ["list_type", "state", "severity", "domain"]
+    list_filter = ["list_type", "state", "severity", "domain", PublicationDeadlineFilter]
     list_select_related = ["subject", "identifying_department"]
     search_fields = ["=subject__identifier", "subject__name", "decision_number"]
     search_help_text = _("Subject identifier (exact), or part of the subject's name or of the decision number.")
@@ -61,11 +76,11 @@ class ListEntryAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
     actions = _export_actions()
     fieldsets = [
         (None, {"fields": ["state", "subject", "list_type", "severity", "domain", "identifying_department", "source", "created_by"]}),
-        (_("Decision"), {"fields": ["decision_number", "decided_on", "basis", "rule_set"]}),
+        (_("Decision"), {"fields": ["decision_number", "decided_on", "basis", "rule_set", "publication_due"]}),
         (_("Periods"), {"fields": ["repair_possible_from", "publication_ends_on"]}),
         (_("Notice and statement"), {"fields": ["notified_on", "notify_method", "statement_due", "publication_note", "statement_text",
                                                 "statement_waived", "statement_at"]}),
-        (_("Publication and removal"), {"fields": ["published_at", "withdraw_reason", "state_before_suspension", "removal_reason", "removed_at"]}),
+        (_("Publication and removal"), {"fields": ["published_at", "published_on_time", "withdraw_reason", "state_before_suspension", "removal_reason", "removed_at"]}),
     ]
     # The page only shows the entry: it changes through its buttons (services), never through the form.
     readonly_fields = [field for _name, options in fieldsets for field in options["fields"]]

@@ -101,6 +101,9 @@ class ListEntry(ConcurrentTransitionMixin, models.Model):
     statement_waived = models.BooleanField(_("subject waived the statement"), default=False)
     statement_at = models.DateTimeField(_("statement recorded at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # 双公示: the decision is published within the rule set's working days (7) of its date.
+    publication_due = models.DateField(_("publish by (双公示)"), null=True, blank=True)
+    published_on_time = models.BooleanField(_("published on time"), null=True, blank=True)
     withdraw_reason = models.TextField(_("reason for withdrawal"), blank=True)
     removal_reason = models.CharField(_("reason for removal"), max_length=16, choices=RemovalReason.choices, blank=True)
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
@@ -138,12 +141,17 @@ class ListEntry(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=EntryState.NOTIFIED, target=EntryState.PUBLISHED, permission=_may_manage_entry, conditions=[_may_publish_now],
                 custom={"label": _("Publish")})
     def publish(self, *, at):
-        self.published_at = at
+        self._published(at)
 
     @transition(field=state, source=EntryState.PROPOSED, target=EntryState.PUBLISHED, custom=SYSTEM)
     def publish_decided(self, *, at):
         """An authoritative decided list (imported): already notified and decided elsewhere."""
+        self._published(at)
+
+    def _published(self, at):
         self.published_at = at
+        if self.publication_due is not None:
+            self.published_on_time = timezone.localdate(at) <= self.publication_due
 
     @transition(field=state, source=EntryState.NOTIFIED, target=EntryState.WITHDRAWN, permission=_may_manage_entry, custom={"label": _("Withdraw")})
     def withdraw(self, *, reason):

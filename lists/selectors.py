@@ -2,12 +2,29 @@
 
 They start from the access functions (lists.access), so nobody sees what they may not.
 """
-from django.db.models import Prefetch, QuerySet
+import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from lists import access
 from lists.models import EntryState, ListEntry
 from sanctions.access import cases_for_user
 from sanctions.models import JointCase
+
+
+# 双公示: an entry is to be published within the rule set's working days of its decision.
+PUBLICATION_FIGURES = {
+    "overdue": lambda today: Q(state__in=[EntryState.PROPOSED, EntryState.NOTIFIED], publication_due__lt=today),
+    "late": lambda today: Q(published_on_time=False),
+    "on_time": lambda today: Q(published_on_time=True),
+}
+
+
+def publication_q(figure: str, today: datetime.date | None = None) -> Q:
+    """Entries not yet published past their 双公示 date (``overdue``), published after it
+    (``late``) or by it (``on_time``)."""
+    return PUBLICATION_FIGURES[figure](today or timezone.localdate())
 
 
 def visible_cases(user) -> QuerySet[JointCase]:

@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,7 @@ from credit_platform import audit, calendar, notifications
 from credit_platform.domains import Domain, ListType, MeasureKind
 from credit_platform.exceptions import IllegalTransition, available_transitions, transition_error
 from credit_platform.models import Department, Subject
-from credit_platform.rules import add_months, entry_periods, publication_bounds, rule_set_in_force
+from credit_platform.rules import add_months, entry_periods, publication_bounds, publication_due, rule_set_in_force
 from django_fsm import TransitionNotAllowed
 from lists import access
 from lists.models import EntryState, ListEntry, ListEntryGroupObjectPermission, RemovalReason, Severity, publication_refusal
@@ -167,6 +168,7 @@ def _entry_create(*, actor, department: Department, subject, list_type, severity
         subject=subject, list_type=list_type, severity=severity, domain=domain, basis=basis.strip(),
         decision_number=decision_number.strip(), decided_on=decided_on, identifying_department=department,
         rule_set=rule_set, repair_possible_from=minimum, publication_ends_on=maximum,
+        publication_due=publication_due(rule_set, decided_on),
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     try:
@@ -285,7 +287,7 @@ def entry_publish(*, entry: ListEntry, actor) -> ListEntry:
             raise _illegal(entry, "publish", refusal)
     previous = entry.state
     _run_transition(entry, "publish", at=timezone.now())
-    fields = ["state", "published_at", "updated_at"]
+    fields = ["state", "published_at", "published_on_time", "updated_at"]
     if entry.severity == Severity.MINOR:
         # Minor dishonesty, where published at all, is published for at most the rule set's months.
         cap = add_months(entry.decided_on, entry.rule_set.minor_max_months)
@@ -553,7 +555,8 @@ def entry_correct(*, entry: ListEntry, actor, corrections: dict, reason: str = "
     if "decided_on" in changed or "severity" in changed:
         entry.rule_set = rule_set_in_force(entry.decided_on)
         entry.repair_possible_from, entry.publication_ends_on = entry_periods(entry.rule_set, entry.severity, entry.decided_on)
-        fields += ["rule_set", "repair_possible_from", "publication_ends_on"]
+        entry.publication_due = publication_due(entry.rule_set, entry.decided_on)
+        fields += ["rule_set", "repair_possible_from", "publication_ends_on", "publication_due"]
     entry.save(update_fields=fields)
     audit.record(
         obj=entry, action="entry_corrected", actor=actor, from_state=entry.state, to_state=entry.state, reason=reason,
@@ -595,6 +598,36 @@ def entry_resume(*, entry: ListEntry, actor, reason: str = "") -> ListEntry:
 
 
 # --- periodic work -------------------------------------------------------------------------------
+
+
+def entries_publication_overdue_notify(*, today: datetime.date | None = None) -> int:
+    """双公示: tell each identifying department, once a day, how many of its entries are not yet
+    published past their due date (with the link to that list). Returns how many were told."""
+    from credit_platform.models import Notification, NotificationKind
+    from lists.selectors import publication_q
+
+    today = today or timezone.localdate()
+    counts = (
+        ListEntry.objects.filter(publication_q("overdue", today)).values("identifying_department_id")
+        .annotate(n=Count("pk")).order_by("identifying_department_id")
+    )
+    already = set(
+        Notification.objects.filter(verb=NotificationKind.ENTRIES_PUBLICATION_OVERDUE, created_at__date=today)
+        .values_list("department_id", flat=True)
+    )
+    items = [
+        {
+            "department_id": row["identifying_department_id"],
+            "verb": "entries_publication_overdue",
+            "title": _("%(n)d list entries are past their publication date (双公示)") % {"n": row["n"]},
+            "url": "/admin/lists/listentry/?publication=overdue",
+        }
+        for row in counts
+        if row["identifying_department_id"] not in already
+    ]
+    with transaction.atomic():
+        notifications.notify_many_on_commit(items)
+    return len(items)
 
 
 def entries_expire_due(*, today: datetime.date | None = None, batch_size: int = 500) -> int:

@@ -8,6 +8,12 @@ from lists import services
 
 
 @shared_task(acks_late=True)
+def entries_publication_overdue_task() -> int:
+    """Daily: tell each identifying department of its entries not yet published past their 双公示 date."""
+    return services.entries_publication_overdue_notify()
+
+
+@shared_task(acks_late=True)
 def entries_expire_task() -> int:
     """Periodic: remove (reason expired) the published entries whose maximum period has ended; their cases end."""
     return services.entries_expire_due()

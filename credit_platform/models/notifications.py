@@ -20,6 +20,7 @@ class NotificationKind(models.TextChoices):
     ENTRY_CASE_FAILED = "entry_case_failed", _("case from an entry could not be opened")
     ENTRY_BLACK_PROPOSED = "entry_black_proposed", _("black list proposed")
     ENTRY_EXPIRED = "entry_expired", _("entry expired")
+    ENTRIES_PUBLICATION_OVERDUE = "entries_publication_overdue", _("entries past their publication date (双公示)")
     SUBJECT_WATCH_FLAGGED = "subject_watch_flagged", _("subject on the watch list")
     OBJECTION_FILED = "objection_filed", _("objection filed")
     OBJECTION_OVERDUE = "objection_overdue", _("objection overdue")

@@ -187,6 +187,7 @@ CELERY_BEAT_SCHEDULE = {
     "webhooks-sweep": {"task": "credit_platform.tasks.webhooks_sweep_task", "schedule": crontab(minute="*/5")},
     # Entries first: removing an expired entry ends its cases with it (reason: the entry expired).
     "list-entries-expire": {"task": "lists.tasks.entries_expire_task", "schedule": crontab(hour=0, minute=5)},
+    "entries-publication-overdue": {"task": "lists.tasks.entries_publication_overdue_task", "schedule": crontab(hour=8, minute=5)},
     "cases-expire": {"task": "sanctions.tasks.cases_expire_task", "schedule": crontab(hour=0, minute=10)},
     "deadlines-scan": {"task": "sanctions.tasks.deadlines_scan_task", "schedule": crontab(hour=8, minute=0)},
     # Overdue objections (accept/verify) and repair applications (answer/decide): urge the deciding

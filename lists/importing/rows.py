@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from credit_platform import identifiers
 from credit_platform.domains import Domain, ListType
 from credit_platform.models import Subject, SubjectKind
-from credit_platform.rules import entry_periods, rule_set_in_force
+from credit_platform.rules import entry_periods, publication_due, rule_set_in_force
 from lists import labels
 from lists.importing.files import COLUMNS
 from lists.models import ListEntry, Severity
@@ -43,6 +43,7 @@ class Row:
     birth_date: datetime.date | None
     rule_set: object
     repair_possible_from: datetime.date
+    publication_due: datetime.date
     publication_ends_on: datetime.date
 
 
@@ -62,7 +63,7 @@ class Periods:
     """``rule_set_in_force`` and ``entry_periods``, memoised per date (a file has few distinct dates)."""
 
     def __init__(self):
-        self._rule_sets, self._bounds = {}, {}
+        self._rule_sets, self._bounds, self._due = {}, {}, {}
 
     def rule_set(self, day):
         if day not in self._rule_sets:
@@ -74,6 +75,12 @@ class Periods:
         if key not in self._bounds:
             self._bounds[key] = entry_periods(rule_set, severity, day)
         return self._bounds[key]
+
+    def publication_due(self, rule_set, day):
+        key = (rule_set.pk, day)
+        if key not in self._due:
+            self._due[key] = publication_due(rule_set, day)
+        return self._due[key]
 
 
 def validate_row(number: int, values: dict, *, today: datetime.date, periods: Periods, identifier_was_number: bool = False):
@@ -144,5 +151,6 @@ def validate_row(number: int, values: dict, *, today: datetime.date, periods: Pe
         number=number, identifier=identifier, name=values["name"], kind=kind, list_type=list_type, severity=severity,
         domain=domain, basis=values["basis"], decision_number=values["decision_number"], decided_on=decided_on,
         birth_date=birth_date, rule_set=rule_set, repair_possible_from=minimum, publication_ends_on=maximum,
+        publication_due=periods.publication_due(rule_set, decided_on),
     )
     return row, []
