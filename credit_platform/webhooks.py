@@ -156,65 +156,87 @@ def _post(url: str, body: bytes, headers: dict) -> tuple[int | None, str]:
         return None, f"{type(error).__name__}: {reason}"[:1000]
 
 
+# A claimed delivery is not due again for this long: the HTTP call's timeout and a margin. A worker
+# that dies mid-call leaves the row to be retried by the sweep once the claim runs out.
+CLAIM_SECONDS = TIMEOUT_SECONDS + 50
+
+
 def deliver(delivery_id: int) -> str | None:
     """Attempt one due, pending delivery; return its state afterwards, or None if skipped.
 
-    Idempotent: the row is locked (a row another worker holds is skipped), and a row that is
-    delivered, failed or not yet due is left alone, so a redelivered task sends nothing twice.
+    Three steps, so that no transaction (and no row lock) stays open during the HTTP call:
+    claim the row (locked, skipped if another worker holds it; its next attempt moved past the
+    call's timeout, so nobody else takes it meanwhile), POST outside any transaction, then record
+    the attempt and its outcome. A delivered, failed or not yet due row is left alone, so a
+    redelivered task sends nothing twice; a worker lost mid-call means one more attempt later
+    (receivers drop duplicates by ``X-Credit-Delivery``).
     """
-    with transaction.atomic():
-        delivery = (
-            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("department")
-            .filter(pk=delivery_id)
-            .first()
-        )
-        if delivery is None or delivery.state != WebhookDelivery.State.PENDING:
-            return None
-        now = timezone.now()
-        if delivery.next_attempt_at and delivery.next_attempt_at > now:
-            return None
-        department = delivery.department
-        body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
-        timestamp = int(time.time())
-        headers = {
-            "Content-Type": "application/json; charset=utf-8",
-            "User-Agent": USER_AGENT,
-            "X-Credit-Event": delivery.event,
-            "X-Credit-Delivery": str(delivery.pk),
-            "X-Credit-Timestamp": str(timestamp),
-        }
-        # Webhooks are always signed: without a secret nothing leaves the platform.
-        deliverable = bool(department.webhook_url and department.webhook_secret)
-        started = time.monotonic()
-        if deliverable:
-            headers["X-Credit-Signature"] = sign(department.webhook_secret, timestamp, body)
-            status_code, error = _post(department.webhook_url, body, headers)
-        elif not department.webhook_url:
-            status_code, error = None, "The department no longer has a webhook URL."
-        else:
-            status_code, error = None, "The department has no webhook secret: unsigned webhooks are never sent."
-        duration_ms = int((time.monotonic() - started) * 1000)
-        WebhookAttempt.objects.create(delivery=delivery, at=now, status_code=status_code, error=error, duration_ms=duration_ms)
+    claimed = _claim(delivery_id)
+    if claimed is None:
+        return None
+    department = claimed.department
+    body = json.dumps(claimed.payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    timestamp = int(time.time())
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": USER_AGENT,
+        "X-Credit-Event": claimed.event,
+        "X-Credit-Delivery": str(claimed.pk),
+        "X-Credit-Timestamp": str(timestamp),
+    }
+    # Webhooks are always signed: without a secret nothing leaves the platform.
+    deliverable = bool(department.webhook_url and department.webhook_secret)
+    now = timezone.now()
+    started = time.monotonic()
+    if deliverable:
+        headers["X-Credit-Signature"] = sign(department.webhook_secret, timestamp, body)
+        status_code, error = _post(department.webhook_url, body, headers)
+    elif not department.webhook_url:
+        status_code, error = None, "The department no longer has a webhook URL."
+    else:
+        status_code, error = None, "The department has no webhook secret: unsigned webhooks are never sent."
+    duration_ms = int((time.monotonic() - started) * 1000)
+    return _record(claimed.pk, at=now, status_code=status_code, error=error, duration_ms=duration_ms, deliverable=deliverable)
 
-        delivery.attempts += 1
-        delivery.last_status_code = status_code
-        delivery.last_error = error
-        if status_code is not None and 200 <= status_code < 300:
-            delivery.state = WebhookDelivery.State.DELIVERED
-            delivery.delivered_at = timezone.now()
-            delivery.next_attempt_at = None
-        elif delivery.attempts >= MAX_ATTEMPTS or not deliverable:
-            delivery.state = WebhookDelivery.State.FAILED
-            delivery.next_attempt_at = None
-            logger.warning("Webhook delivery %s failed for good after %s attempts: %s", delivery.pk, delivery.attempts, error)
-        else:
-            delivery.next_attempt_at = timezone.now() + backoff(delivery.attempts)
-            _schedule_retry(delivery)
-        delivery.save(
-            update_fields=["attempts", "last_status_code", "last_error", "state", "delivered_at", "next_attempt_at"]
-        )
-        return delivery.state
+
+@transaction.atomic
+def _claim(delivery_id: int) -> WebhookDelivery | None:
+    delivery = (
+        WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("department")
+        .filter(pk=delivery_id)
+        .first()
+    )
+    if delivery is None or delivery.state != WebhookDelivery.State.PENDING:
+        return None
+    now = timezone.now()
+    if delivery.next_attempt_at and delivery.next_attempt_at > now:
+        return None
+    delivery.next_attempt_at = now + datetime.timedelta(seconds=CLAIM_SECONDS)
+    delivery.save(update_fields=["next_attempt_at"])
+    return delivery
+
+
+@transaction.atomic
+def _record(delivery_id: int, *, at, status_code: int | None, error: str, duration_ms: int, deliverable: bool) -> str:
+    delivery = WebhookDelivery.objects.select_for_update(of=("self",)).get(pk=delivery_id)
+    WebhookAttempt.objects.create(delivery=delivery, at=at, status_code=status_code, error=error, duration_ms=duration_ms)
+    delivery.attempts += 1
+    delivery.last_status_code = status_code
+    delivery.last_error = error
+    if status_code is not None and 200 <= status_code < 300:
+        delivery.state = WebhookDelivery.State.DELIVERED
+        delivery.delivered_at = timezone.now()
+        delivery.next_attempt_at = None
+    elif delivery.attempts >= MAX_ATTEMPTS or not deliverable:
+        delivery.state = WebhookDelivery.State.FAILED
+        delivery.next_attempt_at = None
+        logger.warning("Webhook delivery %s failed for good after %s attempts: %s", delivery.pk, delivery.attempts, error)
+    else:
+        delivery.next_attempt_at = timezone.now() + backoff(delivery.attempts)
+        _schedule_retry(delivery)
+    delivery.save(update_fields=["attempts", "last_status_code", "last_error", "state", "delivered_at", "next_attempt_at"])
+    return delivery.state
 
 
 def _schedule_retry(delivery: WebhookDelivery) -> None:

@@ -24,12 +24,15 @@ class Receiver:
     def __init__(self):
         self.requests = []
         self.status = 200
+        self.on_request = None  # called while the request is being answered
         receiver = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 receiver.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
+                if receiver.on_request is not None:
+                    receiver.on_request()
                 self.send_response(receiver.status)
                 self.send_header("Content-Length", "2")
                 self.end_headers()
@@ -231,3 +234,52 @@ def test_a_department_without_a_secret_never_gets_an_unsigned_post(receiver, dja
     assert receiver.requests == []
     delivery = WebhookDelivery.objects.get()
     assert delivery.state == "failed" and "secret" in delivery.last_error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_row_lock_or_transaction_is_held_during_the_http_call(receiver, seeded_rule_sets):
+    """While the receiver is answering, another connection can lock the delivery row at once, and
+    sees it claimed (not due again before the call's timeout); afterwards it is delivered."""
+    from django.db import connections
+
+    department = DepartmentFactory(webhook_url=receiver.url, webhook_secret=SECRET)
+    delivery = WebhookDelivery.objects.create(
+        department=department, event="assignment_pushed", payload={"verb": "assignment_pushed"}, next_attempt_at=timezone.now(),
+    )
+    seen = {}
+
+    def look_from_another_connection():
+        try:
+            with transaction.atomic():
+                row = WebhookDelivery.objects.select_for_update(nowait=True).get(pk=delivery.pk)
+                seen["claimed_until"] = row.next_attempt_at
+        except Exception as exc:  # noqa: BLE001 - the test reports what happened
+            seen["error"] = repr(exc)
+        finally:
+            connections.close_all()
+
+    def answer_after_looking():
+        looker = threading.Thread(target=look_from_another_connection)
+        looker.start()
+        looker.join(10)
+
+    receiver.on_request = answer_after_looking
+
+    state = webhooks.deliver(delivery.pk)
+
+    assert "error" not in seen, seen
+    assert seen["claimed_until"] > timezone.now() + datetime.timedelta(seconds=webhooks.TIMEOUT_SECONDS)
+    assert state == WebhookDelivery.State.DELIVERED
+    assert WebhookDelivery.objects.get(pk=delivery.pk).next_attempt_at is None
+
+
+def test_a_claimed_delivery_is_not_taken_by_another_worker(hooked, receiver):
+    delivery = WebhookDelivery.objects.create(
+        department=hooked, event="assignment_pushed", payload={}, next_attempt_at=timezone.now(),
+    )
+    claimed = webhooks._claim(delivery.pk)
+
+    assert claimed is not None
+    assert webhooks.deliver(delivery.pk) is None  # a second worker (or a redelivered task) skips it
+    assert webhooks.sweep() == 0
+    assert receiver.requests == []
