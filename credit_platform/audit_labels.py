@@ -24,6 +24,7 @@ ACTION_LABELS = {
     "case_created": _("case opened"),
     "case_initiated": _("case initiated"),
     "case_discarded": _("case discarded"),
+    "case_draft_edited": _("draft corrected"),
     "case_pushed": _("case pushed"),
     "case_executing": _("first sign-for: case executing"),
     "case_feedback_complete": _("every department fed back"),

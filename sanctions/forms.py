@@ -157,6 +157,31 @@ class CaseCreateForm(forms.Form):
         }
 
 
+class CaseDraftForm(forms.Form):
+    """Correct a draft: its basis, period and measures (the memorandum's that fit its subject)."""
+
+    measures = MeasureChoiceField(
+        label=_label(JointCase, "measures"), queryset=Measure.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+    )
+    basis = forms.CharField(label=_label(JointCase, "basis"), widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+    basis_document = forms.CharField(label=_label(JointCase, "basis_document"), max_length=200, required=False)
+    period_start = forms.DateField(label=_label(JointCase, "period_start"), widget=DateInput())
+    period_end = forms.DateField(label=_label(JointCase, "period_end"), widget=DateInput())
+
+    def __init__(self, data=None, *, case: JointCase, **kwargs):
+        kwargs.setdefault("initial", {
+            "measures": list(case.measures.values_list("pk", flat=True)), "basis": case.basis, "basis_document": case.basis_document,
+            "period_start": case.period_start, "period_end": case.period_end,
+        })
+        super().__init__(data, **kwargs)
+        fitting = services.measures_fitting(memorandum=case.memorandum, subject=case.subject)
+        self.fields["measures"].queryset = Measure.objects.filter(pk__in=[m.pk for m in fitting]).select_related("department")
+
+    def clean_measures(self):
+        # An empty choice stays empty (the service refuses it) rather than meaning "all".
+        return list(self.cleaned_data["measures"])
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4, "cols": 60}), required=False)
 

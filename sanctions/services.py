@@ -134,28 +134,10 @@ def case_create(
     _require(department is not None, _("Only a user of a department can open a case."))
     if not skip_initiator_check:
         _require(access.can_initiate(actor, memorandum), _("Your department does not initiate cases under this memorandum."))
-    errors = defaultdict(list)
-    if memorandum.kind != kind:
-        errors["memorandum"].append(_("This memorandum is for a different kind of case."))
-    if not memorandum.is_active:
-        errors["memorandum"].append(_("This memorandum is no longer in force."))
-    if not (basis or "").strip():
-        errors["basis"].append(_("State the basis of the case."))
-    if period_start and period_end and period_end < period_start:
-        errors["period_end"].append(_("The period cannot end before it starts."))
-    fitting = measures_fitting(memorandum=memorandum, subject=subject)
-    if measures is None:
-        measures = fitting
-    else:
-        foreign = [m.code for m in measures if m not in fitting]
-        if foreign:
-            errors["measures"].append(
-                _("Not measures of this memorandum that fit the subject: %(codes)s.") % {"codes": ", ".join(foreign)}
-            )
-    if not measures:
-        errors["measures"].append(_("Choose at least one measure."))
-    if errors:
-        raise ValidationError(dict(errors))
+    measures = _case_content_validate(
+        subject=subject, kind=kind, memorandum=memorandum, basis=basis, period_start=period_start, period_end=period_end,
+        measures=measures,
+    )
 
     now = timezone.now()
     case = JointCase(
@@ -180,6 +162,71 @@ def case_create(
         obj=case, action="case_created", actor=actor, to_state=case.state,
         extra={"subject": subject.identifier, "memorandum": memorandum.code, "measures": [m.code for m in measures]},
     )
+    return case
+
+
+def _case_content_validate(*, subject, kind, memorandum, basis, period_start, period_end, measures) -> list[Measure]:
+    """What a case says (basis, period, measures of its memorandum that fit the subject); returns
+    the measures (all that fit when None), or raises ValidationError by field."""
+    errors = defaultdict(list)
+    if memorandum.kind != kind:
+        errors["memorandum"].append(_("This memorandum is for a different kind of case."))
+    if not memorandum.is_active:
+        errors["memorandum"].append(_("This memorandum is no longer in force."))
+    if not (basis or "").strip():
+        errors["basis"].append(_("State the basis of the case."))
+    if period_start and period_end and period_end < period_start:
+        errors["period_end"].append(_("The period cannot end before it starts."))
+    fitting = measures_fitting(memorandum=memorandum, subject=subject)
+    if measures is None:
+        measures = fitting
+    else:
+        foreign = [m.code for m in measures if m not in fitting]
+        if foreign:
+            errors["measures"].append(
+                _("Not measures of this memorandum that fit the subject: %(codes)s.") % {"codes": ", ".join(foreign)}
+            )
+    if not measures:
+        errors["measures"].append(_("Choose at least one measure."))
+    if errors:
+        raise ValidationError(dict(errors))
+    return list(measures)
+
+
+@transaction.atomic
+def case_draft_update(
+    *, case: JointCase, actor, basis: str, period_start: datetime.date, period_end: datetime.date,
+    measures: list[Measure], basis_document: str = "",
+) -> JointCase:
+    """Correct a draft before it is initiated: its basis, period and measures (the subject and the
+    memorandum stay; open another case for another). Audited with what changed."""
+    case = _lock_case(case.pk)
+    _require(access.can_manage_case(actor, case), _("Only the initiating department can edit this case."))
+    if case.state != CaseState.DRAFT:
+        raise IllegalTransition(
+            _("Only a draft can be edited: once initiated, its basis, measures and period are fixed."),
+            state=case.state, allowed=available_transitions(case),
+        )
+    measures = _case_content_validate(
+        subject=case.subject, kind=case.kind, memorandum=case.memorandum, basis=basis, period_start=period_start,
+        period_end=period_end, measures=measures,
+    )
+    before = {
+        "basis": case.basis, "basis_document": case.basis_document, "period_start": case.period_start.isoformat(),
+        "period_end": case.period_end.isoformat(), "measures": sorted(case.measures.values_list("code", flat=True)),
+    }
+    case.basis, case.basis_document = basis.strip(), (basis_document or "").strip()
+    case.period_start, case.period_end = period_start, period_end
+    case.rule_set = rule_set_in_force(period_start)
+    case.save(update_fields=["basis", "basis_document", "period_start", "period_end", "rule_set"])
+    case.measures.set(measures)
+    after = {
+        "basis": case.basis, "basis_document": case.basis_document, "period_start": period_start.isoformat(),
+        "period_end": period_end.isoformat(), "measures": sorted(m.code for m in measures),
+    }
+    changes = {field: [before[field], after[field]] for field in before if before[field] != after[field]}
+    if changes:
+        audit.record(obj=case, action="case_draft_edited", actor=actor, from_state=case.state, to_state=case.state, extra={"changes": changes})
     return case
 
 

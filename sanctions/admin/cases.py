@@ -18,8 +18,8 @@ from credit_platform.admin.mixins import AuditHistoryAdminMixin, ServiceAddFormM
 from credit_platform.models import ResponsiblePerson, Subject
 from sanctions import access, selectors, services
 from sanctions.admin.actions import ObjectAction, ObjectActionsMixin, add_service_errors
-from sanctions.forms import CaseCreateForm, ReasonForm, RequiredReasonForm, measure_label, memoranda_initiable_by
-from sanctions.models import LIVE_CASE_STATES, Assignment, AssignmentState, JointCase
+from sanctions.forms import CaseCreateForm, CaseDraftForm, ReasonForm, RequiredReasonForm, measure_label, memoranda_initiable_by
+from sanctions.models import LIVE_CASE_STATES, Assignment, AssignmentState, CaseState, JointCase
 
 ROLE_LABELS = dict(ResponsiblePerson.Role.choices)
 
@@ -50,10 +50,18 @@ class JointCaseAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
         (_("Period"), {"fields": ["period_start", "period_end"]}),
         (_("Progress"), {"fields": ["created_at", "initiated_at", "pushed_at", "completed_at", "suspended_at", "ended_at", "end_reason"]}),
     ]
-    # The page only shows the case: a draft's content is fixed at creation (no service edits it yet).
+    # The page only shows the case; a draft is corrected through its "Edit draft" button (a service).
     readonly_fields = [field for _name, options in fieldsets for field in options["fields"]]
 
     object_actions = [
+        ObjectAction(
+            name="edit", label=_("Edit draft"), run=_case_service(services.case_draft_update), form=CaseDraftForm,
+            offered=lambda request, case: case.state == CaseState.DRAFT and access.can_manage_case(request.user, case),
+            form_kwargs=lambda request, case: {"case": case},
+            intro=_("Correct the draft before initiating it: its basis, period and measures. The subject and the memorandum "
+                    "stay; for another, discard this draft and open a new case."),
+            success=_("Draft %(object)s saved."),
+        ),
         ObjectAction(
             name="initiate", transition="initiate", run=_case_service(services.case_initiate),
             success=_("Case %(object)s initiated: its basis, measures and period are now fixed."),

@@ -135,6 +135,21 @@ class CaseDetailSerializer(CaseSerializer):
         return CaseAssignmentSerializer(visible, many=True).data
 
 
+class MeasureIdsField(serializers.ListField):
+    """Measure ids, given once each in the caller's order, as Measure objects; unknown ids refused."""
+
+    def __init__(self, **kwargs):
+        super().__init__(child=serializers.IntegerField(min_value=1), max_length=200, **kwargs)
+
+    def to_internal_value(self, data):
+        wanted = list(dict.fromkeys(super().to_internal_value(data)))
+        found = {m.pk: m for m in Measure.objects.filter(pk__in=wanted).select_related("department")}
+        unknown = [str(pk) for pk in wanted if pk not in found]
+        if unknown:
+            raise serializers.ValidationError(_("Unknown measures: %(ids)s.") % {"ids": ", ".join(unknown)})
+        return [found[pk] for pk in wanted]
+
+
 class CaseCreateSerializer(serializers.Serializer):
     subject = serializers.PrimaryKeyRelatedField(queryset=Subject.objects.none(), help_text=_("The subject's id."))
     kind = serializers.ChoiceField(choices=MeasureKind.choices)
@@ -145,9 +160,8 @@ class CaseCreateSerializer(serializers.Serializer):
         slug_field="code", queryset=Memorandum.objects.all(), required=False, write_only=True,
         help_text=_("The memorandum's code, instead of its id."),
     )
-    measures = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, max_length=200,
-        help_text=_("Measure ids; default: every active measure of the memorandum that fits the subject."),
+    measures = MeasureIdsField(
+        required=False, help_text=_("Measure ids; default: every active measure of the memorandum that fits the subject."),
     )
     basis = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text=_("The basis of the case (facts and legal basis)."))
     basis_document = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
@@ -160,14 +174,6 @@ class CaseCreateSerializer(serializers.Serializer):
         if request is not None:
             self.fields["subject"].queryset = subjects_for_user(request.user)
 
-    def validate_measures(self, ids):
-        wanted = list(dict.fromkeys(ids))
-        found = {m.pk: m for m in Measure.objects.filter(pk__in=wanted).select_related("department")}
-        unknown = [str(pk) for pk in wanted if pk not in found]
-        if unknown:
-            raise serializers.ValidationError(_("Unknown measures: %(ids)s.") % {"ids": ", ".join(unknown)})
-        return [found[pk] for pk in wanted]
-
     def validate(self, attrs):
         by_id, by_code = attrs.get("memorandum"), attrs.pop("memorandum_code", None)
         if by_id is None and by_code is None:
@@ -177,6 +183,16 @@ class CaseCreateSerializer(serializers.Serializer):
         attrs["memorandum"] = by_id or by_code
         attrs.setdefault("measures", None)  # None: the services' default, every fitting measure
         return attrs
+
+
+class CaseDraftUpdateSerializer(serializers.Serializer):
+    """A correction of a draft: any of its basis, period and measures (the rest stays as it is)."""
+
+    measures = MeasureIdsField(required=False, help_text=_("Measure ids of the memorandum that fit the subject."))
+    basis = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    basis_document = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    period_start = serializers.DateField(required=False)
+    period_end = serializers.DateField(required=False)
 
 
 class ReasonSerializer(serializers.Serializer):

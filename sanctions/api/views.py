@@ -4,7 +4,9 @@ Thin: every object is fetched through ``sanctions.access`` (404 for what the cal
 every list starts from an access-scoped selector, every move calls one service; the services decide
 who may act (403) and what the state allows (409).
 """
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -120,6 +122,24 @@ class CaseViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         case = services.case_create(actor=request.user, **data.validated_data)
         return self._detail(case.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Correct a draft case (basis, period, measures)",
+        description="Only a draft, only by its initiating department (403); another state answers 409.",
+        tags=CASE_TAG, request=serializers.CaseDraftUpdateSerializer, responses={200: serializers.CaseDetailSerializer},
+    )
+    def partial_update(self, request, pk=None):
+        case = self._case(pk)
+        if not access.can_manage_case(request.user, case):  # who may act, before what they sent (403 before 400)
+            raise PermissionDenied(_("Only the initiating department can edit this case."))
+        data = serializers.CaseDraftUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = {
+            "basis": case.basis, "basis_document": case.basis_document, "period_start": case.period_start,
+            "period_end": case.period_end, "measures": list(case.measures.all()), **data.validated_data,
+        }
+        services.case_draft_update(case=case, actor=request.user, **values)
+        return self._detail(pk)
 
     @_case_transition("Initiate a draft case (basis, measures and period are fixed)")
     @action(detail=True, methods=["post"])

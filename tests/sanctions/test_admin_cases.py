@@ -121,7 +121,7 @@ def test_fitting_measures_endpoint_answers_the_form_script(world, client):
 def test_buttons_follow_the_state_and_the_department(world, client):
     case = world.defaulter_case()
     client.force_login(world.user("court"))
-    assert buttons_on(client.get(case_url(case)).content.decode()) == {"initiate", "discard"}
+    assert buttons_on(client.get(case_url(case)).content.decode()) == {"edit", "initiate", "discard"}
     services.case_initiate(case=case, actor=world.user("court"))
     assert buttons_on(client.get(case_url(case)).content.decode()) == {"push", "revoke"}
     services.case_push(case=case, actor=world.user("court"))
