@@ -56,6 +56,8 @@ bench: install
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL="$(BENCH_DATABASE_URL)" MEDIA_ROOT=/tmp/bench-media DEBUG=0 $(PY) bench/import_bench.py --rows $(BENCH_ROWS) --no-tracemalloc --repeat
 	DATABASE_URL="$(BENCH_DATABASE_URL)" DEBUG=0 $(PY) bench/dashboard_bench.py --cases $(BENCH_CASES) --reset
+	DATABASE_URL="$(BENCH_DATABASE_URL)" DEBUG=0 $(PY) bench/tally_write_bench.py --cases 50
+	DATABASE_URL="$(BENCH_DATABASE_URL)" DEBUG=0 $(PY) bench/subject_search_bench.py --subjects $(BENCH_CASES) --repeat 2
 
 # A year of simulated departmental activity on top of the demo world (for the dashboard).
 simulate: install
