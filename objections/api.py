@@ -11,18 +11,16 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import generics, mixins, serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from credit_platform import permissions, uploads
-from credit_platform.api.pagination import LargeTablePagination
+from credit_platform.api.decided import DepartmentDecidedViewSet
 from credit_platform.api.schema import PlatformAutoSchema, error_responses
-from credit_platform.api.views import PlatformReadOnlyViewSet
 from lists.access import entries_for_user
 from lists.models import ListEntry
 from objections import access, public, services
@@ -218,35 +216,25 @@ def _transition(summary, request=None, description=""):
         tags=TAG, request=ObjectionCreateSerializer, responses={201: ObjectionDetailSerializer},
     ),
 )
-class ObjectionViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet):
-    serializer_class = ObjectionSerializer
+class ObjectionViewSet(DepartmentDecidedViewSet):
     permission_classes = [ObjectionPermissions]
-    pagination_class = LargeTablePagination
     filterset_class = ObjectionFilter
     parser_classes = UPLOAD_PARSERS
-    lookup_value_regex = r"\d+"
+    serializer_class = ObjectionSerializer
+    list_serializer_class = ObjectionSerializer
+    detail_serializer_class = ObjectionDetailSerializer
+    create_serializer_class = ObjectionCreateSerializer
+    service_argument = "objection"
+    not_decider_message = _("Only the information provider decides this objection.")
 
     def get_queryset(self):
         return objections_list(user=self.request.user)
 
-    def get_serializer_class(self):
-        if self.action == "create":
-            return ObjectionCreateSerializer
-        return ObjectionSerializer if self.action == "list" else ObjectionDetailSerializer
+    def get_for_user(self, pk, queryset=None):
+        return access.objection_get_for_user(user=self.request.user, objection_id=pk, queryset=queryset)
 
-    def _detail(self, objection_id, status_code=status.HTTP_200_OK) -> Response:
-        objection = access.objection_get_for_user(user=self.request.user, objection_id=objection_id, queryset=self.get_queryset())
-        return Response(ObjectionDetailSerializer(objection, context=self.get_serializer_context()).data, status=status_code)
-
-    def _decidable(self, pk) -> Objection:
-        """The objection (404 when unseen), if the caller may decide it (403 before any input is read)."""
-        objection = access.objection_get_for_user(user=self.request.user, objection_id=pk)
-        if not access.can_decide_objection(self.request.user, objection):
-            raise PermissionDenied(_("Only the information provider decides this objection."))
-        return objection
-
-    def retrieve(self, request, *args, **kwargs):
-        return self._detail(kwargs["pk"])
+    def can_decide(self, objection) -> bool:
+        return access.can_decide_objection(self.request.user, objection)
 
     def create(self, request, *args, **kwargs):
         data = self.get_serializer(data=request.data)
@@ -264,26 +252,17 @@ class ObjectionViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet):
                  description="Suspends the disputed list entry, its live cases and every live push; the departments are told.")
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        services.objection_accept(objection=self._decidable(pk), actor=request.user)
-        return self._detail(pk)
+        return self._decide(pk, services.objection_accept)
 
     @_transition("Refuse the objection, with the reason the applicant sees", request=ReasonSerializer)
     @action(detail=True, methods=["post"])
     def refuse(self, request, pk=None):
-        objection = self._decidable(pk)
-        data = ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.objection_refuse(objection=objection, actor=request.user, reason=data.validated_data["reason"])
-        return self._detail(pk)
+        return self._decide(pk, services.objection_refuse, ReasonSerializer)
 
     @_transition("Extend the verification once, with a reason", request=ReasonSerializer)
     @action(detail=True, methods=["post"])
     def extend(self, request, pk=None):
-        objection = self._decidable(pk)
-        data = ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.objection_extend(objection=objection, actor=request.user, reason=data.validated_data["reason"])
-        return self._detail(pk)
+        return self._decide(pk, services.objection_extend, ReasonSerializer)
 
     @_transition(
         "Uphold: the record was wrong; revoke or correct it", request=UpholdSerializer,
@@ -292,20 +271,12 @@ class ObjectionViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet):
     )
     @action(detail=True, methods=["post"])
     def uphold(self, request, pk=None):
-        objection = self._decidable(pk)
-        data = UpholdSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.objection_uphold(objection=objection, actor=request.user, **data.validated_data)
-        return self._detail(pk)
+        return self._decide(pk, services.objection_uphold, UpholdSerializer)
 
     @_transition("Dismiss: the record was right; the measures resume with their due dates moved", request=ReasonSerializer)
     @action(detail=True, methods=["post"])
     def dismiss(self, request, pk=None):
-        objection = self._decidable(pk)
-        data = ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.objection_dismiss(objection=objection, actor=request.user, reason=data.validated_data["reason"])
-        return self._detail(pk)
+        return self._decide(pk, services.objection_dismiss, ReasonSerializer)
 
 
 # --- the public API --------------------------------------------------------------------------------

@@ -10,15 +10,13 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import generics, mixins, serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from credit_platform import permissions
-from credit_platform.api.pagination import LargeTablePagination
+from credit_platform.api.decided import DepartmentDecidedViewSet
 from credit_platform.api.schema import error_responses
-from credit_platform.api.views import PlatformReadOnlyViewSet
 from lists.access import entries_for_user
 from lists.models import ListEntry
 from objections.api import UPLOAD_PARSERS, EvidenceFilesField, PublicAPIMixin, ReceiptSerializer
@@ -238,35 +236,25 @@ def _transition(summary, request=None, description=""):
         tags=TAG, request=RepairCreateSerializer, responses={201: RepairDetailSerializer},
     ),
 )
-class RepairViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet):
-    serializer_class = RepairSerializer
+class RepairViewSet(DepartmentDecidedViewSet):
     permission_classes = [RepairPermissions]
-    pagination_class = LargeTablePagination
     filterset_class = RepairFilter
     parser_classes = UPLOAD_PARSERS
-    lookup_value_regex = r"\d+"
+    serializer_class = RepairSerializer
+    list_serializer_class = RepairSerializer
+    detail_serializer_class = RepairDetailSerializer
+    create_serializer_class = RepairCreateSerializer
+    service_argument = "application"
+    not_decider_message = _("Only the identifying department decides this repair.")
 
     def get_queryset(self):
         return repairs_list(user=self.request.user)
 
-    def get_serializer_class(self):
-        if self.action == "create":
-            return RepairCreateSerializer
-        return RepairSerializer if self.action == "list" else RepairDetailSerializer
+    def get_for_user(self, pk, queryset=None):
+        return access.repair_get_for_user(user=self.request.user, repair_id=pk, queryset=queryset)
 
-    def _detail(self, repair_id, status_code=status.HTTP_200_OK) -> Response:
-        application = access.repair_get_for_user(user=self.request.user, repair_id=repair_id, queryset=self.get_queryset())
-        return Response(RepairDetailSerializer(application, context=self.get_serializer_context()).data, status=status_code)
-
-    def _decidable(self, pk) -> RepairApplication:
-        """The application (404 when unseen), if the caller may decide it (403 before any input is read)."""
-        application = access.repair_get_for_user(user=self.request.user, repair_id=pk)
-        if not access.can_decide_repair(self.request.user, application):
-            raise PermissionDenied(_("Only the identifying department decides this repair."))
-        return application
-
-    def retrieve(self, request, *args, **kwargs):
-        return self._detail(kwargs["pk"])
+    def can_decide(self, application) -> bool:
+        return access.can_decide_repair(self.request.user, application)
 
     def create(self, request, *args, **kwargs):
         data = self.get_serializer(data=request.data)
@@ -282,26 +270,17 @@ class RepairViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet):
     @_transition("Take the application for review (the decision date opens)")
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        services.repair_accept(application=self._decidable(pk), actor=request.user)
-        return self._detail(pk)
+        return self._decide(pk, services.repair_accept)
 
     @_transition("Refuse to take the application, with the reason the applicant sees", request=ReasonSerializer)
     @action(detail=True, methods=["post"])
     def refuse(self, request, pk=None):
-        application = self._decidable(pk)
-        data = ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.repair_refuse(application=application, actor=request.user, reason=data.validated_data["reason"])
-        return self._detail(pk)
+        return self._decide(pk, services.repair_refuse, ReasonSerializer)
 
     @_transition("Extend the answer and decision dates once, with a reason", request=ReasonSerializer)
     @action(detail=True, methods=["post"])
     def extend(self, request, pk=None):
-        application = self._decidable(pk)
-        data = ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.repair_extend(application=application, actor=request.user, reason=data.validated_data["reason"])
-        return self._detail(pk)
+        return self._decide(pk, services.repair_extend, ReasonSerializer)
 
     @_transition(
         "Approve: the entry leaves the list and every measure is lifted",
@@ -310,17 +289,12 @@ class RepairViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet):
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        services.repair_approve(application=self._decidable(pk), actor=request.user)
-        return self._detail(pk)
+        return self._decide(pk, services.repair_approve)
 
     @_transition("Reject after review, with the reasons (and whether the materials were false)", request=RejectSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        application = self._decidable(pk)
-        data = RejectSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.repair_reject(application=application, actor=request.user, **data.validated_data)
-        return self._detail(pk)
+        return self._decide(pk, services.repair_reject, RejectSerializer)
 
 
 # --- the public API --------------------------------------------------------------------------------

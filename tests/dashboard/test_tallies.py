@@ -10,7 +10,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from credit_platform.dashboard import selectors, tallies
-from credit_platform.models import AssignmentTally, CaseTally, Subject
+from credit_platform.models import AssignmentTally, CaseTally
 from sanctions.models import Assignment, JointCase
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the tallies are PostgreSQL triggers")
