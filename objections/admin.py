@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.http import HttpResponseRedirect
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -22,7 +22,7 @@ from credit_platform.permissions import department_of, is_department_member
 from objections import services
 from objections.api import can_file_objection, objections_list, with_current_due
 from objections.forms import ObjectionFileForm, UpholdForm
-from objections.models import Evidence, Objection
+from objections.models import Objection
 from sanctions.admin.actions import ObjectAction, ObjectActionsMixin, add_service_errors
 from sanctions.forms import RequiredReasonForm
 
@@ -78,6 +78,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 @admin.register(Objection)
 class ObjectionAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormMixin, AttachedFileAdminMixin, admin.ModelAdmin):
+    attached_files = ("evidence", "evidence", "objections_objection_evidence")
     list_display = [
         "receipt_number", "subject", "target_display", "provider_department", "filed_by_display", "state", "due_display", "overdue_flag",
         "created_at",
@@ -189,32 +190,9 @@ class ObjectionAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
 
     @admin.display(description=_("evidence"))
     def evidence_files(self, obj):
-        files = list(obj.evidence.all())
-        if not files:
-            return "—"
-        return format_html(
-            "<ul class='evidence-list'>{}</ul>",
-            format_html_join(
-                "", "<li><a href='{}'>{}</a> <span class='muted'>({}, {} KB)</span></li>",
-                ((self.evidence_url(obj, e), e.original_name, e.content_type, max(1, e.size // 1024)) for e in files),
-            ),
-        )
+        return self.attached_files_html(obj)
 
-    def evidence_url(self, obj, evidence: Evidence) -> str:
-        return reverse("admin:objections_objection_evidence", args=[obj.pk, evidence.pk], current_app=self.admin_site.name)
-
-    # --- evidence downloads and filing ----------------------------------------------------------
-
-    def get_urls(self):
-        return [
-            path("<path:object_id>/evidence/<int:evidence_id>/", self.admin_site.admin_view(self.evidence_view),
-                 name="objections_objection_evidence"),
-            *super().get_urls(),
-        ]
-
-    def evidence_view(self, request, object_id, evidence_id):
-        """An evidence file, to whom may see the objection."""
-        return self.attached_file_response(request, object_id, "evidence", evidence_id)
+    # --- filing ----------------------------------------------------------------------------------
 
     def add_view(self, request, form_url="", extra_context=None):
         """File a department objection through ``services.objection_file``; refusals show on the form."""

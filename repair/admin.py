@@ -11,7 +11,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.http import HttpResponseRedirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +24,7 @@ from objections.admin import OverdueFilter, admin_url
 from repair import access, services
 from repair.api import can_enter_repair, repairs_list, with_current_due
 from repair.forms import RejectForm, RepairEnterForm
-from repair.models import RepairApplication, RepairDocument, RepairState
+from repair.models import RepairApplication, RepairState
 from sanctions.admin.actions import ObjectAction, ObjectActionsMixin, add_service_errors
 from sanctions.forms import RequiredReasonForm
 
@@ -77,6 +77,7 @@ LIFTING_LABELS = {
 
 @admin.register(RepairApplication)
 class RepairApplicationAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormMixin, AttachedFileAdminMixin, admin.ModelAdmin):
+    attached_files = ("documents", "documents", "repair_repairapplication_document")
     list_display = [
         "receipt_number", "subject", "entry_display", "deciding_department", "filed_by_display", "state", "due_display", "overdue_flag",
         "created_at",
@@ -175,16 +176,7 @@ class RepairApplicationAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, Service
 
     @admin.display(description=_("documents"))
     def document_files(self, obj):
-        documents = list(obj.documents.all())
-        if not documents:
-            return "—"
-        return format_html(
-            "<ul class='evidence-list'>{}</ul>",
-            format_html_join(
-                "", "<li>{}: <a href='{}'>{}</a> <span class='muted'>({}, {} KB)</span></li>",
-                ((d.get_kind_display(), self.document_url(obj, d), d.original_name, d.content_type, max(1, d.size // 1024)) for d in documents),
-            ),
-        )
+        return self.attached_files_html(obj, kind_label=lambda document: document.get_kind_display())
 
     @admin.display(description=_("eligibility now"))
     def eligibility(self, obj):
@@ -195,21 +187,7 @@ class RepairApplicationAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, Service
             return format_html("<strong>{}</strong>", _("Eligible under the entry's rule set."))
         return format_html("<ul class='eligibility-reasons'>{}</ul>", format_html_join("", "<li>{}</li>", ((r,) for r in result.reasons)))
 
-    def document_url(self, obj, document: RepairDocument) -> str:
-        return reverse("admin:repair_repairapplication_document", args=[obj.pk, document.pk], current_app=self.admin_site.name)
-
-    # --- documents and entering an application ---------------------------------------------------
-
-    def get_urls(self):
-        return [
-            path("<path:object_id>/documents/<int:document_id>/", self.admin_site.admin_view(self.document_view),
-                 name="repair_repairapplication_document"),
-            *super().get_urls(),
-        ]
-
-    def document_view(self, request, object_id, document_id):
-        """A document of the application, to whom may see the application."""
-        return self.attached_file_response(request, object_id, "documents", document_id)
+    # --- entering an application ------------------------------------------------------------------
 
     def add_view(self, request, form_url="", extra_context=None):
         """Enter an application through ``services.repair_apply``; an ineligible one shows why and from when."""

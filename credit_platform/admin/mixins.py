@@ -101,8 +101,45 @@ class AuditedSaveAdminMixin:
 
 
 class AttachedFileAdminMixin:
-    """Download of a file attached to an object (evidence, repair documents) by whoever may see the
-    object, through the admin — never through a public media address."""
+    """Files attached to an object (evidence, repair documents): listed on its change page and
+    downloaded by whoever may see the object, through the admin — never through a public media
+    address. ``attached_files = (url segment, related name, URL name)`` declares them."""
+
+    attached_files: tuple[str, str, str] = ("", "", "")
+
+    def get_urls(self):
+        from django.urls import path
+
+        segment, related_name, url_name = self.attached_files
+        if not segment:
+            return super().get_urls()
+
+        def download(request, object_id, file_id):
+            return self.attached_file_response(request, object_id, related_name, file_id)
+
+        return [
+            path(f"<path:object_id>/{segment}/<int:file_id>/", self.admin_site.admin_view(download), name=url_name),
+            *super().get_urls(),
+        ]
+
+    def attached_files_html(self, obj, kind_label=None):
+        """The object's files as a list of download links (with ``kind_label(file)`` before each, if given)."""
+        from django.urls import reverse
+        from django.utils.html import format_html, format_html_join
+
+        _segment, related_name, url_name = self.attached_files
+        files = list(getattr(obj, related_name).all())
+        if not files:
+            return "—"
+        rows = (
+            (f"{kind_label(f)}: " if kind_label else "", reverse(f"admin:{url_name}", args=[obj.pk, f.pk], current_app=self.admin_site.name),
+             f.original_name, f.content_type, max(1, f.size // 1024))
+            for f in files
+        )
+        return format_html(
+            "<ul class='evidence-list'>{}</ul>",
+            format_html_join("", "<li>{}<a href='{}'>{}</a> <span class='muted'>({}, {} KB)</span></li>", rows),
+        )
 
     def attached_file_response(self, request, object_id, related_name: str, file_id):
         from django.contrib.admin.utils import unquote

@@ -162,3 +162,26 @@ def test_the_urge_task_points_to_the_overdue_inbox(world, client, entry, django_
     summary = Notification.objects.get(verb="repairs_overdue")
     client.force_login(world.user("leadership_office"))
     assert listed_ids(client.get(summary.url).content.decode()) == [application.pk]
+
+
+def test_documents_are_listed_and_downloaded_only_by_those_who_see_the_application(world, client, entry, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    application = services.repair_apply(
+        entry=entry, evidence="已履行", commitment_signed=True, training_completed=True, contact="13900000000", actor=world.user("court"),
+        documents=[("commitment", SimpleUploadedFile("承诺书.pdf", pdf, "application/pdf"))],
+    )
+    document = application.documents.get()
+    download = f"{INBOX}{application.pk}/documents/{document.pk}/"
+
+    client.force_login(world.user("court"))
+    page = client.get(application_url(application)).content.decode()
+    response = client.get(download)
+    client.force_login(world.user("trading"))
+    stranger = client.get(download)
+
+    assert f'href="{download}"' in page.replace("'", '"') and "承诺书.pdf" in page
+    assert response.status_code == 200 and b"".join(response.streaming_content) == pdf
+    assert stranger.status_code == 404
