@@ -8,7 +8,11 @@ class ListsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from credit_platform.calendar import register_provisional_recompute
         from credit_platform.roles import ROLE_PERMISSIONS
+        from lists.services import entries_recompute_publication_due
+
+        register_provisional_recompute(entries_recompute_publication_due)
 
         # Model permissions open the admin module and the endpoints; lists.access decides which
         # entries a department sees and which it manages.

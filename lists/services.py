@@ -600,6 +600,26 @@ def entry_resume(*, entry: ListEntry, actor, reason: str = "") -> ListEntry:
 # --- periodic work -------------------------------------------------------------------------------
 
 
+def entries_recompute_publication_due(year: int) -> int:
+    """Recompute the 双公示 dates that may run through ``year`` after its calendar changed (an
+    official year published, an override): from the decision dates, so running it twice changes
+    nothing; whether those published were on time follows. Returns how many entries changed."""
+    from credit_platform.models import RuleSet
+
+    days = dict(RuleSet.objects.values_list("pk", "publication_due_days"))
+    # Seven working days never reach back more than two months over the longest holidays.
+    window = ListEntry.objects.filter(decided_on__gte=datetime.date(year - 1, 11, 1), decided_on__lte=datetime.date(year, 12, 31))
+    changed = 0
+    for decided_on, rule_set_id in window.values_list("decided_on", "rule_set_id").distinct().order_by():
+        due = calendar.add_working_days(decided_on, days[rule_set_id]).date
+        stale = window.filter(decided_on=decided_on, rule_set_id=rule_set_id).exclude(publication_due=due)
+        for entry in stale.only("pk", "published_at", "publication_due").iterator():
+            on_time = None if entry.published_at is None else timezone.localdate(entry.published_at) <= due
+            ListEntry.objects.filter(pk=entry.pk).update(publication_due=due, published_on_time=on_time)
+            changed += 1
+    return changed
+
+
 def entries_publication_overdue_notify(*, today: datetime.date | None = None) -> int:
     """双公示: tell each identifying department, once a day, how many of its entries are not yet
     published past their due date (with the link to that list). Returns how many were told."""

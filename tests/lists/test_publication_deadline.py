@@ -98,3 +98,17 @@ def test_the_identifying_department_is_told_of_overdue_publications_once_a_day(w
     notification = Notification.objects.get(verb="entries_publication_overdue")
     assert notification.department.code == "court" and notification.title.startswith("2 ")
     assert notification.url == "/admin/lists/listentry/?publication=overdue"
+
+
+def test_a_calendar_change_moves_the_due_dates_it_touches(world):
+    from credit_platform import calendar
+
+    entry = world.propose(decided_on=FRIDAY)
+    assert entry.publication_due == DUE
+
+    calendar.calendar_override_set(date=datetime.date(2026, 11, 18), is_working_day=False, note="停电", actor=world.user("credit_office"))
+    changed = services.entries_recompute_publication_due(2026)
+    again = services.entries_recompute_publication_due(2026)
+
+    assert (changed, again) == (1, 0)  # (the after-commit recompute of the override does not run inside the test's transaction)
+    assert ListEntry.objects.get(pk=entry.pk).publication_due == datetime.date(2026, 11, 25)
