@@ -56,6 +56,7 @@ ACTION_LABELS = {
     "entry_statement_recorded": _("statement recorded"),
     "entry_withdrawn": _("entry withdrawn"),
     "entry_published": _("entry published"),
+    "entry_publication_due_recomputed": _("publication date recomputed with the official calendar"),
     "entry_case_opened": _("joint case opened from the entry"),
     "entry_suspended": _("entry under verification"),
     "entry_resumed": _("entry back on the list"),

@@ -63,11 +63,12 @@ def entry_periods(rule_set: RuleSet, severity: str, decided_on: DateLike) -> tup
     return minimum_end + datetime.timedelta(days=1), maximum_end
 
 
-def publication_due(rule_set: RuleSet, decided_on: DateLike) -> datetime.date:
-    """The last day to publish a decision of ``decided_on`` (双公示: the rule set's working days, 7)."""
+def publication_due(rule_set: RuleSet, decided_on: DateLike):
+    """The last day to publish a decision of ``decided_on`` (双公示: the rule set's working days, 7),
+    as a ``calendar.DueDate`` (``.date``, ``.provisional``)."""
     from credit_platform import calendar
 
-    return calendar.add_working_days(decided_on, rule_set.publication_due_days).date
+    return calendar.add_working_days(decided_on, rule_set.publication_due_days)
 
 
 def rule_set_validate(values: Mapping[str, object]) -> None:

@@ -104,6 +104,10 @@ class ListEntry(ConcurrentTransitionMixin, models.Model):
     # 双公示: the decision is published within the rule set's working days (7) of its date.
     publication_due = models.DateField(_("publish by (双公示)"), null=True, blank=True)
     published_on_time = models.BooleanField(_("published on time"), null=True, blank=True)
+    publication_due_provisional = models.BooleanField(
+        _("publication date provisional"), default=False,
+        help_text=_("Computed through a year whose official calendar was not yet known; recomputed when it is."),
+    )
     withdraw_reason = models.TextField(_("reason for withdrawal"), blank=True)
     removal_reason = models.CharField(_("reason for removal"), max_length=16, choices=RemovalReason.choices, blank=True)
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)

@@ -164,11 +164,12 @@ def _entry_create(*, actor, department: Department, subject, list_type, severity
         raise ValidationError(errors)
     rule_set = rule_set_in_force(decided_on)
     minimum, maximum = entry_periods(rule_set, severity, decided_on)
+    due = publication_due(rule_set, decided_on)
     entry = ListEntry(
+        publication_due=due.date, publication_due_provisional=due.provisional,
         subject=subject, list_type=list_type, severity=severity, domain=domain, basis=basis.strip(),
         decision_number=decision_number.strip(), decided_on=decided_on, identifying_department=department,
         rule_set=rule_set, repair_possible_from=minimum, publication_ends_on=maximum,
-        publication_due=publication_due(rule_set, decided_on),
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     try:
@@ -555,8 +556,9 @@ def entry_correct(*, entry: ListEntry, actor, corrections: dict, reason: str = "
     if "decided_on" in changed or "severity" in changed:
         entry.rule_set = rule_set_in_force(entry.decided_on)
         entry.repair_possible_from, entry.publication_ends_on = entry_periods(entry.rule_set, entry.severity, entry.decided_on)
-        entry.publication_due = publication_due(entry.rule_set, entry.decided_on)
-        fields += ["rule_set", "repair_possible_from", "publication_ends_on", "publication_due"]
+        due = publication_due(entry.rule_set, entry.decided_on)
+        entry.publication_due, entry.publication_due_provisional = due.date, due.provisional
+        fields += ["rule_set", "repair_possible_from", "publication_ends_on", "publication_due", "publication_due_provisional"]
     entry.save(update_fields=fields)
     audit.record(
         obj=entry, action="entry_corrected", actor=actor, from_state=entry.state, to_state=entry.state, reason=reason,
@@ -601,21 +603,20 @@ def entry_resume(*, entry: ListEntry, actor, reason: str = "") -> ListEntry:
 
 
 def entries_recompute_publication_due(year: int) -> int:
-    """Recompute the 双公示 dates that may run through ``year`` after its calendar changed (an
-    official year published, an override): from the decision dates, so running it twice changes
-    nothing; whether those published were on time follows. Returns how many entries changed."""
-    from credit_platform.models import RuleSet
-
-    days = dict(RuleSet.objects.values_list("pk", "publication_due_days"))
-    # Seven working days never reach back more than two months over the longest holidays.
-    window = ListEntry.objects.filter(decided_on__gte=datetime.date(year - 1, 11, 1), decided_on__lte=datetime.date(year, 12, 31))
+    """Recompute the 双公示 dates computed through a provisional calendar (registered with
+    credit_platform.calendar, called when a year's calendar changes), as the pushes' due dates are:
+    from the decision dates, so running it twice changes nothing; whether those published were
+    on time follows. Returns how many entries changed."""
+    start = datetime.date(year - 1, 1, 1)  # a due date in `year` may come from a decision the year before
     changed = 0
-    for decided_on, rule_set_id in window.values_list("decided_on", "rule_set_id").distinct().order_by():
-        due = calendar.add_working_days(decided_on, days[rule_set_id]).date
-        stale = window.filter(decided_on=decided_on, rule_set_id=rule_set_id).exclude(publication_due=due)
-        for entry in stale.only("pk", "published_at", "publication_due").iterator():
-            on_time = None if entry.published_at is None else timezone.localdate(entry.published_at) <= due
-            ListEntry.objects.filter(pk=entry.pk).update(publication_due=due, published_on_time=on_time)
+    queryset = ListEntry.objects.filter(publication_due_provisional=True, decided_on__gte=start).select_related("rule_set").order_by("pk")
+    for entry in queryset.iterator(chunk_size=500):
+        due = publication_due(entry.rule_set, entry.decided_on)
+        on_time = None if entry.published_at is None else timezone.localdate(entry.published_at) <= due.date
+        fields = {"publication_due": due.date, "publication_due_provisional": due.provisional, "published_on_time": on_time}
+        if any(getattr(entry, f) != v for f, v in fields.items()):
+            ListEntry.objects.filter(pk=entry.pk).update(**fields)
+            audit.record(obj=entry, action="entry_publication_due_recomputed", extra={"year": year, **fields})
             changed += 1
     return changed
 

@@ -44,6 +44,7 @@ class Row:
     rule_set: object
     repair_possible_from: datetime.date
     publication_due: datetime.date
+    publication_due_provisional: bool
     publication_ends_on: datetime.date
 
 
@@ -147,10 +148,11 @@ def validate_row(number: int, values: dict, *, today: datetime.date, periods: Pe
 
     if issues:
         return None, issues
+    due = periods.publication_due(rule_set, decided_on)
     row = Row(
         number=number, identifier=identifier, name=values["name"], kind=kind, list_type=list_type, severity=severity,
         domain=domain, basis=values["basis"], decision_number=values["decision_number"], decided_on=decided_on,
         birth_date=birth_date, rule_set=rule_set, repair_possible_from=minimum, publication_ends_on=maximum,
-        publication_due=periods.publication_due(rule_set, decided_on),
+        publication_due=due.date, publication_due_provisional=due.provisional,
     )
     return row, []

@@ -13,8 +13,10 @@ def backfill(apps, schema_editor):
     days = dict(RuleSet.objects.values_list("pk", "publication_due_days"))
     groups = ListEntry.objects.values_list("decided_on", "rule_set_id").distinct().order_by()
     for decided_on, rule_set_id in groups.iterator():
-        due = calendar.add_working_days(decided_on, days[rule_set_id]).date
-        ListEntry.objects.filter(decided_on=decided_on, rule_set_id=rule_set_id).update(publication_due=due)
+        due = calendar.add_working_days(decided_on, days[rule_set_id])
+        ListEntry.objects.filter(decided_on=decided_on, rule_set_id=rule_set_id).update(
+            publication_due=due.date, publication_due_provisional=due.provisional,
+        )
     with schema_editor.connection.cursor() as cursor:
         if schema_editor.connection.vendor == "postgresql":
             local_day = f"(published_at AT TIME ZONE '{settings.TIME_ZONE}')::date"
@@ -42,6 +44,14 @@ class Migration(migrations.Migration):
             model_name='listentry',
             name='published_on_time',
             field=models.BooleanField(blank=True, null=True, verbose_name='published on time'),
+        ),
+        migrations.AddField(
+            model_name="listentry",
+            name="publication_due_provisional",
+            field=models.BooleanField(
+                default=False, help_text="Computed through a year whose official calendar was not yet known; recomputed when it is.",
+                verbose_name="publication date provisional",
+            ),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop, elidable=False),
     ]

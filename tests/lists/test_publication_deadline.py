@@ -100,15 +100,23 @@ def test_the_identifying_department_is_told_of_overdue_publications_once_a_day(w
     assert notification.url == "/admin/lists/listentry/?publication=overdue"
 
 
-def test_a_calendar_change_moves_the_due_dates_it_touches(world):
+def test_a_provisional_due_date_is_recomputed_when_the_calendar_changes(world):
+    """As the pushes' due dates: a date computed through a year the official calendar did not know
+    yet is recomputed (and audited) when that year's calendar changes; a firm date stays."""
     from credit_platform import calendar
+    from credit_platform.models import AuditEvent
 
-    entry = world.propose(decided_on=FRIDAY)
-    assert entry.publication_due == DUE
-
+    provisional = world.propose(decided_on=FRIDAY)
+    firm = world.propose(decided_on=FRIDAY, decision_number="（2026）甘0702执127号")
+    # As if computed before the year was known: a guessed date, flagged provisional.
+    ListEntry.objects.filter(pk=provisional.pk).update(publication_due=datetime.date(2026, 11, 23), publication_due_provisional=True)
     calendar.calendar_override_set(date=datetime.date(2026, 11, 18), is_working_day=False, note="停电", actor=world.user("credit_office"))
+
     changed = services.entries_recompute_publication_due(2026)
     again = services.entries_recompute_publication_due(2026)
 
-    assert (changed, again) == (1, 0)  # (the after-commit recompute of the override does not run inside the test's transaction)
-    assert ListEntry.objects.get(pk=entry.pk).publication_due == datetime.date(2026, 11, 25)
+    provisional.refresh_from_db()
+    assert (changed, again) == (1, 0)
+    assert (provisional.publication_due, provisional.publication_due_provisional) == (datetime.date(2026, 11, 25), False)
+    assert ListEntry.objects.get(pk=firm.pk).publication_due == DUE
+    assert AuditEvent.objects.filter(object_id=str(provisional.pk), action="entry_publication_due_recomputed").count() == 1
