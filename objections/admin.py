@@ -8,16 +8,14 @@ transition is open to the user: the provider and the credit office).
 """
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from credit_platform import identifiers
-from credit_platform.admin.mixins import AttachedFileAdminMixin, AuditHistoryAdminMixin, ServiceAddFormMixin
+from credit_platform.admin.mixins import AttachedFileAdminMixin, AuditHistoryAdminMixin, DecidedInboxAdminMixin, ServiceAddFormMixin
 from credit_platform.permissions import department_of, is_department_member
 from objections import services
 from objections.api import can_file_objection, objections_list, with_current_due
@@ -77,7 +75,8 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Objection)
-class ObjectionAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormMixin, AttachedFileAdminMixin, admin.ModelAdmin):
+class ObjectionAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormMixin, AttachedFileAdminMixin, DecidedInboxAdminMixin,
+                     admin.ModelAdmin):
     attached_files = ("evidence", "evidence", "objections_objection_evidence")
     list_display = [
         "receipt_number", "subject", "target_display", "provider_department", "filed_by_display", "state", "due_display", "overdue_flag",
@@ -126,31 +125,13 @@ class ObjectionAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
         ),
     ]
 
-    class Media:
-        css = {"all": ["credit/sanctions.css"]}
-
     # --- rows and permissions ------------------------------------------------------------------
 
     def get_queryset(self, request):
         return with_current_due(objections_list(user=request.user))
 
-    def get_ordering(self, request):
-        # The inbox: overdue first, then the nearest due date; decided objections last, newest first.
-        return ["-is_overdue", F("current_due").asc(nulls_last=True), "-pk"]
-
-    def get_search_results(self, request, queryset, search_term):
-        # Receipt numbers (14 characters) and identifiers (18) are stored upper-case; clerks type them as they come.
-        term = identifiers.normalise(search_term) if len(search_term.strip()) in (14, 18) else search_term
-        return super().get_search_results(request, queryset, term)
-
     def has_add_permission(self, request):
         return super().has_add_permission(request) and can_file_objection(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return False  # decided through the buttons (services)
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # records are kept
 
     # --- columns and fields --------------------------------------------------------------------
 
@@ -162,20 +143,6 @@ class ObjectionAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
         if obj.case_id:
             parts.append(obj.case.number)
         return " / ".join(parts)
-
-    @admin.display(description=_("filed by"))
-    def filed_by_display(self, obj):
-        return obj.filing_department or obj.get_channel_display()
-
-    @admin.display(description=_("due"), ordering="current_due")
-    def due_display(self, obj):
-        return getattr(obj, "current_due", None) or "—"
-
-    @admin.display(description=_("overdue"))
-    def overdue_flag(self, obj):
-        if getattr(obj, "is_overdue", False):
-            return format_html("<span class='state-overdue'>{}</span>", _("overdue"))
-        return ""
 
     @admin.display(description=_("disputed record"))
     def target_links(self, obj):

@@ -9,15 +9,13 @@ application only through its buttons (the identifying department and the credit 
 """
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from credit_platform import identifiers
-from credit_platform.admin.mixins import AttachedFileAdminMixin, AuditHistoryAdminMixin, ServiceAddFormMixin
+from credit_platform.admin.mixins import AttachedFileAdminMixin, AuditHistoryAdminMixin, DecidedInboxAdminMixin, ServiceAddFormMixin
 from credit_platform.exceptions import ApplicationError
 from credit_platform.permissions import department_of, is_department_member
 from objections.admin import OverdueFilter, admin_url
@@ -76,7 +74,8 @@ LIFTING_LABELS = {
 
 
 @admin.register(RepairApplication)
-class RepairApplicationAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormMixin, AttachedFileAdminMixin, admin.ModelAdmin):
+class RepairApplicationAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormMixin, AttachedFileAdminMixin, DecidedInboxAdminMixin,
+                             admin.ModelAdmin):
     attached_files = ("documents", "documents", "repair_repairapplication_document")
     list_display = [
         "receipt_number", "subject", "entry_display", "deciding_department", "filed_by_display", "state", "due_display", "overdue_flag",
@@ -124,50 +123,19 @@ class RepairApplicationAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, Service
         ),
     ]
 
-    class Media:
-        css = {"all": ["credit/sanctions.css"]}
-
     # --- rows and permissions ------------------------------------------------------------------
 
     def get_queryset(self, request):
         return with_current_due(repairs_list(user=request.user))
 
-    def get_ordering(self, request):
-        # The inbox: overdue first, then the nearest due date; decided applications last, newest first.
-        return ["-is_overdue", F("current_due").asc(nulls_last=True), "-pk"]
-
-    def get_search_results(self, request, queryset, search_term):
-        term = identifiers.normalise(search_term) if len(search_term.strip()) in (14, 18) else search_term
-        return super().get_search_results(request, queryset, term)
-
     def has_add_permission(self, request):
         return super().has_add_permission(request) and can_enter_repair(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     # --- columns and fields --------------------------------------------------------------------
 
     @admin.display(description=_("list entry"))
     def entry_display(self, obj):
         return obj.list_entry.decision_number
-
-    @admin.display(description=_("filed by"))
-    def filed_by_display(self, obj):
-        return obj.filing_department or obj.get_channel_display()
-
-    @admin.display(description=_("due"), ordering="current_due")
-    def due_display(self, obj):
-        return getattr(obj, "current_due", None) or "—"
-
-    @admin.display(description=_("overdue"))
-    def overdue_flag(self, obj):
-        if getattr(obj, "is_overdue", False):
-            return format_html("<span class='state-overdue'>{}</span>", _("overdue"))
-        return ""
 
     @admin.display(description=_("list entry"))
     def entry_link(self, obj):

@@ -1,7 +1,9 @@
 """Admin mixins every app's admin can use."""
+from django.contrib import admin
 from django.template.loader import select_template
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from credit_platform import audit
 
@@ -152,3 +154,48 @@ class AttachedFileAdminMixin:
         if attached is None:
             raise Http404
         return FileResponse(attached.file.open("rb"), as_attachment=True, filename=attached.original_name, content_type=attached.content_type)
+
+
+class DecidedInboxAdminMixin:
+    """The inbox of applications a department decides (objections, credit repairs).
+
+    Rows carry ``current_due`` and ``is_overdue`` (each app's ``with_current_due``): overdue first,
+    then the nearest due date, decided ones last (newest first). Receipt numbers (14 characters) and
+    identifiers (18) are stored upper-case and searched as clerks type them. Decided only through
+    the buttons (services); never changed by the form, never deleted (records are kept)."""
+
+    class Media:
+        css = {"all": ["credit/sanctions.css"]}
+
+    def get_ordering(self, request):
+        from django.db.models import F
+
+        return ["-is_overdue", F("current_due").asc(nulls_last=True), "-pk"]
+
+    def get_search_results(self, request, queryset, search_term):
+        from credit_platform import identifiers
+
+        term = identifiers.normalise(search_term) if len(search_term.strip()) in (14, 18) else search_term
+        return super().get_search_results(request, queryset, term)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("filed by"))
+    def filed_by_display(self, obj):
+        return obj.filing_department or obj.get_channel_display()
+
+    @admin.display(description=_("due"), ordering="current_due")
+    def due_display(self, obj):
+        return getattr(obj, "current_due", None) or "—"
+
+    @admin.display(description=_("overdue"))
+    def overdue_flag(self, obj):
+        from django.utils.html import format_html
+
+        if getattr(obj, "is_overdue", False):
+            return format_html("<span class='state-overdue'>{}</span>", _("overdue"))
+        return ""
