@@ -58,6 +58,21 @@ def notify_many_on_commit(items: Iterable[dict]) -> None:
     )
 
 
+def notify_daily_counts(*, counts, verb: str, title, url: str, today) -> int:
+    """A daily digest: tell each department of ``counts`` (rows ``(department_id, n)``) that it has
+    ``n`` items, with ``title(n)`` and a link to them, unless it was told (same ``verb``) today
+    already. Returns how many departments were told (after commit)."""
+    already = set(Notification.objects.filter(verb=verb, created_at__date=today).values_list("department_id", flat=True))
+    items = [
+        {"department_id": department_id, "verb": verb, "title": title(n), "url": url}
+        for department_id, n in counts
+        if department_id not in already
+    ]
+    with transaction.atomic():
+        notify_many_on_commit(items)
+    return len(items)
+
+
 def notifications_for_user(*, user) -> QuerySet[Notification]:
     """The notifications a user may see: those of their department, and those addressed to them."""
     if not (user and user.is_authenticated):

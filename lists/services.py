@@ -624,31 +624,19 @@ def entries_recompute_publication_due(year: int) -> int:
 def entries_publication_overdue_notify(*, today: datetime.date | None = None) -> int:
     """双公示: tell each identifying department, once a day, how many of its entries are not yet
     published past their due date (with the link to that list). Returns how many were told."""
-    from credit_platform.models import Notification, NotificationKind
+    from credit_platform.models import NotificationKind
     from lists.selectors import publication_q
 
     today = today or timezone.localdate()
     counts = (
-        ListEntry.objects.filter(publication_q("overdue", today)).values("identifying_department_id")
+        ListEntry.objects.filter(publication_q("overdue", today)).values_list("identifying_department_id")
         .annotate(n=Count("pk")).order_by("identifying_department_id")
     )
-    already = set(
-        Notification.objects.filter(verb=NotificationKind.ENTRIES_PUBLICATION_OVERDUE, created_at__date=today)
-        .values_list("department_id", flat=True)
+    return notifications.notify_daily_counts(
+        counts=counts, verb=NotificationKind.ENTRIES_PUBLICATION_OVERDUE, today=today,
+        title=lambda n: _("%(n)d list entries are past their publication date (双公示)") % {"n": n},
+        url="/admin/lists/listentry/?publication=overdue",
     )
-    items = [
-        {
-            "department_id": row["identifying_department_id"],
-            "verb": "entries_publication_overdue",
-            "title": _("%(n)d list entries are past their publication date (双公示)") % {"n": row["n"]},
-            "url": "/admin/lists/listentry/?publication=overdue",
-        }
-        for row in counts
-        if row["identifying_department_id"] not in already
-    ]
-    with transaction.atomic():
-        notifications.notify_many_on_commit(items)
-    return len(items)
 
 
 def entries_expire_due(*, today: datetime.date | None = None, batch_size: int = 500) -> int:

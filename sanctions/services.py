@@ -763,29 +763,16 @@ def bulk_push_batch(*, job_id: int, case_ids: list[int]) -> None:
 
 def deadlines_notify_overdue(*, today: datetime.date | None = None) -> int:
     """Notify each department once a day of how many of its assignments are overdue."""
-    from credit_platform.models import Notification
     from sanctions.selectors import overdue_q
 
     today = today or timezone.localdate()
     counts = (
-        Assignment.objects.filter(overdue_q(today)).values("department_id").annotate(n=models.Count("pk")).order_by("department_id")
+        Assignment.objects.filter(overdue_q(today)).values_list("department_id").annotate(n=models.Count("pk")).order_by("department_id")
     )
-    already = set(
-        Notification.objects.filter(verb="assignments_overdue", created_at__date=today).values_list("department_id", flat=True)
+    return notifications.notify_daily_counts(
+        counts=counts, verb="assignments_overdue", today=today,
+        title=lambda n: _("%(n)d pushes are overdue") % {"n": n}, url="/admin/sanctions/assignment/?overdue=yes",
     )
-    items = [
-        {
-            "department_id": row["department_id"],
-            "verb": "assignments_overdue",
-            "title": _("%(n)d pushes are overdue") % {"n": row["n"]},
-            "url": "/admin/sanctions/assignment/?overdue=yes",
-        }
-        for row in counts
-        if row["department_id"] not in already
-    ]
-    with transaction.atomic():
-        notifications.notify_many_on_commit(items)
-    return len(items)
 
 
 def assignments_recompute_provisional(year: int) -> int:
