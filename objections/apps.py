@@ -8,7 +8,11 @@ class ObjectionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from credit_platform.calendar import register_provisional_recompute
         from credit_platform.roles import ROLE_PERMISSIONS
+        from objections.services import objections_recompute_provisional
+
+        register_provisional_recompute(objections_recompute_provisional)
 
         ROLE_PERMISSIONS["all"] |= {"objections.view_objection", "objections.view_evidence"}
         # Working departments file objections; the leadership office supervises and files none.

@@ -56,6 +56,10 @@ class Objection(ConcurrentTransitionMixin, models.Model):
     rule_set = models.ForeignKey("credit_platform.RuleSet", verbose_name=_("rule set"), on_delete=models.PROTECT, related_name="+")
     state = FSMField(_("state"), default=ObjectionState.SUBMITTED, choices=ObjectionState.choices, protected=True, db_index=True)
     accept_due = models.DateField(_("accept or refuse by"))
+    due_dates_provisional = models.BooleanField(
+        _("due dates provisional"), default=False,
+        help_text=_("Computed through a year whose official calendar was not yet known; recomputed when it is."),
+    )
     verify_due = models.DateField(_("verify by"), null=True, blank=True)
     extended = models.BooleanField(_("verification extended"), default=False)
     extension_reason = models.TextField(_("reason for extension"), blank=True)

@@ -78,6 +78,7 @@ def objection_file(*, subject: Subject, grounds: str, contact: str, applicant_na
         _require(department is not None, _("Only a user of a department can file a department objection."))
     rules = rule_set_in_force(timezone.localdate())
     today = timezone.localdate()
+    accept_due = calendar.add_working_days(today, rules.objection_accept_days)
     objection = Objection.objects.create(
         channel=channel,
         subject=subject,
@@ -90,7 +91,8 @@ def objection_file(*, subject: Subject, grounds: str, contact: str, applicant_na
         contact=contact.strip(),
         grounds=grounds.strip(),
         rule_set=rules,
-        accept_due=calendar.add_working_days(today, rules.objection_accept_days).date,
+        accept_due=accept_due.date,
+        due_dates_provisional=accept_due.provisional,
     )
     for file, content_type in uploads:
         Evidence.objects.create(
@@ -168,8 +170,10 @@ def objection_accept(*, objection: Objection, actor) -> Objection:
     previous = objection.state
     now = timezone.now()
     rules = objection.rule_set
-    _run(objection, "accept", at=now, verify_due=calendar.add_working_days(timezone.localdate(now), rules.objection_verify_days).date)
-    objection.save(update_fields=["state", "accepted_at", "verify_due"])
+    verify_due = calendar.add_working_days(timezone.localdate(now), rules.objection_verify_days)
+    _run(objection, "accept", at=now, verify_due=verify_due.date)
+    objection.due_dates_provisional = verify_due.provisional
+    objection.save(update_fields=["state", "accepted_at", "verify_due", "due_dates_provisional"])
     audit.record(obj=objection, action="objection_accepted", actor=actor, from_state=previous, to_state=objection.state)
     reason = _("Objection %(receipt)s is being verified.") % {"receipt": objection.receipt_number}
     if objection.list_entry_id and objection.list_entry.state == EntryState.PUBLISHED:
@@ -199,9 +203,11 @@ def objection_extend(*, objection: Objection, actor, reason: str) -> Objection:
         raise ValidationError({"reason": [_("Give the reason for extending the verification.")]})
     objection = _lock(objection.pk)
     _require(access.can_decide_objection(actor, objection), _("Only the information provider can extend this verification."))
-    due = calendar.add_working_days(objection.verify_due, objection.rule_set.objection_extension_days).date
+    extended = calendar.add_working_days(objection.verify_due, objection.rule_set.objection_extension_days)
+    due = extended.date
     _run(objection, "extend", verify_due=due, reason=reason.strip())
-    objection.save(update_fields=["extended", "extension_reason", "verify_due"])
+    objection.due_dates_provisional = objection.due_dates_provisional or extended.provisional
+    objection.save(update_fields=["extended", "extension_reason", "verify_due", "due_dates_provisional"])
     audit.record(obj=objection, action="objection_extended", actor=actor, from_state=objection.state, to_state=objection.state,
                  reason=reason, extra={"verify_due": due})
     return objection
@@ -339,3 +345,33 @@ def objections_urge_overdue(*, today: datetime.date | None = None) -> int:
     return len(overdue)
 
 
+
+
+def objections_recompute_provisional(year: int) -> int:
+    """Recompute the deadlines of open objections computed through a provisional calendar
+    (registered with credit_platform.calendar, called when a year's calendar changes): from the
+    filing and acceptance days, so running it twice changes nothing. Returns how many changed."""
+    start = datetime.date(year - 1, 1, 1)
+    changed = 0
+    queryset = (
+        Objection.objects.filter(due_dates_provisional=True, state__in=[ObjectionState.SUBMITTED, ObjectionState.VERIFYING],
+                                 created_at__gte=timezone.make_aware(datetime.datetime.combine(start, datetime.time.min)))
+        .select_related("rule_set").order_by("pk")
+    )
+    for objection in queryset.iterator(chunk_size=500):
+        rules = objection.rule_set
+        if objection.state == ObjectionState.SUBMITTED:
+            due = calendar.add_working_days(timezone.localdate(objection.created_at), rules.objection_accept_days)
+            fields = {"accept_due": due.date, "due_dates_provisional": due.provisional}
+        else:
+            due = calendar.add_working_days(timezone.localdate(objection.accepted_at), rules.objection_verify_days)
+            provisional = due.provisional
+            if objection.extended:
+                due = calendar.add_working_days(due.date, rules.objection_extension_days)
+                provisional = provisional or due.provisional
+            fields = {"verify_due": due.date, "due_dates_provisional": provisional}
+        if any(getattr(objection, f) != v for f, v in fields.items()):
+            Objection.objects.filter(pk=objection.pk).update(**fields)
+            audit.record(obj=objection, action="objection_due_dates_recomputed", extra={"year": year, **fields})
+            changed += 1
+    return changed

@@ -8,7 +8,11 @@ class RepairConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from credit_platform.calendar import register_provisional_recompute
         from credit_platform.roles import ROLE_PERMISSIONS
+        from repair.services import repairs_recompute_provisional
+
+        register_provisional_recompute(repairs_recompute_provisional)
 
         ROLE_PERMISSIONS["all"] |= {"repair.view_repairapplication", "repair.view_repairdocument"}
         ROLE_PERMISSIONS["initiating"] |= {"repair.add_repairapplication", "repair.change_repairapplication", "repair.view_commitmentbreach", "repair.add_commitmentbreach"}

@@ -49,6 +49,10 @@ class RepairApplication(ConcurrentTransitionMixin, models.Model):
     rule_set = models.ForeignKey("credit_platform.RuleSet", verbose_name=_("rule set of the entry"), on_delete=models.PROTECT, related_name="+")
     state = FSMField(_("state"), default=RepairState.SUBMITTED, choices=RepairState.choices, protected=True, db_index=True)
     answer_due = models.DateField(_("platform answers by"))
+    due_dates_provisional = models.BooleanField(
+        _("due dates provisional"), default=False,
+        help_text=_("Computed through a year whose official calendar was not yet known; recomputed when it is."),
+    )
     decide_due = models.DateField(_("department decides by"), null=True, blank=True)
     extended = models.BooleanField(_("extended"), default=False)
     extension_reason = models.TextField(_("reason for extension"), blank=True)

@@ -143,6 +143,7 @@ def repair_apply(*, entry, evidence: str, commitment_signed: bool, contact: str,
     if channel == RepairApplication.Channel.DEPARTMENT:
         _require(department is not None, _("Only a user of a department can enter an application."))
     today = timezone.localdate()
+    answer_due = calendar.add_working_days(today, entry.rule_set.repair_answer_days)
     application = RepairApplication.objects.create(
         channel=channel,
         subject=entry.subject,
@@ -156,7 +157,8 @@ def repair_apply(*, entry, evidence: str, commitment_signed: bool, contact: str,
         commitment_signed=True,
         training_completed=training_completed,
         rule_set=entry.rule_set,
-        answer_due=calendar.add_working_days(today, entry.rule_set.repair_answer_days).date,
+        answer_due=answer_due.date,
+        due_dates_provisional=answer_due.provisional,
     )
     for kind, (file, content_type) in zip(kinds, uploads, strict=True):
         RepairDocument.objects.create(
@@ -183,8 +185,10 @@ def repair_accept(*, application: RepairApplication, actor) -> RepairApplication
     _require(access.can_decide_repair(actor, application), _("Only the identifying department decides this repair."))
     previous = application.state
     now = timezone.now()
-    _run(application, "accept", at=now, decide_due=calendar.add_working_days(timezone.localdate(now), application.rule_set.repair_decide_days).date)
-    application.save(update_fields=["state", "accepted_at", "decide_due"])
+    decide_due = calendar.add_working_days(timezone.localdate(now), application.rule_set.repair_decide_days)
+    _run(application, "accept", at=now, decide_due=decide_due.date)
+    application.due_dates_provisional = decide_due.provisional
+    application.save(update_fields=["state", "accepted_at", "decide_due", "due_dates_provisional"])
     audit.record(obj=application, action="repair_accepted", actor=actor, from_state=previous, to_state=application.state)
     return application
 
@@ -209,10 +213,11 @@ def repair_extend(*, application: RepairApplication, actor, reason: str) -> Repa
     application = _lock(application.pk)
     _require(access.can_decide_repair(actor, application), _("Only the identifying department decides this repair."))
     rules = application.rule_set
-    answer_due = calendar.add_working_days(application.answer_due, rules.repair_answer_days).date
-    decide_due = calendar.add_working_days(application.decide_due, rules.repair_decide_days).date if application.decide_due else None
-    _run(application, "extend", reason=reason.strip(), answer_due=answer_due, decide_due=decide_due)
-    application.save(update_fields=["extended", "extension_reason", "answer_due", "decide_due"])
+    answer = calendar.add_working_days(application.answer_due, rules.repair_answer_days)
+    decide = calendar.add_working_days(application.decide_due, rules.repair_decide_days) if application.decide_due else None
+    _run(application, "extend", reason=reason.strip(), answer_due=answer.date, decide_due=decide.date if decide else None)
+    application.due_dates_provisional = application.due_dates_provisional or (decide or answer).provisional
+    application.save(update_fields=["extended", "extension_reason", "answer_due", "decide_due", "due_dates_provisional"])
     audit.record(obj=application, action="repair_extended", actor=actor, from_state=application.state, to_state=application.state, reason=reason)
     return application
 
@@ -307,3 +312,44 @@ def repair_lifting_progress(*, user, application: RepairApplication, today: date
             status = assignment.state
         rows.append({"assignment": assignment, "case": assignment.case, "department": assignment.department, "status": status})
     return rows
+
+
+def repairs_recompute_provisional(year: int) -> int:
+    """Recompute the deadlines of open applications computed through a provisional calendar
+    (registered with credit_platform.calendar): the answer date from the filing day, the decision
+    date from the acceptance day, each moved once more if the application was extended at that
+    stage (the extension's audit event says whether it came before or after acceptance). Running it
+    twice changes nothing. Returns how many changed."""
+    from credit_platform.models import AuditEvent
+
+    start = datetime.date(year - 1, 1, 1)
+    changed = 0
+    queryset = (
+        RepairApplication.objects.filter(due_dates_provisional=True, state__in=[RepairState.SUBMITTED, RepairState.REVIEWING],
+                                         created_at__gte=timezone.make_aware(datetime.datetime.combine(start, datetime.time.min)))
+        .select_related("rule_set").order_by("pk")
+    )
+    for application in queryset.iterator(chunk_size=500):
+        rules = application.rule_set
+        extended_while = set(
+            AuditEvent.objects.filter(stream=audit.stream_for(application), action="repair_extended").values_list("from_state", flat=True)
+        ) if application.extended else set()
+        if application.state == RepairState.SUBMITTED:
+            due = calendar.add_working_days(timezone.localdate(application.created_at), rules.repair_answer_days)
+            provisional = due.provisional
+            if RepairState.SUBMITTED in extended_while:
+                due = calendar.add_working_days(due.date, rules.repair_answer_days)
+                provisional = provisional or due.provisional
+            fields = {"answer_due": due.date, "due_dates_provisional": provisional}
+        else:
+            due = calendar.add_working_days(timezone.localdate(application.accepted_at), rules.repair_decide_days)
+            provisional = due.provisional
+            if RepairState.REVIEWING in extended_while:
+                due = calendar.add_working_days(due.date, rules.repair_decide_days)
+                provisional = provisional or due.provisional
+            fields = {"decide_due": due.date, "due_dates_provisional": provisional}
+        if any(getattr(application, f) != v for f, v in fields.items()):
+            RepairApplication.objects.filter(pk=application.pk).update(**fields)
+            audit.record(obj=application, action="repair_due_dates_recomputed", extra={"year": year, **fields})
+            changed += 1
+    return changed

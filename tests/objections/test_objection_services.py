@@ -179,3 +179,34 @@ def test_overdue_objections_are_urged_and_reported(world):
     Objection.objects.filter(pk=objection.pk).update(accept_due=datetime.date(2020, 1, 1))
     assert list(services.objections_overdue()) == [Objection.objects.get(pk=objection.pk)]
     assert services.objections_urge_overdue() == 1
+
+
+def test_provisional_deadlines_are_recomputed_when_the_calendar_changes(world):
+    """As the pushes' due dates: a deadline computed through a year the official calendar did not
+    know is recomputed (and audited) when that year's calendar changes; a firm one stays."""
+    from credit_platform.models import AuditEvent
+
+    entry, _case = pushed_entry(world)
+    submitted = file(world, entry)
+    verifying = file(world, world.published(decision_number="（2026）甘0702执555号"))
+    services.objection_accept(objection=verifying, actor=world.user("court"))
+    services.objection_extend(objection=verifying, actor=world.user("court"), reason="需调取执行卷宗")
+    verifying.refresh_from_db()
+    firm_due = verifying.verify_due
+    expected_accept = calendar.add_working_days(submitted.created_at, submitted.rule_set.objection_accept_days).date
+    # As if computed before the year was known: a guessed date, flagged provisional.
+    Objection.objects.filter(pk=submitted.pk).update(accept_due=datetime.date(2020, 1, 1), due_dates_provisional=True)
+
+    changed = services.objections_recompute_provisional(submitted.created_at.year)
+    again = services.objections_recompute_provisional(submitted.created_at.year)
+
+    submitted.refresh_from_db()
+    assert (changed, again) == (1, 0)
+    assert (submitted.accept_due, submitted.due_dates_provisional) == (expected_accept, False)
+    assert Objection.objects.get(pk=verifying.pk).verify_due == firm_due
+    assert AuditEvent.objects.filter(object_id=str(submitted.pk), action="objection_due_dates_recomputed").count() == 1
+
+    # An extended verification is recomputed from the acceptance day, extension included.
+    Objection.objects.filter(pk=verifying.pk).update(verify_due=datetime.date(2020, 1, 1), due_dates_provisional=True)
+    services.objections_recompute_provisional(verifying.created_at.year)
+    assert Objection.objects.get(pk=verifying.pk).verify_due == firm_due

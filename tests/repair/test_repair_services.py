@@ -106,3 +106,31 @@ def test_reject_with_false_materials_bars_a_new_application(world):
     with pytest.raises(ApplicationError) as exc:
         apply(world, entry)
     assert exc.value.extra["eligible_from"]
+
+
+def test_provisional_deadlines_are_recomputed_with_the_extension_where_it_was_granted(world):
+    """A deadline computed through a year the official calendar did not know is recomputed when
+    that year's calendar changes; an extension counts only at the stage it was granted."""
+    from credit_platform import calendar
+    from credit_platform.models import AuditEvent
+    from repair.models import RepairApplication
+
+    extended_before = apply(world, world.published(severity="severe", decided_on=months_ago(13)))
+    services.repair_extend(application=extended_before, actor=world.user("court"), reason="材料待补")
+    services.repair_accept(application=extended_before, actor=world.user("court"))
+    extended_after = apply(world, world.published(severity="severe", decided_on=months_ago(13), decision_number="（2026）甘0702执556号"))
+    services.repair_accept(application=extended_after, actor=world.user("court"))
+    services.repair_extend(application=extended_after, actor=world.user("court"), reason="需实地核查")
+    firm = {a.pk: (a.answer_due, a.decide_due) for a in RepairApplication.objects.filter(pk__in=[extended_before.pk, extended_after.pk])}
+    # As if computed before the year was known: guessed dates, flagged provisional.
+    RepairApplication.objects.filter(pk__in=firm).update(decide_due=datetime.date(2020, 1, 1), due_dates_provisional=True)
+
+    year = calendar.as_local_date(extended_before.created_at).year
+    changed = services.repairs_recompute_provisional(year)
+    again = services.repairs_recompute_provisional(year)
+
+    assert (changed, again) == (2, 0)
+    for application in RepairApplication.objects.filter(pk__in=firm):
+        assert (application.answer_due, application.decide_due) == firm[application.pk]
+        assert application.due_dates_provisional is False
+    assert AuditEvent.objects.filter(action="repair_due_dates_recomputed").count() == 2
