@@ -149,20 +149,19 @@ def objection_new(request):
         return render(request, "credit/objections/form.html", {"form": form, "files_lost": bool(request.FILES) and status != 200}, status=status)
 
 
-@require_http_methods(["GET"])
-def objection_receipt(request):
-    """The receipt of the objection this browser just filed (kept in its session, not in the address)."""
+def receipt_page(request, *, session_key: str, find, status_of, template: str, status_url: str):
+    """The receipt of what this browser just filed (its number kept in the session, not in the
+    address); without one, the status lookup page. Shared by objections and credit repairs."""
     with translation.override("zh-hans"):
-        objection = objection_by_receipt(request.session.get(SESSION_KEY, ""))
-        if objection is None:
-            return redirect("credit_objections:status")
-        return render(request, "credit/objections/receipt.html", {"status": public_status(objection)})
+        filed = find(request.session.get(session_key, ""))
+        if filed is None:
+            return redirect(status_url)
+        return render(request, template, {"status": status_of(filed)})
 
 
-@require_http_methods(["GET", "POST"])
-def objection_status(request):
-    """``/credit/objections/status/``: follow an objection by its receipt number (POSTed, so the
-    number stays out of addresses and logs)."""
+def status_page(request, *, find, status_of, template: str):
+    """Follow an application by its receipt number (POSTed, so the number stays out of addresses
+    and logs; throttled per address). Shared by objections and credit repairs."""
     with translation.override("zh-hans"):
         form = ReceiptLookupForm(request.POST or None)
         context, status = {"form": form, "status": None, "not_found": False}, 200
@@ -171,9 +170,21 @@ def objection_status(request):
                 form.add_error(None, "查询过于频繁，请稍后再试。")
                 status = 429
             elif form.is_valid():
-                objection = objection_by_receipt(form.cleaned_data["receipt_number"])
-                if objection is None:
+                filed = find(form.cleaned_data["receipt_number"])
+                if filed is None:
                     context["not_found"], status = True, 404
                 else:
-                    context["status"] = public_status(objection)
-        return render(request, "credit/objections/status.html", context, status=status)
+                    context["status"] = status_of(filed)
+        return render(request, template, context, status=status)
+
+
+@require_http_methods(["GET"])
+def objection_receipt(request):
+    return receipt_page(request, session_key=SESSION_KEY, find=objection_by_receipt, status_of=public_status,
+                        template="credit/objections/receipt.html", status_url="credit_objections:status")
+
+
+@require_http_methods(["GET", "POST"])
+def objection_status(request):
+    """``/credit/objections/status/``: follow an objection by its receipt number."""
+    return status_page(request, find=objection_by_receipt, status_of=public_status, template="credit/objections/status.html")

@@ -12,9 +12,8 @@ from django.views.decorators.http import require_http_methods
 
 from credit_platform.exceptions import ApplicationError
 from lists import labels
-from objections.forms import ReceiptLookupForm
 from objections.public import FIELD_MESSAGES as OBJECTION_FIELD_MESSAGES
-from objections.public import TOO_MANY, add_public_errors, filing_throttled, lookup_throttled
+from objections.public import TOO_MANY, add_public_errors, filing_throttled, receipt_page, status_page
 from repair import services
 from repair.forms import PublicRepairForm, documents_of
 from repair.models import RepairApplication, RepairState
@@ -134,28 +133,11 @@ def repair_new(request):
 
 @require_http_methods(["GET"])
 def repair_receipt(request):
-    """The receipt of the application this browser just filed (kept in its session, not in the address)."""
-    with translation.override("zh-hans"):
-        application = repair_by_receipt(request.session.get(SESSION_KEY, ""))
-        if application is None:
-            return redirect("credit_repairs:status")
-        return render(request, "credit/repair/receipt.html", {"status": public_status(application)})
+    return receipt_page(request, session_key=SESSION_KEY, find=repair_by_receipt, status_of=public_status,
+                        template="credit/repair/receipt.html", status_url="credit_repairs:status")
 
 
 @require_http_methods(["GET", "POST"])
 def repair_status(request):
-    """``/credit/repairs/status/``: follow an application by its receipt number (POSTed)."""
-    with translation.override("zh-hans"):
-        form = ReceiptLookupForm(request.POST or None)
-        context, status = {"form": form, "status": None, "not_found": False}, 200
-        if request.method == "POST":
-            if lookup_throttled(request):
-                form.add_error(None, "查询过于频繁，请稍后再试。")
-                status = 429
-            elif form.is_valid():
-                application = repair_by_receipt(form.cleaned_data["receipt_number"])
-                if application is None:
-                    context["not_found"], status = True, 404
-                else:
-                    context["status"] = public_status(application)
-        return render(request, "credit/repair/status.html", context, status=status)
+    """``/credit/repairs/status/``: follow an application by its receipt number."""
+    return status_page(request, find=repair_by_receipt, status_of=public_status, template="credit/repair/status.html")
