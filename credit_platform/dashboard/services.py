@@ -330,3 +330,31 @@ def reports_for_user(user):
     if is_leadership(user) or is_credit_office(user):
         return MonthlyReport.objects.all()
     return MonthlyReport.objects.none()
+
+
+# --- the tallies' weekly check -------------------------------------------------------------------
+
+
+def tallies_check() -> dict:
+    """Weekly: compare the dashboard tallies with the tables (``tallies.verify``). They can only
+    drift through writes that fire no trigger (TRUNCATE, a restore, hand-written SQL); if they did,
+    rebuild them and tell the credit office which figures were corrected. Returns the differences."""
+    from credit_platform.dashboard import tallies
+    from credit_platform.models import NotificationKind
+
+    if not tallies.enabled():
+        return {}
+    differences = tallies.verify()
+    if not any(differences.values()):
+        return differences
+    logger.error("Dashboard tallies differed from the tables (%s); rebuilding them.", differences)
+    tallies.rebuild()
+    offices = Department.objects.filter(is_credit_office=True, is_active=True).values_list("pk", flat=True)
+    title = _("Dashboard figures corrected: %(n)d groups differed from the records and were recomputed") % {
+        "n": sum(differences.values()),
+    }
+    with transaction.atomic():
+        notifications.notify_many_on_commit(
+            [{"department_id": pk, "verb": NotificationKind.DASHBOARD_TALLIES_CORRECTED, "title": title, "url": "/dashboard/"} for pk in offices]
+        )
+    return differences

@@ -33,6 +33,12 @@ def monthly_report_task(month_iso: str | None = None) -> int:
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def tallies_check_task() -> dict:
+    """Weekly: check the dashboard tallies against the tables; rebuild and report if they differ."""
+    return services.tallies_check()
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def tallies_compact_task() -> dict:
     """Hourly: fold the dashboard tallies' delta rows into one row per key (PostgreSQL only)."""
     from credit_platform.dashboard import tallies

@@ -15,6 +15,7 @@ class NotificationKind(models.TextChoices):
     CASE_FEEDBACK_COMPLETE = "case_feedback_complete", _("every department fed back")
     URGED = "urged", _("urged by the leadership office")
     OVERDUE_ESCALATED = "overdue_escalated", _("overdue work escalated")
+    DASHBOARD_TALLIES_CORRECTED = "dashboard_tallies_corrected", _("dashboard figures corrected")
     ENTRY_WITHOUT_MEMORANDUM = "entry_without_memorandum", _("entry without a memorandum")
     ENTRY_CASE_INITIATED = "entry_case_initiated", _("case opened from an entry")
     ENTRY_CASE_FAILED = "entry_case_failed", _("case from an entry could not be opened")

@@ -200,6 +200,7 @@ CELERY_BEAT_SCHEDULE = {
     "dashboard-snapshot": {"task": "credit_platform.dashboard.tasks.scorecard_snapshot_task", "schedule": crontab(hour=23, minute=50)},
     # The tallies behind the all-time figures: fold the deltas the triggers appended (tallies.py).
     "dashboard-tallies-compact": {"task": "credit_platform.dashboard.tasks.tallies_compact_task", "schedule": crontab(minute=7)},
+    "dashboard-tallies-check": {"task": "credit_platform.dashboard.tasks.tallies_check_task", "schedule": crontab(day_of_week=0, hour=3, minute=30)},
     "dashboard-monthly-report": {"task": "credit_platform.dashboard.tasks.monthly_report_task", "schedule": crontab(day_of_month=1, hour=1, minute=0)},
 }
 # Task modules outside an app's tasks.py (autodiscover_tasks finds only those).

@@ -164,3 +164,21 @@ def test_the_installed_triggers_are_those_of_the_module():
 
     assert migration.INSTALL == [statement.strip() for statement in tallies.install_sql()]
     assert migration.UNINSTALL == [statement.strip() for statement in tallies.uninstall_sql()]
+
+
+def test_the_weekly_check_rebuilds_drifted_tallies_and_tells_the_credit_office(simulated, django_capture_on_commit_callbacks):
+    from credit_platform.dashboard import services
+    from credit_platform.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        clean = services.tallies_check()
+    assert clean == CLEAN and not Notification.objects.filter(verb="dashboard_tallies_corrected").exists()
+
+    CaseTally.objects.filter(pk=CaseTally.objects.order_by("pk").values("pk")[:1]).update(n=F("n") + 3)  # as a restore might leave it
+    with django_capture_on_commit_callbacks(execute=True):
+        drifted = services.tallies_check()
+
+    assert drifted[tallies.CASE_TALLY] > 0
+    assert tallies.verify() == CLEAN
+    told = Notification.objects.filter(verb="dashboard_tallies_corrected")
+    assert {n.department.code for n in told} == {"credit_office"}
