@@ -173,13 +173,15 @@ def _long_overdue(cutoff: datetime.date):
 
 
 @transaction.atomic
-def overdue_escalate(*, today: datetime.date | None = None, working_days: int | None = None) -> int:
+def overdue_escalate(*, today: datetime.date | None = None, working_days: int | None = None, chunk_size: int = 2000) -> int:
     """Escalate every item overdue by more than ``working_days`` (default: the setting
     ``DASHBOARD_ESCALATE_AFTER_WORKING_DAYS``, 3): tell the leadership office and the overdue
     department's parent department, once per item per day. Returns how many items were escalated now.
 
     Idempotent within a day: the unique (kind, item, day) row is written before anyone is told, and
-    items already escalated today are skipped.
+    items already escalated today are skipped. Streams in chunks (rows written and audited per
+    chunk; the notices keep at most the digest threshold of items per recipient), so a backlog of a
+    million overdue items does not have to fit in memory.
     """
     today = today or timezone.localdate()
     working_days = escalate_after() if working_days is None else working_days
@@ -188,25 +190,36 @@ def overdue_escalate(*, today: datetime.date | None = None, working_days: int | 
     _serialise("overdue_escalate")  # two scans at once (a retried task) take turns
     last_pk = Escalation.objects.aggregate(last=Max("pk"))["last"] or 0
     done = set(Escalation.objects.filter(day=today).values_list("kind", "object_id"))
-    new, labels = [], {}
-    for kind, pk, department_id, due, label in _long_overdue(cutoff):
-        if (kind, pk) in done:
-            continue
-        new.append(Escalation(kind=kind, object_id=pk, department_id=department_id, day=today, due_date=due,
-                              overdue_working_days=cal.working_days_between(due, today)))
-        labels[(kind, pk)] = label
-    Escalation.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
-    if new:
+    notices = _EscalationNotices(today)
+    chunk, escalated = [], 0
+
+    def flush(last_pk: int) -> int:
+        Escalation.objects.bulk_create(chunk, ignore_conflicts=True)
         # Each escalation opens its own audit stream (bulk path: one event per row, no chain to
         # read); the platform is the actor. ignore_conflicts leaves the new rows without ids.
-        created = Escalation.objects.filter(pk__gt=last_pk).order_by("pk")
+        created = list(Escalation.objects.filter(pk__gt=last_pk).order_by("pk"))
         audit.record_created_bulk(
-            created.iterator(chunk_size=2000), action="overdue_escalated",
+            created, action="overdue_escalated",
             extra_for=lambda e: {"kind": e.kind, "object_id": e.object_id, "department_id": e.department_id,
                                  "due_date": e.due_date.isoformat(), "overdue_working_days": e.overdue_working_days},
         )
-        _notify_escalations(new, labels, today)
-    return len(new)
+        chunk.clear()
+        return created[-1].pk if created else last_pk
+
+    for kind, pk, department_id, due, label in _long_overdue(cutoff):
+        if (kind, pk) in done:
+            continue
+        escalation = Escalation(kind=kind, object_id=pk, department_id=department_id, day=today, due_date=due,
+                                overdue_working_days=cal.working_days_between(due, today))
+        chunk.append(escalation)
+        notices.add(escalation, label)
+        escalated += 1
+        if len(chunk) >= chunk_size:
+            last_pk = flush(last_pk)
+    if chunk:
+        flush(last_pk)
+    notices.send()
+    return escalated
 
 
 def _serialise(name: str) -> None:
@@ -216,33 +229,52 @@ def _serialise(name: str) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [name])
 
 
-def _notify_escalations(escalations: list[Escalation], labels: dict, today: datetime.date) -> None:
-    departments = {d.pk: d for d in Department.objects.filter(pk__in={e.department_id for e in escalations})}
-    leadership = list(Department.objects.filter(is_leadership_office=True, is_active=True).values_list("pk", flat=True))
-    per_recipient: dict[int, list[Escalation]] = defaultdict(list)
-    for escalation in escalations:
-        parent_id = departments[escalation.department_id].parent_id
-        for recipient in {*leadership, *([parent_id] if parent_id else [])}:
-            per_recipient[recipient].append(escalation)
-    digest_over = int(getattr(settings, "DASHBOARD_ESCALATION_DIGEST_OVER", ESCALATION_DIGEST_OVER_DEFAULT))
-    items = []
-    for recipient, escalated in per_recipient.items():
-        if len(escalated) > digest_over:
-            items.append({
-                "department_id": recipient, "verb": "overdue_escalated",
-                "title": _("%(n)d items are overdue by more than %(days)d working days") % {"n": len(escalated), "days": escalate_after()},
-                "url": f"/dashboard/escalations/?day={today.isoformat()}",
-            })
-            continue
-        for e in escalated:
-            items.append({
-                "department_id": recipient, "verb": "overdue_escalated",
-                "title": _("Escalated: %(item)s of %(department)s is %(days)d working days overdue")
-                % {"item": labels[(e.kind, e.object_id)], "department": departments[e.department_id].display_name, "days": e.overdue_working_days},
-                "body": _("Due on %(due)s.") % {"due": e.due_date.isoformat()},
-                "url": _admin_url(e.kind, e.object_id),
-            })
-    notifications.notify_many_on_commit(items)
+class _EscalationNotices:
+    """Who is told of the day's escalations: the leadership office and the overdue department's
+    parent department, one notice per item, or one digest for a recipient with more than
+    ``DASHBOARD_ESCALATION_DIGEST_OVER`` (50) items. Keeps at most that many items per recipient."""
+
+    def __init__(self, today: datetime.date):
+        self.today = today
+        self.digest_over = int(getattr(settings, "DASHBOARD_ESCALATION_DIGEST_OVER", ESCALATION_DIGEST_OVER_DEFAULT))
+        self.leadership = list(Department.objects.filter(is_leadership_office=True, is_active=True).values_list("pk", flat=True))
+        self.departments: dict[int, Department] = {}
+        self.counts: dict[int, int] = defaultdict(int)
+        self.kept: dict[int, list[tuple[Escalation, str]]] = defaultdict(list)
+
+    def _department(self, pk: int) -> Department:
+        if pk not in self.departments:
+            self.departments[pk] = Department.objects.get(pk=pk)
+        return self.departments[pk]
+
+    def add(self, escalation: Escalation, label: str) -> None:
+        parent_id = self._department(escalation.department_id).parent_id
+        for recipient in {*self.leadership, *([parent_id] if parent_id else [])}:
+            self.counts[recipient] += 1
+            if self.counts[recipient] <= self.digest_over:
+                self.kept[recipient].append((escalation, label))
+            else:
+                self.kept.pop(recipient, None)  # a digest now: the items are not needed
+
+    def send(self) -> None:
+        items = []
+        for recipient, count in self.counts.items():
+            if count > self.digest_over:
+                items.append({
+                    "department_id": recipient, "verb": "overdue_escalated",
+                    "title": _("%(n)d items are overdue by more than %(days)d working days") % {"n": count, "days": escalate_after()},
+                    "url": f"/dashboard/escalations/?day={self.today.isoformat()}",
+                })
+                continue
+            for e, label in self.kept[recipient]:
+                items.append({
+                    "department_id": recipient, "verb": "overdue_escalated",
+                    "title": _("Escalated: %(item)s of %(department)s is %(days)d working days overdue")
+                    % {"item": label, "department": self._department(e.department_id).display_name, "days": e.overdue_working_days},
+                    "body": _("Due on %(due)s.") % {"due": e.due_date.isoformat()},
+                    "url": _admin_url(e.kind, e.object_id),
+                })
+        notifications.notify_many_on_commit(items)
 
 
 # --- the daily snapshot -----------------------------------------------------------------------

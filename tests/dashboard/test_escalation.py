@@ -105,3 +105,20 @@ def test_each_escalation_is_in_the_audit_trail_once(world):
     first = events.order_by("pk").first()
     escalation = Escalation.objects.get(pk=first.object_id)
     assert first.extra["object_id"] == escalation.object_id and first.extra["overdue_working_days"] == 4
+
+
+def test_a_long_scan_is_written_in_chunks_with_the_same_outcome(world, settings, django_capture_on_commit_callbacks):
+    from credit_platform.models import AuditEvent
+
+    _setup(world)
+    settings.DASHBOARD_ESCALATION_DIGEST_OVER = 3
+
+    with django_capture_on_commit_callbacks(execute=True):
+        escalated = services.overdue_escalate(today=datetime.date(2026, 11, 20), chunk_size=2)
+
+    assert escalated > 4  # more than two chunks
+    assert Escalation.objects.count() == escalated
+    assert AuditEvent.objects.filter(action="overdue_escalated").count() == escalated
+    leadership = Notification.objects.filter(verb="overdue_escalated", department__code="leadership_office")
+    assert leadership.count() == 1 and leadership.get().title.startswith(str(escalated))  # over the threshold: one digest
+    assert Notification.objects.filter(verb="overdue_escalated", department__code="credit_office").count() == 1
