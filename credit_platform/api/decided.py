@@ -7,6 +7,8 @@ checks that the caller decides it (403, before any input is read), validates the
 action's serializer (400), calls the service (409 for a move the state does not allow) and answers
 with the detail.
 """
+import abc
+
 from rest_framework import mixins, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -15,7 +17,7 @@ from credit_platform.api.pagination import LargeTablePagination
 from credit_platform.api.views import PlatformReadOnlyViewSet
 
 
-class DepartmentDecidedViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet):
+class DepartmentDecidedViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet, metaclass=abc.ABCMeta):
     pagination_class = LargeTablePagination
     lookup_value_regex = r"\d+"
     list_serializer_class = None
@@ -24,13 +26,13 @@ class DepartmentDecidedViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet)
     service_argument = ""  # the services' keyword for the object: "objection", "application"
     not_decider_message = ""
 
+    @abc.abstractmethod
     def get_for_user(self, pk, queryset=None):
         """The object ``pk`` as the caller may see it, or Http404 (the app's access selector)."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def can_decide(self, obj) -> bool:
         """Whether the caller's department decides ``obj`` (the app's access rule)."""
-        raise NotImplementedError
 
     def get_serializer_class(self):
         if self.action == "create":

@@ -82,8 +82,9 @@ class DashboardView(View):
     def get_context(self) -> dict:
         return {}
 
-    def sheets(self):
-        raise NotImplementedError
+    def sheets(self) -> list:
+        """The workbook of ``?export=xlsx``: every view with an ``export_name`` gives its sheets."""
+        return []
 
     def link(self, kind: str, *, department: str = "", **params) -> str:
         filters = self.scope.filters
