@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from credit_platform.api.docs import RedocView
 
@@ -13,8 +13,9 @@ urlpatterns = [
     path("credit/objections/", include("objections.urls_public")),
     path("credit/repairs/", include("repair.urls_public")),
     path("credit/", include("lists.urls_public")),
-    # OpenAPI 3 and its docs, served from drf-spectacular-sidecar's local assets (no CDN).
+    # OpenAPI 3 and its docs, served from drf-spectacular-sidecar's local assets (no CDN); the
+    # Swagger page loads its start-up script as a file, so the Content-Security-Policy holds.
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
 ]

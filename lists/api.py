@@ -20,7 +20,7 @@ from credit_platform.models import Subject
 from credit_platform.selectors import person_records_viewed, subjects_for_user
 from lists import access, selectors, services
 from lists.filters import ListEntryFilter
-from lists.models import ListEntry, RemovalReason, Severity
+from lists.models import BASIS_MAX_LENGTH, ListEntry, RemovalReason, Severity
 from sanctions.api.serializers import ReasonSerializer, SubjectBriefSerializer
 from sanctions.models import JointCase
 
@@ -71,7 +71,7 @@ class ListEntryCreateSerializer(serializers.Serializer):
     severity = serializers.ChoiceField(choices=Severity.choices)
     domain = serializers.ChoiceField(choices=Domain.choices)
     # Blank values reach the service, which answers with the field's own message.
-    basis = serializers.CharField(allow_blank=True, max_length=10000, help_text=_("The legal basis (law, regulation or central document), cited."))
+    basis = serializers.CharField(allow_blank=True, max_length=BASIS_MAX_LENGTH, help_text=_("The legal basis (law, regulation or central document), cited."))
     decision_number = serializers.CharField(allow_blank=True, max_length=200, help_text=_("Number of the decision document."))
     decided_on = serializers.DateField(help_text=_("Date of the decision document; the publication periods run from it."))
 

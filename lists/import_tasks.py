@@ -7,6 +7,7 @@ re-exports it (Celery's autodiscovery only looks at ``tasks.py``).
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import InterfaceError, OperationalError, transaction
 
@@ -20,7 +21,12 @@ logger = logging.getLogger(__name__)
 RETRYABLE = (OperationalError, InterfaceError, ConnectionError)
 
 
-@shared_task(acks_late=True, autoretry_for=RETRYABLE, retry_backoff=True, max_retries=5)
+# A runaway import (a huge file, a stuck database) is stopped: at the soft limit the batch is marked
+# failed with the reason; the hard limit kills the process if even that hangs.
+@shared_task(
+    acks_late=True, autoretry_for=RETRYABLE, retry_backoff=True, max_retries=5,
+    soft_time_limit=settings.LIST_IMPORT_TIME_LIMIT_SECONDS, time_limit=settings.LIST_IMPORT_TIME_LIMIT_SECONDS + 60,
+)
 def import_batch_run_task(batch_id: int, open_cases: bool = True) -> dict:
     batch = importing.import_run(batch_id=batch_id, open_cases=open_cases)
     return {"state": batch.state, "created": batch.created_count, "unchanged": batch.unchanged_count, "refused": batch.error_count}

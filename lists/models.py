@@ -73,6 +73,10 @@ class Source(models.TextChoices):
     IMPORT = "import", _("imported decided list")
 
 
+# The longest legal basis the API, the forms and the import accept.
+BASIS_MAX_LENGTH = 10_000
+
+
 class ListEntry(ConcurrentTransitionMixin, models.Model):
     """One subject on one list for one decision. Records are never deleted."""
 

@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
 from credit_platform import identifiers
+from credit_platform.clients import client_address
 from credit_platform.domains import ListType
 from credit_platform.models import SubjectKind
 from lists import labels
@@ -114,17 +115,12 @@ def public_row(entry: ListEntry) -> dict:
     }
 
 
-def _client_address(request) -> str:
-    # REMOTE_ADDR: production puts the client's address there (see credit_platform.middleware).
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
 def page_throttled(request) -> bool:
     """A simple fixed-window limit per address and minute, in the shared cache."""
     rate = getattr(settings, "CREDIT_PUBLIC_SEARCHES_PER_MINUTE", DEFAULT_PAGE_RATE)
     if not rate:
         return False
-    key = f"credit-public-search:{_client_address(request)}:{int(time.time() // 60)}"
+    key = f"credit-public-search:{client_address(request)}:{int(time.time() // 60)}"
     cache.add(key, 0, timeout=120)
     try:
         count = cache.incr(key)

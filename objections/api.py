@@ -13,13 +13,14 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from credit_platform import permissions, uploads
 from credit_platform.api.decided import DepartmentDecidedViewSet
+from credit_platform.api.parsers import BoundedJSONParser
 from credit_platform.api.schema import PlatformAutoSchema, error_responses
 from lists.access import entries_for_user
 from lists.models import ListEntry
@@ -31,7 +32,7 @@ from sanctions.models import JointCase
 
 TAG = ["objections"]
 PUBLIC_TAG = ["public"]
-UPLOAD_PARSERS = [JSONParser, MultiPartParser, FormParser]
+UPLOAD_PARSERS = [BoundedJSONParser, MultiPartParser, FormParser]
 
 
 def objections_list(*, user, today=None):

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.views.decorators.http import require_http_methods
 
+from credit_platform.clients import client_address
 from objections import services
 from objections.forms import PublicObjectionForm, ReceiptLookupForm
 from objections.models import Decision, Objection, ObjectionState
@@ -88,7 +89,7 @@ def throttled(request, scope: str, setting: str, default: int) -> bool:
     rate = getattr(settings, setting, default)
     if not rate:
         return False
-    key = f"credit-public-{scope}:{request.META.get('REMOTE_ADDR') or 'unknown'}:{int(time.time() // 60)}"
+    key = f"credit-public-{scope}:{client_address(request)}:{int(time.time() // 60)}"
     cache.add(key, 0, timeout=120)
     try:
         count = cache.incr(key)

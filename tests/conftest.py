@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
@@ -25,3 +26,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def seeded_rule_sets(transactional_db):
     """Transactional tests flush the database, data migrations included: seed the rule sets again."""
     _seed_rule_sets()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _empty_cache(django_db_blocker):
+    """The rate limits count in Redis (as in production): start each run from no counts."""
+    cache.clear()

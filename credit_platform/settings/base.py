@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -17,7 +18,11 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").
 
 DEBUG = env.bool("DEBUG", default=True)
 # The demo key is only ever used with DEBUG on; production.py requires SECRET_KEY.
-SECRET_KEY = env.str("SECRET_KEY", default="insecure-demo-key-do-not-use-in-production")
+DEMO_SECRET_KEY = "insecure-demo-key-do-not-use-in-production"
+SECRET_KEY = env.str("SECRET_KEY", default=DEMO_SECRET_KEY)
+if not DEBUG and SECRET_KEY == DEMO_SECRET_KEY:
+    # The demo key is public: with DEBUG off it would sign real sessions and tokens.
+    raise ImproperlyConfigured("DEBUG is off but SECRET_KEY is the public demo key: set SECRET_KEY.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -46,7 +51,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "credit_platform.middleware.RequestSizeLimitMiddleware",
+    "credit_platform.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "credit_platform.middleware.SessionIdleMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -54,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "credit_platform.middleware.RequestContextMiddleware",
+    "credit_platform.middleware.RejectNulBytesMiddleware",
+    "credit_platform.middleware.DatabaseUnavailableMiddleware",
     # Axes last: it turns locked-out logins into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -123,6 +134,20 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
 LOGIN_URL = "admin:login"
 
+# How many reverse proxies stand in front of the application and append to X-Forwarded-For. 0 (the
+# default): REMOTE_ADDR is the client. Every limit and log reads the address through
+# credit_platform.clients.client_address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# The rate limits (DRF throttles, the public pages' per-address limits) count in this cache: shared
+# by every worker in production (CACHE_URL=redis://...), in process for the demo.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
+# Largest request body accepted, checked on Content-Length before anything is read (413 beyond).
+# Staff imports are the largest legitimate bodies; the public forms take a few evidence files.
+MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=100 * 1024 * 1024)
+MAX_ANONYMOUS_REQUEST_BODY_BYTES = env.int("MAX_ANONYMOUS_REQUEST_BODY_BYTES", default=30 * 1024 * 1024)
+
 # --- Django REST framework -------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -136,6 +161,14 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "credit_platform.api.schema.PlatformAutoSchema",
     "EXCEPTION_HANDLER": "credit_platform.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min", "public": "30/min"},
+    "DEFAULT_PARSER_CLASSES": [
+        "credit_platform.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # The client's address behind the trusted proxies only (credit_platform.clients): a forged
+    # X-Forwarded-For lifts no throttle.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Joint reward and punishment engine API",
@@ -177,6 +210,10 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_U
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker process that grew past this (KiB) is replaced after its task: one import cannot keep a
+# worker's memory for good.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=1_000_000)
+LIST_IMPORT_TIME_LIMIT_SECONDS = env.int("LIST_IMPORT_TIME_LIMIT_SECONDS", default=3600)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -222,8 +259,31 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # no guardian anonymous user: the public never holds object permissions
+AXES_CLIENT_IP_CALLABLE = "credit_platform.clients.axes_client_address"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Personal credit data on every staff page: a session idles out after 30 minutes without a request
+# (credit_platform.middleware.SessionIdleMiddleware moves the expiry on, once a minute) and ends
+# with the browser.
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Content-Security-Policy (django-csp): nothing loads from another origin and no inline script runs
+# (the project serves every asset itself). Inline styles stay allowed: ECharts and Redoc set them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "worker-src": ["'self'", "blob:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 LOGGING = {
     "version": 1,

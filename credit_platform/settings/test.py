@@ -4,7 +4,7 @@ import os
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/credit_platform")
 
 from .base import *  # noqa: E402,F401,F403
-from .base import DATABASES  # noqa: E402
+from .base import DATABASES, env  # noqa: E402
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -22,3 +22,11 @@ LANGUAGE_CODE = "en"  # assertions read English messages; zh-hans is tested expl
 # TEST_DB_NAME lets several checkouts or agents run the suite at once without sharing a database.
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DB_NAME", "test_credit_platform")}
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None, "public": None}}  # noqa: F405
+# The rate limits count in Redis, as in production (one shared count for every worker); keys carry
+# the test database's name so parallel checkouts do not share counts.
+CACHES = {
+    "default": {
+        **env.cache_url("TEST_CACHE_URL", default="redis://127.0.0.1:6379/14"),
+        "KEY_PREFIX": DATABASES["default"]["TEST"]["NAME"],
+    }
+}

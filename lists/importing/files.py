@@ -10,7 +10,18 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
+# A cell longer than this stops the file with its row number (the longest column, ``basis``, is
+# refused per row beyond 10,000 characters); the csv module's own default is 128 KiB.
+MAX_CELL_BYTES = 1 << 20
+csv.field_size_limit(MAX_CELL_BYTES)
+# An XLSX is a zip of XML: refuse one whose parts expand beyond these before openpyxl reads any
+# (a 1.5 MB "zip bomb" expanding to 1.6 GB took a worker to 3.2 GB). The shared-strings part is
+# read whole into memory, so it has a tighter limit of its own.
+XLSX_MAX_EXPANDED_BYTES = 2 << 30
+XLSX_MAX_SHARED_STRINGS_BYTES = 256 << 20
+XLSX_MAX_RATIO = 200  # expanded / compressed, for parts over 1 MB; real sheets compress 5-30 times
 COLUMNS = ("identifier", "name", "kind", "list_type", "severity", "domain", "basis", "decision_number", "decided_on")
 SAMPLE_BYTES = 256 * 1024
 NON_ASCII = re.compile(rb"[\x80-\xff]")
@@ -100,6 +111,26 @@ def detect_encoding(head: bytes) -> str:
     raise _file_error(_("The file is neither UTF-8 nor GBK text: save it as “CSV UTF-8” or as XLSX."))
 
 
+def _looks_chinese(sample: bytes) -> bool:
+    """Whether bytes that decode as GB18030 hold Chinese text rather than another legacy encoding.
+
+    GB18030 decodes almost any byte pair, so Shift-JIS or Big5 text "decodes" into rare characters
+    outside GB2312, the 6,763 characters of everyday names and documents. A file where more than a
+    fifth of the characters fall outside it is refused rather than imported as nonsense.
+    """
+    text = sample.decode("gb18030", errors="replace")
+    wide = [c for c in text if ord(c) > 0x7F]
+    if len(wide) < 4:
+        return True
+    rare = 0
+    for char in wide:
+        try:
+            char.encode("gb2312")
+        except UnicodeEncodeError:
+            rare += 1
+    return rare * 5 <= len(wide)
+
+
 def _first_non_ascii_lines(fileobj, limit: int = 64 << 20) -> bytes:
     """Complete lines around the first non-ASCII byte of the file (b"" if none in ``limit`` bytes).
 
@@ -163,9 +194,28 @@ def _csv_reader(fileobj, info: FileInfo):
     return csv.reader(text, delimiter=info.delimiter)
 
 
-def _open_workbook(fileobj):
-    from openpyxl import load_workbook
+def _check_workbook_size(fileobj) -> None:
+    """Refuse a workbook whose parts would expand beyond the limits, from the zip's directory alone."""
+    fileobj.seek(0)
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _file_error(_("The file is not a valid XLSX workbook.")) from exc
+    finally:
+        fileobj.seek(0)
+    too_big = _("The workbook expands to more than the import accepts: split it, or save it as CSV.")
+    if sum(part.file_size for part in parts) > XLSX_MAX_EXPANDED_BYTES:
+        raise _file_error(too_big)
+    for part in parts:
+        if part.filename.endswith("sharedStrings.xml") and part.file_size > XLSX_MAX_SHARED_STRINGS_BYTES:
+            raise _file_error(too_big)
+        if part.file_size > (1 << 20) and part.file_size > XLSX_MAX_RATIO * max(part.compress_size, 1):
+            raise _file_error(_("The workbook is compressed beyond any real spreadsheet (a “zip bomb”?): it is refused."))
 
+
+def _open_workbook(fileobj):
+    _check_workbook_size(fileobj)
     fileobj.seek(0)
     try:
         # read_only streams the sheet row by row; data_only reads the values, not the formulas.
@@ -193,8 +243,12 @@ def inspect_file(fileobj, name: str) -> FileInfo:
             workbook.close()
         return FileInfo(format="xlsx", columns=columns, rows_estimate=estimate)
     encoding = detect_encoding(head)
+    sample = head
     if encoding == "utf-8" and head.isascii():
-        encoding = detect_encoding(_first_non_ascii_lines(fileobj) or head)
+        sample = _first_non_ascii_lines(fileobj) or head
+        encoding = detect_encoding(sample)
+    if encoding == "gb18030" and not _looks_chinese(sample[: sample.rfind(b"\n") + 1] or sample):
+        raise _file_error(_("The file is neither UTF-8 nor GBK text: save it as “CSV UTF-8” or as XLSX."))
     first_line = head.decode(encoding, errors="replace").splitlines()[0] if head else ""
     delimiter = max(",\t;", key=first_line.count) if first_line else ","
     info = FileInfo(format="csv", columns={}, encoding=encoding, delimiter=delimiter)
@@ -247,7 +301,14 @@ def iter_rows(fileobj, info: FileInfo) -> Iterator[tuple[int, dict, bool]]:
         return
     reader = _csv_reader(fileobj, info)
     next(reader, None)  # the header
-    for number, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        yield number, values_of(cells), False
+    number = 1
+    try:
+        for number, cells in enumerate(reader, start=2):
+            if not any(c.strip() for c in cells):
+                continue
+            yield number, values_of(cells), False
+    except csv.Error as exc:
+        raise _file_error(
+            _("Row %(row)d cannot be read (%(error)s): the rows before it were read; correct the file and import it again.")
+            % {"row": number + 1, "error": exc}
+        ) from exc

@@ -12,11 +12,16 @@ from credit_platform.models import Subject, SubjectKind
 from credit_platform.rules import entry_periods, publication_due, rule_set_in_force
 from lists import labels
 from lists.importing.files import COLUMNS
-from lists.models import ListEntry, Severity
+from lists.models import BASIS_MAX_LENGTH, ListEntry, Severity
 
 ERROR, WARNING = "error", "warning"
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-MAX_LENGTH = {"name": Subject._meta.get_field("name").max_length, "decision_number": ListEntry._meta.get_field("decision_number").max_length}
+# The API's limits (lists.api), so an import accepts nothing the API would refuse.
+MAX_LENGTH = {
+    "name": Subject._meta.get_field("name").max_length,
+    "decision_number": ListEntry._meta.get_field("decision_number").max_length,
+    "basis": BASIS_MAX_LENGTH,
+}
 
 
 @dataclass(slots=True)
