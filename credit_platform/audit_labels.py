@@ -52,6 +52,8 @@ ACTION_LABELS = {
     "overdue_escalated": _("escalated: overdue beyond the allowed working days"),
     "entry_proposed": _("entry proposed"),
     "entry_imported": _("entry imported from a decided list"),
+    "import_batch_resumed": _("import sent again after its run was lost"),
+    "import_batch_abandoned": _("import given up after repeated attempts"),
     "entry_notified": _("subject notified"),
     "entry_statement_recorded": _("statement recorded"),
     "entry_withdrawn": _("entry withdrawn"),

@@ -32,6 +32,12 @@ def import_batch_run_task(batch_id: int, open_cases: bool = True) -> dict:
     return {"state": batch.state, "created": batch.created_count, "unchanged": batch.unchanged_count, "refused": batch.error_count}
 
 
+@shared_task(acks_late=True)
+def imports_sweep_task() -> dict:
+    """Every 5 minutes: send again the imports whose run was lost (broker down, worker killed)."""
+    return importing.imports_resume_stale()
+
+
 def _services():
     try:
         from lists.services import after_publication, entry_open_case

@@ -204,11 +204,19 @@ class ImportBatch(models.Model):
     message = models.TextField(_("message"), blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Kept by the run at every step: a queued batch nobody picked up, or a running one whose worker
+    # died, is found by its old heartbeat and resumed by the sweep (lists.importing.imports_resume_stale).
+    open_cases = models.BooleanField(_("open cases"), default=True)
+    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     class Meta:
         verbose_name = _("import")
         verbose_name_plural = _("imports")
         ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["heartbeat_at"], name="import_batch_unfinished_idx", condition=models.Q(state__in=["queued", "running"])),
+        ]
 
     def __str__(self):
         return f"{self.file_name} ({self.get_state_display()})"

@@ -230,6 +230,8 @@ CELERY_BEAT_SCHEDULE = {
     # Outgoing webhooks whose task never ran (broker down at commit) or whose retry is due.
     "webhooks-sweep": {"task": "credit_platform.tasks.webhooks_sweep_task", "schedule": crontab(minute="*/5")},
     # Entries first: removing an expired entry ends its cases with it (reason: the entry expired).
+    # Imports whose run was lost (broker down at commit, worker killed mid-file) are sent again.
+    "imports-sweep": {"task": "lists.import_tasks.imports_sweep_task", "schedule": crontab(minute="*/5")},
     "list-entries-expire": {"task": "lists.tasks.entries_expire_task", "schedule": crontab(hour=0, minute=5)},
     "entries-publication-overdue": {"task": "lists.tasks.entries_publication_overdue_task", "schedule": crontab(hour=8, minute=5)},
     "cases-expire": {"task": "sanctions.tasks.cases_expire_task", "schedule": crontab(hour=0, minute=10)},

@@ -32,6 +32,7 @@ from lists.importing.batches import (
     can_import,
     import_batch_create,
     import_batch_enqueue,
+    imports_resume_stale,
     import_batches_for_user,
     import_run,
     issue_as_dict,
@@ -43,6 +44,6 @@ from lists.importing.rows import ERROR, WARNING, Issue, Row, validate_row
 
 __all__ = [
     "CASE_BATCH", "CASE_LISTS", "COLUMNS", "ERROR", "REPORT_COLUMNS", "WARNING", "FileInfo", "Issue", "Row", "batch_issues",
-    "bulk_insert", "can_import", "detect_encoding", "detect_format", "import_batch_create", "import_batch_enqueue",
+    "bulk_insert", "can_import", "detect_encoding", "detect_format", "import_batch_create", "import_batch_enqueue", "imports_resume_stale",
     "import_batches_for_user", "import_run", "inspect_file", "issue_as_dict", "iter_rows", "report_lines", "validate_row",
 ]

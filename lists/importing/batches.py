@@ -1,14 +1,17 @@
 """Import batches: who may import, recording a batch, running it chunk by chunk, the report."""
 import csv
+import datetime
 import hashlib
 import io
 import logging
 from collections.abc import Iterator
 
+from celery import current_app
+
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -83,12 +86,64 @@ def import_batch_create(*, upload, actor, strict: bool = False) -> tuple[ImportB
     return batch, info
 
 
-def import_batch_enqueue(*, batch: ImportBatch, open_cases: bool = True) -> None:
-    """Run the import by a Celery task once the batch is committed."""
-    from lists.import_tasks import import_batch_run_task
+IMPORT_TASK = "lists.import_tasks.import_batch_run_task"
+# A queued batch not started after this long, or a running one without progress for this long, is
+# run again by the sweep (the run resumes after its last committed chunk); after MAX_ATTEMPTS it fails.
+STALE_QUEUED = datetime.timedelta(minutes=2)
+STALE_RUNNING = datetime.timedelta(minutes=10)
+MAX_ATTEMPTS = 5
 
+
+def _send_run(batch_id: int, open_cases: bool) -> None:
+    """Publish the run (the task found by name: the tasks module imports this one). A broker that is
+    down is logged, not raised: the batch is committed and the sweep sends it again."""
+    try:
+        current_app.tasks[IMPORT_TASK].delay(batch_id, open_cases)
+    except Exception:  # noqa: BLE001 - any publishing failure leaves the batch to the sweep
+        logger.warning("Import batch %s: the run could not be queued now; the sweep will send it", batch_id, exc_info=True)
+
+
+def import_batch_enqueue(*, batch: ImportBatch, open_cases: bool = True) -> None:
+    """Run the import by a Celery task once the batch is committed (resent by the sweep if lost)."""
     batch_id = batch.pk
-    transaction.on_commit(lambda: import_batch_run_task.delay(batch_id, open_cases))
+    ImportBatch.objects.filter(pk=batch_id).update(open_cases=open_cases, heartbeat_at=timezone.now())
+    transaction.on_commit(lambda: _send_run(batch_id, open_cases), robust=True)
+
+
+def imports_resume_stale(*, now=None) -> dict:
+    """The sweep: send again the batches whose run was lost (broker down at commit, worker killed).
+
+    Each batch is claimed under its row lock (attempts + 1, heartbeat now) so two sweeps never send
+    one batch twice; a batch past ``MAX_ATTEMPTS`` fails with a message telling to upload it again.
+    """
+    now = now or timezone.now()
+    stale = ImportBatch.objects.filter(
+        Q(state=ImportBatch.State.QUEUED, heartbeat_at__lt=now - STALE_QUEUED)
+        | Q(state=ImportBatch.State.QUEUED, heartbeat_at__isnull=True, created_at__lt=now - STALE_QUEUED)
+        | Q(state=ImportBatch.State.RUNNING, heartbeat_at__lt=now - STALE_RUNNING)
+        | Q(state=ImportBatch.State.RUNNING, heartbeat_at__isnull=True, created_at__lt=now - STALE_RUNNING)
+    )
+    resent, failed = [], 0
+    for batch_id in stale.order_by("pk").values_list("pk", flat=True)[:1000]:
+        with transaction.atomic():
+            batch = stale.select_for_update(skip_locked=True).filter(pk=batch_id).first()
+            if batch is None:
+                continue
+            if batch.attempts >= MAX_ATTEMPTS:
+                _set_state(batch.pk, state=ImportBatch.State.FAILED, finished_at=now, message=_(
+                    "The import could not be completed after %(n)d attempts: upload the file again."
+                ) % {"n": batch.attempts})
+                audit.record(obj=batch, action="import_batch_abandoned", actor=None, department=batch.department,
+                             extra={"attempts": batch.attempts})
+                failed += 1
+                continue
+            ImportBatch.objects.filter(pk=batch.pk).update(attempts=F("attempts") + 1, heartbeat_at=now)
+            audit.record(obj=batch, action="import_batch_resumed", actor=None, department=batch.department,
+                         extra={"state": batch.state, "attempt": batch.attempts + 1, "rows_done": batch.rows_done})
+            resent.append((batch.pk, batch.open_cases))
+    for batch_id, open_cases in resent:
+        _send_run(batch_id, open_cases)
+    return {"resent": len(resent), "failed": failed}
 
 
 class _Importer:
@@ -148,7 +203,8 @@ class _Importer:
             self.write_issues(issues)
             batch.rows_done = last
             batch.error_count = F("error_count") + len({i.row for i in issues})
-            batch.save(update_fields=["rows_done", "error_count"])
+            batch.heartbeat_at = timezone.now()
+            batch.save(update_fields=["rows_done", "error_count", "heartbeat_at"])
 
     def import_chunk(self, rows, issues, first: int, last: int) -> tuple[int, int]:
         """Import one chunk in one transaction (a savepoint inside a strict import's transaction)."""
@@ -164,7 +220,8 @@ class _Importer:
                     batch.created_count = F("created_count") + created
                     batch.unchanged_count = F("unchanged_count") + unchanged
                     batch.error_count = F("error_count") + len({i.row for i in issues})
-                    batch.save(update_fields=["rows_done", "created_count", "unchanged_count", "error_count"])
+                    batch.heartbeat_at = timezone.now()
+                    batch.save(update_fields=["rows_done", "created_count", "unchanged_count", "error_count", "heartbeat_at"])
                     if not self.strict:
                         self._open_cases_on_commit(entry_ids)
                     return created, unchanged
@@ -258,7 +315,7 @@ class _Importer:
 
 
 def _set_state(batch_id: int, **fields) -> None:
-    ImportBatch.objects.filter(pk=batch_id).update(**fields)
+    ImportBatch.objects.filter(pk=batch_id).update(heartbeat_at=timezone.now(), **fields)
 
 
 def import_run(*, batch_id: int, source=None, open_cases: bool = True) -> ImportBatch:

@@ -1,12 +1,18 @@
 """Hostile import files: zip bombs, oversized cells, foreign encodings and over-long values are refused
 with a message (never a 500, never a worker's memory)."""
+import datetime
 import io
 import zipfile
 
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from credit_platform.models import AuditEvent
 from lists import importing
-from lists.importing import files
+from lists.importing import batches, files
 from lists.models import ImportBatch, ListEntry
 from tests.lists.test_import import BASIS, HEADER, NEW_COMPANY, OTHER_COMPANY, csv_bytes, post, row, upload  # noqa: F401
+from tests.factories import make_uscc
 from tests.lists.test_import import counts
 
 
@@ -70,3 +76,50 @@ def test_shift_jis_is_refused_rather_than_read_as_gbk(world, api):
 def test_gbk_with_rare_name_characters_is_still_gbk(world):
     content = csv_bytes([row(NEW_COMPANY, "示范区喆镕犇淼有限公司"), row(OTHER_COMPANY, "示范区宏达商贸有限公司")], encoding="gbk")
     assert importing.inspect_file(upload(content), "gbk.csv").encoding == "gb18030"
+
+
+# --- lost runs: the sweep -------------------------------------------------------------------------
+
+
+def _queued_batch(world, *, minutes_old: int, state=ImportBatch.State.QUEUED, attempts=0):
+    rows = [row(make_uscc(83000 + i, "620702"), f"示范区清扫{i}有限公司", number=f"S-{minutes_old}-{i}") for i in range(3)]
+    batch, _info = importing.import_batch_create(upload=upload(csv_bytes(rows)), actor=world.user("court"))
+    old = timezone.now() - datetime.timedelta(minutes=minutes_old)
+    ImportBatch.objects.filter(pk=batch.pk).update(state=state, heartbeat_at=old, created_at=old, attempts=attempts, open_cases=False)
+    return batch
+
+
+def test_a_batch_whose_run_was_lost_is_sent_again_by_the_sweep(world):
+    lost = _queued_batch(world, minutes_old=5)
+    fresh = _queued_batch(world, minutes_old=0)
+    dead_worker = _queued_batch(world, minutes_old=30, state=ImportBatch.State.RUNNING)
+    answer = importing.imports_resume_stale()
+    assert answer == {"resent": 2, "failed": 0}
+    for batch in (lost, dead_worker):
+        batch.refresh_from_db()
+        assert (batch.state, batch.created_count, batch.attempts) == ("done", 3, 1)  # eager: run at once
+    fresh.refresh_from_db()
+    assert (fresh.state, fresh.attempts) == ("queued", 0)
+    assert AuditEvent.objects.filter(action="import_batch_resumed").count() == 2
+
+
+def test_a_batch_that_keeps_failing_to_run_is_given_up_with_a_message(world):
+    hopeless = _queued_batch(world, minutes_old=60, attempts=5)
+    assert importing.imports_resume_stale() == {"resent": 0, "failed": 1}
+    hopeless.refresh_from_db()
+    assert hopeless.state == "failed"
+    assert "upload the file again" in hopeless.message
+    assert not ListEntry.objects.filter(import_batch=hopeless).exists()
+
+
+def test_enqueueing_with_the_broker_down_answers_and_leaves_the_batch_to_the_sweep(world, monkeypatch, django_capture_on_commit_callbacks):
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(batches.current_app.tasks[batches.IMPORT_TASK], "delay", broker_down)
+    rows = [row(make_uscc(84000, "620702"), "示范区断线有限公司", number="D-1")]
+    with django_capture_on_commit_callbacks(execute=True):
+        batch, _info = importing.import_batch_create(upload=upload(csv_bytes(rows)), actor=world.user("court"))
+        importing.import_batch_enqueue(batch=batch, open_cases=False)
+    batch.refresh_from_db()
+    assert (batch.state, batch.heartbeat_at is not None) == ("queued", True)
