@@ -1,9 +1,10 @@
 """Work overdue by more than N working days is escalated once per item per day."""
 import datetime
 
-from credit_platform.dashboard import services
-from credit_platform.models import Department, Escalation, Notification
+from credit_platform.models import Department, Notification
 from sanctions.models import Assignment
+from supervision import services
+from supervision.models import Escalation
 from tests.dashboard.conftest import on_day
 
 FRIDAY = datetime.date(2026, 11, 13)  # sign for by Monday the 16th
