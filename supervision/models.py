@@ -8,8 +8,8 @@ snapshot), the stored monthly report files, and the running totals (``supervisio
 
 The models moved here from ``credit_platform`` (migration ``supervision.0001``): they keep their
 tables (``db_table``: the tallies' triggers and the frozen SQL of ``credit_platform.0006`` name
-them) and, for those audited, their audit stream names (``AUDIT_STREAM_LABEL``; streams are
-append-only).
+them) and the audit stream names of their objects (``AUDIT_STREAM_LABEL``, read by
+``credit_platform.audit.stream_label``; streams are append-only).
 """
 from django.conf import settings
 from django.db import models
