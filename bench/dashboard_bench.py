@@ -96,7 +96,6 @@ def fix_sequence(model) -> None:
 
 def load(args) -> dict:
     from credit_platform import demo
-    from credit_platform.dashboard import tallies
     from credit_platform.models import Department, RuleSet, Subject, User
     from lists.models import ListEntry
     from objections.models import Objection
@@ -105,6 +104,7 @@ def load(args) -> dict:
     from sanctions.models import (
         Assignment, AssignmentGroupObjectPermission, JointCase, JointCaseGroupObjectPermission, Measure, MeasureFeedback, Memorandum,
     )
+    from supervision import tallies
 
     rng = random.Random(args.seed)
     demo.seed()
@@ -301,15 +301,15 @@ def rows_of(result) -> int:
 
 
 def list_count(scope, figure: str) -> int:
-    from credit_platform.dashboard import selectors
+    from supervision import selectors
 
     known = selectors.drilldown_count(scope, kind="assignments", figure=figure)
     return known if known is not None else selectors.drilldown(scope, kind="assignments", figure=figure).count()
 
 
 def measure(args) -> dict:
-    from credit_platform.dashboard import selectors
     from credit_platform.models import User
+    from supervision import selectors
 
     today = timezone.localdate()
     last_month = selectors.Filters(date_from=today - datetime.timedelta(days=30), date_to=today)

@@ -37,8 +37,15 @@ VERIFY_CHUNK_SIZE = 2000
 HEADS_CHUNK_SIZE = 1000
 
 
+def stream_label(model) -> str:
+    """The stream prefix of a model's objects: ``app_label.model``, or the name its streams had
+    before the model moved to another app (``AUDIT_STREAM_LABEL``): streams are append-only, so
+    their names never change."""
+    return getattr(model, "AUDIT_STREAM_LABEL", None) or model._meta.label_lower
+
+
 def stream_for(obj) -> str:
-    return stream_for_pk(obj._meta.label_lower, obj.pk)
+    return stream_for_pk(stream_label(obj), obj.pk)
 
 
 def stream_for_pk(label_lower: str, pk) -> str:
@@ -159,7 +166,7 @@ def record_created_bulk(
     content_types = {}
     events = []
     for obj in objs:
-        label = obj._meta.label_lower
+        label = stream_label(obj)
         if label not in content_types:
             content_types[label] = ContentType.objects.get_for_model(obj)
         extra = extra_for(obj) if extra_for is not None else {}

@@ -2,11 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from credit_platform.admin.moved import moved_admin_urls
 from credit_platform.api.docs import RedocView
+from supervision.admin import MOVED_FROM_CORE
 
 urlpatterns = [
+    # The admin pages of models that moved out of the core redirect to their new address.
+    *moved_admin_urls("credit_platform", "supervision", MOVED_FROM_CORE),
     path("admin/", admin.site.urls),
-    path("dashboard/", include("credit_platform.dashboard.urls")),
+    path("dashboard/", include("supervision.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("credit_platform.api.urls")),
     # The public credit website: no login, Chinese.

@@ -799,3 +799,14 @@ def assignments_recompute_provisional(year: int) -> int:
             audit.record(obj=assignment, action="assignment_due_dates_recomputed", extra={"year": year, **fields})
             changed += 1
     return changed
+
+
+@transaction.atomic(savepoint=False)
+def assignment_urged(*, assignment: Assignment) -> int:
+    """Count one urge (督办) of a push: ``urge_count`` + 1, the column the dashboard's scorecard
+    sums (and its tally trigger watches). The caller (``supervision.services.urge_send``) holds the
+    case and assignment locks, in this module's order, and records the urge and its audit event in
+    the same transaction; the push's state and transitions are not touched. Returns the new count."""
+    Assignment.objects.filter(pk=assignment.pk).update(urge_count=F("urge_count") + 1)
+    assignment.urge_count = Assignment.objects.filter(pk=assignment.pk).values_list("urge_count", flat=True).get()
+    return assignment.urge_count

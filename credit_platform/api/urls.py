@@ -7,7 +7,6 @@ from rest_framework import routers
 
 from credit_platform.api import views
 from credit_platform.api.authentication import API_AUTHENTICATION_CLASSES
-from credit_platform.dashboard import api as dashboard_api
 from credit_platform.permissions import IsDepartmentMember
 from lists import api as lists_api
 from lists import import_api, public_api
@@ -15,6 +14,7 @@ from objections import api as objections_api
 from repair import api as repair_api
 from sanctions import api as sanctions_api
 from sanctions.api import credit_check as credit_check_api
+from supervision import api as dashboard_api
 
 app_name = "api"
 

@@ -1,7 +1,6 @@
 """The platform core: departments, users, subjects, calendar, rule sets, audit trail, notifications."""
 from .audit import AuditCheckpoint, AuditEvent
 from .calendar import CalendarOverride, OfficialCalendarYear
-from .dashboard import AssignmentTally, CaseTally, Escalation, MonthlyReport, OpenWorkTally, ScorecardSnapshot, SupervisedKind, Urge
 from .departments import Department, User
 from .idempotency import IdempotencyRecord
 from .notifications import Notification, NotificationKind
@@ -10,26 +9,18 @@ from .subjects import ResponsiblePerson, Subject, SubjectKind
 from .webhooks import WebhookAttempt, WebhookDelivery
 
 __all__ = [
-    "AssignmentTally",
     "AuditCheckpoint",
     "AuditEvent",
     "CalendarOverride",
-    "CaseTally",
     "Department",
-    "Escalation",
     "IdempotencyRecord",
-    "MonthlyReport",
     "Notification",
     "NotificationKind",
     "OfficialCalendarYear",
-    "OpenWorkTally",
     "ResponsiblePerson",
     "RuleSet",
-    "ScorecardSnapshot",
     "Subject",
     "SubjectKind",
-    "SupervisedKind",
-    "Urge",
     "User",
     "WebhookAttempt",
     "WebhookDelivery",

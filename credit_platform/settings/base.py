@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "sanctions",
     "objections",
     "repair",
+    "supervision",
 ]
 
 MIDDLEWARE = [
@@ -242,15 +243,13 @@ CELERY_BEAT_SCHEDULE = {
     "repairs-urge": {"task": "repair.tasks.repairs_urge_task", "schedule": crontab(hour=8, minute=15)},
     # Supervision dashboard: escalation after the morning deadline scan, the day's overdue counts
     # just before midnight, the previous month's report on the first day of each month.
-    "dashboard-escalate": {"task": "credit_platform.dashboard.tasks.overdue_escalate_task", "schedule": crontab(hour=8, minute=30)},
-    "dashboard-snapshot": {"task": "credit_platform.dashboard.tasks.scorecard_snapshot_task", "schedule": crontab(hour=23, minute=50)},
+    "dashboard-escalate": {"task": "supervision.tasks.overdue_escalate_task", "schedule": crontab(hour=8, minute=30)},
+    "dashboard-snapshot": {"task": "supervision.tasks.scorecard_snapshot_task", "schedule": crontab(hour=23, minute=50)},
     # The tallies behind the all-time figures: fold the deltas the triggers appended (tallies.py).
-    "dashboard-tallies-compact": {"task": "credit_platform.dashboard.tasks.tallies_compact_task", "schedule": crontab(minute=7)},
-    "dashboard-tallies-check": {"task": "credit_platform.dashboard.tasks.tallies_check_task", "schedule": crontab(day_of_week=0, hour=3, minute=30)},
-    "dashboard-monthly-report": {"task": "credit_platform.dashboard.tasks.monthly_report_task", "schedule": crontab(day_of_month=1, hour=1, minute=0)},
+    "dashboard-tallies-compact": {"task": "supervision.tasks.tallies_compact_task", "schedule": crontab(minute=7)},
+    "dashboard-tallies-check": {"task": "supervision.tasks.tallies_check_task", "schedule": crontab(day_of_week=0, hour=3, minute=30)},
+    "dashboard-monthly-report": {"task": "supervision.tasks.monthly_report_task", "schedule": crontab(day_of_month=1, hour=1, minute=0)},
 }
-# Task modules outside an app's tasks.py (autodiscover_tasks finds only those).
-CELERY_IMPORTS = ["credit_platform.dashboard.tasks"]
 # Work overdue by more than this many working days is escalated to the leadership office and the
 # department's parent department (once per item per day).
 DASHBOARD_ESCALATE_AFTER_WORKING_DAYS = env.int("DASHBOARD_ESCALATE_AFTER_WORKING_DAYS", default=3)

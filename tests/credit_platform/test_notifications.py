@@ -170,7 +170,7 @@ def test_every_notification_the_platform_sends_has_a_kind_in_words():
 
     written = re.compile(r'(?:verb=|"verb":\s*)"([a-z_]+)"')
     used = set()
-    for app in ("credit_platform", "sanctions", "lists", "objections", "repair"):
+    for app in ("credit_platform", "sanctions", "lists", "objections", "repair", "supervision"):
         for path in (Path(settings.BASE_DIR) / app).rglob("*.py"):
             if "migrations" not in path.parts:
                 used |= set(written.findall(path.read_text(encoding="utf-8")))

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from credit_platform import demo
-from credit_platform.management.commands.simulate_activity import SimulatedClock
+from supervision.simulation import SimulatedClock
 from tests.sanctions.conftest import DemoWorld
 
 # The simulated activity every figure test reads: built once per test module, rolled back after it.

@@ -1,7 +1,7 @@
 """GET /api/v1/dashboard/...: the DESIGN.md summary contract and the per-view endpoints."""
 import pytest
 
-from credit_platform.dashboard import selectors
+from supervision import selectors
 
 SUMMARY_FIELDS = {"cases_by_state", "cases_by_domain", "departments", "objections_open", "repairs_open", "generated_at"}
 DEPARTMENT_FIELDS = {

@@ -1,8 +1,8 @@
 """Every number on the dashboard links to the list behind it, and the list is exactly that long."""
 import pytest
 
-from credit_platform.dashboard import selectors
 from sanctions.models import Assignment
+from supervision import selectors
 from tests.dashboard.conftest import list_links, list_total
 
 PAGES = ["/dashboard/", "/dashboard/scorecard/", "/dashboard/initiators/", "/dashboard/objections-repairs/"]

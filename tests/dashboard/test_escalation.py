@@ -1,9 +1,11 @@
 """Work overdue by more than N working days is escalated once per item per day."""
 import datetime
 
-from credit_platform.dashboard import services
-from credit_platform.models import Department, Escalation, Notification
+from credit_platform import audit
+from credit_platform.models import AuditEvent, Department, Notification
 from sanctions.models import Assignment
+from supervision import services
+from supervision.models import Escalation
 from tests.dashboard.conftest import on_day
 
 FRIDAY = datetime.date(2026, 11, 13)  # sign for by Monday the 16th
@@ -122,3 +124,15 @@ def test_a_long_scan_is_written_in_chunks_with_the_same_outcome(world, settings,
     leadership = Notification.objects.filter(verb="overdue_escalated", department__code="leadership_office")
     assert leadership.count() == 1 and leadership.get().title.startswith(str(escalated))  # over the threshold: one digest
     assert Notification.objects.filter(verb="overdue_escalated", department__code="credit_office").count() == 1
+
+
+def test_escalations_keep_the_stream_names_they_had_in_the_core(world):
+    """Escalation moved from credit_platform to supervision; audit streams are append-only, so new
+    escalations still open ``credit_platform.escalation:<pk>`` streams (the bulk path as ``record``)."""
+    _setup(world)
+    services.overdue_escalate(today=datetime.date(2026, 11, 20))
+
+    streams = set(AuditEvent.objects.filter(action="overdue_escalated").values_list("stream", flat=True))
+    assert streams == {f"credit_platform.escalation:{pk}" for pk in Escalation.objects.values_list("pk", flat=True)}
+    escalation = Escalation.objects.order_by("pk").first()
+    assert [e.action for e in audit.history_for(escalation)] == ["overdue_escalated"]

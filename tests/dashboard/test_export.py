@@ -5,8 +5,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from credit_platform.dashboard import export, tasks
-from credit_platform.models import MonthlyReport
+from supervision import export, tasks
+from supervision.models import MonthlyReport
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

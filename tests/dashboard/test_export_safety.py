@@ -4,9 +4,9 @@ import io
 
 from openpyxl import load_workbook
 
-from credit_platform.dashboard import services, tasks
-from credit_platform.models import MonthlyReport
 from sanctions.models import Assignment
+from supervision import services, tasks
+from supervision.models import MonthlyReport
 from tests.dashboard.conftest import on_day
 from tests.dashboard.test_export import _rows, _workbook
 

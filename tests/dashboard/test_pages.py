@@ -1,8 +1,8 @@
 """Who sees the dashboard pages, and what: supervisors every department, a department its own figures."""
 import pytest
 
-from credit_platform.dashboard.selectors import SCORECARD_COLUMNS
 from credit_platform.models import User
+from supervision.selectors import SCORECARD_COLUMNS
 from tests.dashboard.conftest import list_links
 
 PAGES = ["/dashboard/", "/dashboard/scorecard/", "/dashboard/initiators/", "/dashboard/objections-repairs/",

@@ -1,9 +1,9 @@
 """The scorecard counts punctuality in working days, and time held by an objection does not count."""
 import datetime
 
-from credit_platform.dashboard import selectors
 from sanctions import services
 from sanctions.models import Assignment
+from supervision import selectors
 from tests.dashboard.conftest import on_day
 
 FRIDAY = datetime.date(2026, 11, 13)

@@ -1,7 +1,7 @@
 """Figures are aggregate queries: a bounded number of them, whatever the number of rows."""
 import pytest
 
-from credit_platform.dashboard import selectors
+from supervision import selectors
 
 PAGES = ["/dashboard/", "/dashboard/scorecard/", "/dashboard/initiators/", "/dashboard/objections-repairs/",
          "/dashboard/list/?kind=assignments&figure=received"]

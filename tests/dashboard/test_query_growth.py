@@ -1,5 +1,5 @@
 """The number of queries of the summary does not grow with the number of rows."""
-from credit_platform.dashboard import selectors
+from supervision import selectors
 
 
 def test_query_count_does_not_grow_with_rows(world, django_assert_max_num_queries):

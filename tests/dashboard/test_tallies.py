@@ -1,4 +1,4 @@
-"""The trigger-kept tallies (credit_platform/dashboard/tallies.py) give exactly the figures an
+"""The trigger-kept tallies (supervision/tallies.py) give exactly the figures an
 aggregate of the tables gives, whatever wrote the tables, and can be checked and rebuilt."""
 import datetime
 
@@ -9,9 +9,9 @@ from django.db.models import F
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from credit_platform.dashboard import selectors, tallies
-from credit_platform.models import AssignmentTally, CaseTally
 from sanctions.models import Assignment, JointCase
+from supervision import selectors, tallies
+from supervision.models import AssignmentTally, CaseTally
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the tallies are PostgreSQL triggers")
 
@@ -167,7 +167,7 @@ def test_the_installed_triggers_are_those_of_the_module():
 
 
 def test_the_weekly_check_rebuilds_drifted_tallies_and_tells_the_credit_office(simulated, django_capture_on_commit_callbacks):
-    from credit_platform.dashboard import services
+    from supervision import services
     from credit_platform.models import Notification
 
     with django_capture_on_commit_callbacks(execute=True):

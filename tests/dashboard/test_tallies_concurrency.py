@@ -5,9 +5,10 @@ import pytest
 from django.db import connection, connections, transaction
 from django.db.models import F
 
-from credit_platform.dashboard import tallies
-from credit_platform.models import AssignmentTally, Subject
+from credit_platform.models import Subject
 from sanctions.models import Assignment
+from supervision import tallies
+from supervision.models import AssignmentTally
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the tallies are PostgreSQL triggers")
 

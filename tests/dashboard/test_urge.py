@@ -4,10 +4,11 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from credit_platform.dashboard import selectors, services
-from credit_platform.models import AuditEvent, Notification, Urge
+from credit_platform.models import AuditEvent, Notification
 from objections import services as objection_services
 from sanctions.models import Assignment
+from supervision import selectors, services
+from supervision.models import Urge
 from tests.dashboard.conftest import on_day
 
 FRIDAY = datetime.date(2026, 11, 13)

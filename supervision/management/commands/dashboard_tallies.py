@@ -1,8 +1,8 @@
-"""Check, fold or rebuild the dashboard's trigger-kept tallies (credit_platform/dashboard/tallies.py)."""
+"""Check, fold or rebuild the dashboard's trigger-kept tallies (supervision/tallies.py)."""
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from credit_platform.dashboard import tallies
+from supervision import tallies
 
 
 class Command(BaseCommand):

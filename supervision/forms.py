@@ -3,8 +3,8 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from credit_platform.dashboard.selectors import Filters
 from credit_platform.models import Department
+from supervision.selectors import Filters
 
 
 class FilterForm(forms.Form):

@@ -1,9 +1,15 @@
-"""Supervision (跟踪问效): urges, escalations, daily scorecard snapshots and monthly reports.
+"""Supervision (跟踪问效): urges, escalations, daily scorecard snapshots, monthly reports and the
+dashboard's trigger-kept tallies.
 
-The dashboard's figures are live aggregate queries over cases and assignments
-(``credit_platform.dashboard.selectors``); these tables hold only what cannot be computed from the
-current rows: who urged what and when, which overdue items were escalated on which day, how many
-items were overdue on each past day (the snapshot), and the stored monthly report files.
+The dashboard's figures are aggregate queries over cases and assignments (``supervision.selectors``);
+these tables hold only what cannot be computed from the current rows: who urged what and when, which
+overdue items were escalated on which day, how many items were overdue on each past day (the
+snapshot), the stored monthly report files, and the running totals (``supervision.tallies``).
+
+The models moved here from ``credit_platform`` (migration ``supervision.0001``): they keep their
+tables (``db_table``: the tallies' triggers and the frozen SQL of ``credit_platform.0006`` name
+them) and the audit stream names of their objects (``AUDIT_STREAM_LABEL``, read by
+``credit_platform.audit.stream_label``; streams are append-only).
 """
 from django.conf import settings
 from django.db import models
@@ -21,6 +27,8 @@ class SupervisedKind(models.TextChoices):
 
 class Urge(models.Model):
     """One urge (督办) sent by the leadership office (or the credit office) about one overdue item."""
+
+    AUDIT_STREAM_LABEL = "credit_platform.urge"  # moved from credit_platform: its streams keep their name
 
     kind = models.CharField(_("kind"), max_length=16, choices=SupervisedKind.choices)
     assignment = models.ForeignKey(
@@ -41,6 +49,7 @@ class Urge(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        db_table = "credit_platform_urge"
         verbose_name = _("urge")
         verbose_name_plural = _("urges")
         ordering = ["-id"]
@@ -71,6 +80,8 @@ class Urge(models.Model):
 class Escalation(models.Model):
     """An item overdue by more than the configured working days, escalated once on ``day``."""
 
+    AUDIT_STREAM_LABEL = "credit_platform.escalation"  # moved from credit_platform: its streams keep their name
+
     kind = models.CharField(_("kind"), max_length=16, choices=SupervisedKind.choices)
     object_id = models.BigIntegerField(_("item id"))
     department = models.ForeignKey(
@@ -82,6 +93,7 @@ class Escalation(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        db_table = "credit_platform_escalation"
         verbose_name = _("escalation")
         verbose_name_plural = _("escalations")
         ordering = ["-day", "kind", "object_id"]
@@ -102,6 +114,8 @@ class ScorecardSnapshot(models.Model):
     it here for the trend chart; everything else on the dashboard is computed live.
     """
 
+    AUDIT_STREAM_LABEL = "credit_platform.scorecardsnapshot"  # moved from credit_platform: its streams keep their name
+
     day = models.DateField(_("day"))
     department = models.ForeignKey(
         "credit_platform.Department", verbose_name=_("department"), on_delete=models.CASCADE, related_name="scorecard_snapshots"
@@ -113,6 +127,7 @@ class ScorecardSnapshot(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        db_table = "credit_platform_scorecardsnapshot"
         verbose_name = _("scorecard snapshot")
         verbose_name_plural = _("scorecard snapshots")
         ordering = ["-day", "department"]
@@ -129,6 +144,8 @@ def _report_path(instance, filename):
 class MonthlyReport(models.Model):
     """The supervision report of one month (an xlsx file), generated on the first day of the next."""
 
+    AUDIT_STREAM_LABEL = "credit_platform.monthlyreport"  # moved from credit_platform: its streams keep their name
+
     month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month the report covers."))
     file = models.FileField(_("file"), upload_to=_report_path)
     file_name = models.CharField(_("file name"), max_length=200)
@@ -141,6 +158,7 @@ class MonthlyReport(models.Model):
     )
 
     class Meta:
+        db_table = "credit_platform_monthlyreport"
         verbose_name = _("monthly supervision report")
         verbose_name_plural = _("monthly supervision reports")
         ordering = ["-month"]
@@ -153,7 +171,7 @@ class AssignmentTally(models.Model):
     """Running totals of the pushes, per (executing department, initiating department, day pushed).
 
     Written only by PostgreSQL triggers on the pushes and their feedback records (see
-    ``credit_platform.dashboard.tallies``): each change appends a signed delta row, an hourly task
+    ``supervision.tallies``): each change appends a signed delta row, an hourly task
     folds the deltas into one row per key. A figure is the SUM over the rows of its key range, so
     the scorecard reads thousands of rows, not millions of pushes, and is exact in the same
     transaction as the change that moved it.
@@ -181,6 +199,7 @@ class AssignmentTally(models.Model):
     hits = models.BigIntegerField(default=0, db_default=0)
 
     class Meta:
+        db_table = "credit_platform_assignmenttally"
         verbose_name = _("push tally")
         verbose_name_plural = _("push tallies")
         default_permissions = ()
@@ -209,6 +228,7 @@ class CaseTally(models.Model):
     n = models.BigIntegerField(default=0, db_default=0)
 
     class Meta:
+        db_table = "credit_platform_casetally"
         verbose_name = _("case tally")
         verbose_name_plural = _("case tallies")
         default_permissions = ()
@@ -236,6 +256,7 @@ class OpenWorkTally(models.Model):
     n = models.BigIntegerField(default=0, db_default=0)
 
     class Meta:
+        db_table = "credit_platform_openworktally"
         verbose_name = _("open work tally")
         verbose_name_plural = _("open work tallies")
         default_permissions = ()

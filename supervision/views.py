@@ -18,13 +18,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from credit_platform.dashboard import export, labels, selectors, services, tables
-from credit_platform.dashboard.forms import FilterForm
-from credit_platform.models import SupervisedKind
 from credit_platform.permissions import can_see_everything, is_department_member
 from objections.services import objections_overdue
 from repair.services import repairs_overdue
 from sanctions.selectors import with_overdue
+from supervision import export, labels, selectors, services, tables
+from supervision.forms import FilterForm
+from supervision.models import SupervisedKind
 
 LIST_PAGE_SIZE = 200
 

@@ -7,7 +7,7 @@ import datetime
 from celery import shared_task
 from django.db import OperationalError
 
-from credit_platform.dashboard import services
+from supervision import services, tallies
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
@@ -41,6 +41,4 @@ def tallies_check_task() -> dict:
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def tallies_compact_task() -> dict:
     """Hourly: fold the dashboard tallies' delta rows into one row per key (PostgreSQL only)."""
-    from credit_platform.dashboard import tallies
-
     return tallies.compact() if tallies.enabled() else {}

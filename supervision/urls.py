@@ -2,7 +2,7 @@
 from django.contrib import admin
 from django.urls import path
 
-from credit_platform.dashboard import views
+from supervision import views
 
 app_name = "dashboard"
 

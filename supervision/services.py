@@ -2,8 +2,9 @@
 
 An urge is the leadership office's (or the credit office's) formal push on one overdue item: an
 ``Urge`` row, the department told in-app, an audit event on the item's own stream and, for a push,
-``Assignment.urge_count`` incremented under the case and assignment locks (the order every
-sanctions service locks in), so the scorecard can sum a column instead of counting rows.
+``Assignment.urge_count`` incremented (``sanctions.services.assignment_urged``) under the case and
+assignment locks (the order every sanctions service locks in), so the scorecard can sum a column
+instead of counting rows.
 """
 import datetime
 import hashlib
@@ -14,13 +15,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Max
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credit_platform import audit, calendar, notifications
-from credit_platform.dashboard import export, selectors
-from credit_platform.models import Department, Escalation, MonthlyReport, ScorecardSnapshot, SupervisedKind, Urge
+from credit_platform.models import Department, NotificationKind
 from credit_platform.permissions import is_credit_office, is_leadership
 from objections import access as objection_access
 from objections.models import Objection, ObjectionState
@@ -31,6 +31,9 @@ from repair.services import repairs_overdue
 from sanctions import access as sanctions_access
 from sanctions.models import Assignment, AssignmentState, JointCase
 from sanctions.selectors import overdue_q
+from sanctions.services import assignment_urged
+from supervision import export, selectors, tallies
+from supervision.models import Escalation, MonthlyReport, ScorecardSnapshot, SupervisedKind, Urge
 
 logger = logging.getLogger(__name__)
 
@@ -107,9 +110,7 @@ def urge_send(*, actor, kind: str, item_id, note: str = "") -> Urge:
         raise ValidationError({"item": [_("This %(item)s has already been urged today.") % {"item": label}]}) from None
     extra = {"urge": urge.pk, "department": department.code}
     if kind == SupervisedKind.ASSIGNMENT:
-        # A locked update of one counter: the push's state and its transitions are not touched.
-        Assignment.objects.filter(pk=item.pk).update(urge_count=F("urge_count") + 1)
-        extra["urge_count"] = item.urge_count + 1
+        extra["urge_count"] = assignment_urged(assignment=item)
     audit.record(obj=item, action=f"{kind}_urged", actor=actor, from_state=item.state, to_state=item.state, reason=note, extra=extra)
     notifications.notify_on_commit(
         department=department,
@@ -371,9 +372,6 @@ def tallies_check() -> dict:
     """Weekly: compare the dashboard tallies with the tables (``tallies.verify``). They can only
     drift through writes that fire no trigger (TRUNCATE, a restore, hand-written SQL); if they did,
     rebuild them and tell the credit office which figures were corrected. Returns the differences."""
-    from credit_platform.dashboard import tallies
-    from credit_platform.models import NotificationKind
-
     if not tallies.enabled():
         return {}
     differences = tallies.verify()

@@ -15,9 +15,9 @@ from rest_framework.views import APIView
 
 from credit_platform.api.schema import error_responses
 from credit_platform.api.views import PlatformAPIMixin
-from credit_platform.dashboard import selectors, services
-from credit_platform.dashboard.forms import FilterForm
-from credit_platform.models import SupervisedKind
+from supervision import selectors, services
+from supervision.forms import FilterForm
+from supervision.models import SupervisedKind
 
 FILTER_PARAMETERS = [
     OpenApiParameter("from", OpenApiTypes.DATE, description="First day (inclusive) of case opening / push dates."),
