@@ -30,7 +30,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -137,6 +136,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "credit_platform.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min", "public": "30/min"},
 }
+# API tokens (credit_platform.tokens): valid this many days unless issued for fewer; never more than the maximum.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=365)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=3 * 365)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Joint reward and punishment engine API",
     "DESCRIPTION": "守信联合激励和失信联合惩戒 — the contract departmental systems build against.",
