@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # A key's first characters, kept in clear so a token can be recognised in lists and logs.
 PREFIX_LENGTH = 8
@@ -28,9 +29,9 @@ class ApiToken(models.Model):
     """
 
     class State(models.TextChoices):
-        ACTIVE = "active", _("active")
-        EXPIRED = "expired", _("expired")
-        REVOKED = "revoked", _("revoked")
+        ACTIVE = "active", pgettext_lazy("token state", "active")
+        EXPIRED = "expired", pgettext_lazy("token state", "expired")
+        REVOKED = "revoked", pgettext_lazy("token state", "revoked")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"

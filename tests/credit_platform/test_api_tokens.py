@@ -352,3 +352,19 @@ def test_the_admin_edits_and_deletes_nothing(client, dept_user, office):
 
     token.refresh_from_db()
     assert (token.name, token.state) == ("x", "active")
+
+
+def test_the_admin_and_the_refusals_speak_chinese(client, api_client, dept_user, office):
+    token, key = tokens.api_token_issue(user=dept_user(), actor=None, name="x")
+    client.force_login(office)
+
+    page = client.get(reverse("admin:credit_platform_apitoken_changelist"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    issued = client.post(
+        reverse("admin:credit_platform_apitoken_add"), {"user": token.user.pk, "name": "y", "days": 5}, HTTP_ACCEPT_LANGUAGE="zh-hans",
+    ).content.decode()
+    tokens.api_token_revoke(token=token, actor=None, reason="r")
+    refused = api_client.get(URL, HTTP_ACCEPT_LANGUAGE="zh-hans", **auth(key)).json()
+
+    assert "API令牌" in page and "有效" in page and "最近使用时间" in page
+    assert "请立即复制：密钥不会再次显示。" in issued
+    assert refused["detail"] == "令牌已撤销。"
