@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS = {
     "api_token_issued": _("API token issued"),
+    "api_token_revoked": _("API token revoked"),
     "person_record_viewed": _("person's record viewed"),
     "department_created": _("department created"),
     "department_changed": _("department changed"),

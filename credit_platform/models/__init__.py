@@ -6,9 +6,11 @@ from .idempotency import IdempotencyRecord
 from .notifications import Notification, NotificationKind
 from .rules import RuleSet
 from .subjects import ResponsiblePerson, Subject, SubjectKind
+from .tokens import ApiToken
 from .webhooks import WebhookAttempt, WebhookDelivery
 
 __all__ = [
+    "ApiToken",
     "AuditCheckpoint",
     "AuditEvent",
     "CalendarOverride",

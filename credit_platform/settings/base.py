@@ -35,7 +35,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -171,6 +170,9 @@ REST_FRAMEWORK = {
     # X-Forwarded-For lifts no throttle.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
+# API tokens (credit_platform.tokens): valid this many days unless issued for fewer; never more than the maximum.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=365)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=3 * 365)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Joint reward and punishment engine API",
     "DESCRIPTION": "守信联合激励和失信联合惩戒 — the contract departmental systems build against.",

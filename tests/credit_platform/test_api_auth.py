@@ -3,9 +3,9 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
-from rest_framework.authtoken.models import Token
 
-from credit_platform.models import AuditEvent
+from credit_platform.models import ApiToken, AuditEvent
+from credit_platform.tokens import hash_key
 from tests.factories import DepartmentFactory, SubjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,7 @@ def test_issue_token_rotates_and_revokes_the_old_key(api_client, dept_user):
     new = issue_token(user.username)
 
     assert new != old
-    assert list(Token.objects.filter(user=user).values_list("key", flat=True)) == [new]
+    assert list(ApiToken.objects.active().filter(user=user).values_list("key_hash", flat=True)) == [hash_key(new)]
     assert api_client.get("/api/v1/subjects/", HTTP_AUTHORIZATION=f"Token {old}").status_code == 401
     assert api_client.get("/api/v1/subjects/", HTTP_AUTHORIZATION=f"Token {new}").status_code == 200
 
@@ -68,7 +68,7 @@ def test_issue_token_refuses_inactive_user(dept_user):
 
     with pytest.raises(CommandError, match="inactive"):
         call_command("issue_token", user.username)
-    assert not Token.objects.filter(user=user).exists()
+    assert not ApiToken.objects.filter(user=user).exists()
 
 
 def test_wrong_token_is_401(api_client):

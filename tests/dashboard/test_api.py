@@ -1,6 +1,7 @@
 """GET /api/v1/dashboard/...: the DESIGN.md summary contract and the per-view endpoints."""
 import pytest
 
+from credit_platform.tokens import api_token_issue
 from supervision import selectors
 
 SUMMARY_FIELDS = {"cases_by_state", "cases_by_domain", "departments", "objections_open", "repairs_open", "generated_at"}
@@ -102,11 +103,9 @@ def test_cases_by_month_endpoint_is_the_page(simulated, client):
 
 
 def test_token_authentication(simulated, client):
-    from rest_framework.authtoken.models import Token
+    _token, key = api_token_issue(user=simulated.user("trading"), actor=None, name="dashboard")
 
-    token = Token.objects.create(user=simulated.user("trading"))
-
-    body = client.get("/api/v1/dashboard/summary/", HTTP_AUTHORIZATION=f"Token {token.key}").json()
+    body = client.get("/api/v1/dashboard/summary/", HTTP_AUTHORIZATION=f"Token {key}").json()
 
     assert [row["code"] for row in body["departments"]] == ["trading"]
 
