@@ -73,7 +73,7 @@ class ScopeFilter(admin.SimpleListFilter):
             }
 
 
-class OverdueFilter(admin.SimpleListFilter):
+class AssignmentOverdueFilter(admin.SimpleListFilter):
     title = _("overdue")
     parameter_name = "overdue"
 
@@ -125,7 +125,7 @@ class AssignmentAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, admin.ModelAdm
         "case_number", "target_display", "department", "state", "sign_for_due", "feedback_due", "overdue_flag", "provisional_flag",
     ]
     list_display_links = ["case_number"]
-    list_filter = [ScopeFilter, "state", OverdueFilter]
+    list_filter = [ScopeFilter, "state", AssignmentOverdueFilter]
     list_select_related = ["case", "case__subject", "department", "target"]
     search_fields = ["=case__number", "=target__identifier", "=case__subject__identifier"]
     search_help_text = _("Case number or identifier of the subject or target (exact).")
