@@ -4,23 +4,23 @@ Rows come from ``lists.access.entries_for_user``: another department's proposed 
 from the list, and its change page and buttons answer like a deleted object. Every write is a
 service call: the add page proposes through ``services.entry_propose``; the change page is
 read-only and moves the entry only through its buttons (shown when the transition is open to the
-user; the buttons machinery is sanctions.admin.actions, shared with the cases).
+user; the buttons machinery is credit_platform.admin.actions, shared with the cases).
 """
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from credit_platform import identifiers
+from credit_platform.admin.actions import ObjectAction, ObjectActionsMixin, add_service_errors, admin_url
 from credit_platform.admin.mixins import AuditHistoryAdminMixin, ServiceAddFormMixin
 from lists import access, selectors, services
 # The import admin (uploads and their reports) lives beside the importer; autodiscovery only imports admin.py.
 from lists import admin_import  # noqa: F401
 from lists.forms import EntryProposeForm, NotifyForm, RemoveForm, StatementForm, WithdrawForm
 from lists.models import EntryState, ListEntry, publication_refusal
-from sanctions.admin.actions import ObjectAction, ObjectActionsMixin, add_service_errors
 
 
 def _entry_service(service):
@@ -188,8 +188,5 @@ class ListEntryAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
         """Buttons, and the joint cases of the entry this user may see."""
         cases = selectors.entry_cases_visible(user=request.user, entry=entry)
         for case in cases:
-            try:
-                case.admin_url = reverse("admin:sanctions_jointcase_change", args=[case.pk], current_app=self.admin_site.name)
-            except NoReverseMatch:
-                case.admin_url = ""
+            case.admin_url = admin_url("sanctions_jointcase_change", case.pk, site=self.admin_site.name)
         return {"action_buttons": self.offered_buttons(request, entry), "entry_cases": cases}

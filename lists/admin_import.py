@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from credit_platform import permissions
 from lists import importing
-from lists.import_api import report_response
 from lists.models import ImportBatch
 
 # Refused rows listed on the change page; the downloadable report has them all.
@@ -120,7 +119,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
         batch = self.get_queryset(request).filter(pk=object_id).first()
         if batch is None:
             raise Http404
-        return report_response(batch)
+        return importing.report_response(batch)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from credit_platform import permissions
 from credit_platform.api.pagination import LargeTablePagination
+from credit_platform.api.serializers import ReasonSerializer, SubjectBriefSerializer
 from credit_platform.api.views import PlatformReadOnlyViewSet
 from credit_platform.domains import Domain, ListType
 from credit_platform.models import Subject
@@ -21,7 +22,6 @@ from credit_platform.selectors import person_records_viewed, subjects_for_user
 from lists import access, selectors, services
 from lists.filters import ListEntryFilter
 from lists.models import BASIS_MAX_LENGTH, ListEntry, RemovalReason, Severity
-from sanctions.api.serializers import ReasonSerializer, SubjectBriefSerializer
 from sanctions.models import JointCase
 
 # --- serializers -----------------------------------------------------------------------------------

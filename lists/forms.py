@@ -6,9 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from credit_platform.domains import Domain, ListType
+from credit_platform.forms import DateInput
 from credit_platform.models import Subject
 from lists.models import ListEntry, RemovalReason, Severity
-from sanctions.forms import DateInput
 
 
 def _label(field: str):

@@ -3,7 +3,6 @@
 Thin: the file is checked and the batch recorded by ``lists.importing``; small files are imported
 within the request (200 with the report), larger ones by a Celery task (202 with the status URL).
 """
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
@@ -161,13 +160,6 @@ class ImportBatchDetailView(PlatformAPIMixin, generics.RetrieveAPIView):
         return super().get(request, *args, **kwargs)
 
 
-def report_response(batch: ImportBatch) -> StreamingHttpResponse:
-    """The refused rows (and warnings) as CSV, UTF-8 with BOM so Excel opens it."""
-    response = StreamingHttpResponse((line.encode("utf-8") for line in importing.report_lines(batch)), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-report.csv"'
-    return response
-
-
 class ImportBatchReportView(PlatformAPIMixin, APIView):
     """The refused rows and warnings of an import as CSV (UTF-8 with BOM), with each row's own columns."""
 
@@ -178,4 +170,4 @@ class ImportBatchReportView(PlatformAPIMixin, APIView):
     )
     def get(self, request, pk: int):
         batch = get_object_or_404(importing.import_batches_for_user(request.user), pk=pk)
-        return report_response(batch)
+        return importing.report_response(batch)

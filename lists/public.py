@@ -12,12 +12,9 @@ What the public sees (RULES.md, personal information):
 The query never appears in the answer: pagination links carry it signed (``t``), not in clear.
 """
 import re
-import time
 
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.shortcuts import render
@@ -25,7 +22,7 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
 from credit_platform import identifiers
-from credit_platform.clients import client_address
+from credit_platform.public_filing import throttled
 from credit_platform.domains import ListType
 from credit_platform.models import SubjectKind
 from lists import labels
@@ -116,18 +113,8 @@ def public_row(entry: ListEntry) -> dict:
 
 
 def page_throttled(request) -> bool:
-    """A simple fixed-window limit per address and minute, in the shared cache."""
-    rate = getattr(settings, "CREDIT_PUBLIC_SEARCHES_PER_MINUTE", DEFAULT_PAGE_RATE)
-    if not rate:
-        return False
-    key = f"credit-public-search:{client_address(request)}:{int(time.time() // 60)}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=120)
-        count = 1
-    return count > rate
+    """The search page's limit per address and minute, in the shared cache."""
+    return throttled(request, "search", "CREDIT_PUBLIC_SEARCHES_PER_MINUTE", DEFAULT_PAGE_RATE)
 
 
 @require_GET

@@ -3,7 +3,7 @@ office (everything) and the leadership office (reads everything)."""
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from credit_platform.permissions import can_see_everything, department_of, is_credit_office, is_department_member
+from credit_platform.permissions import can_see_everything, department_of, is_credit_office, is_department_member, is_leadership
 from objections.models import Objection
 
 
@@ -22,6 +22,17 @@ def objection_get_for_user(*, user, objection_id, queryset=None) -> Objection:
         return (queryset if queryset is not None else objections_for_user(user)).get(pk=objection_id)
     except (Objection.DoesNotExist, ValueError, TypeError):
         raise Http404("No such objection.") from None
+
+
+def can_file_objection(user) -> bool:
+    """File a department objection: a department with the role permission, never the leadership office."""
+    if is_credit_office(user):
+        return True
+    if not is_department_member(user):
+        return False
+    if is_leadership(user):
+        return False
+    return user.has_perm("objections.add_objection")
 
 
 def can_decide_objection(user, objection: Objection) -> bool:

@@ -9,20 +9,20 @@ transition is open to the user: the provider and the credit office).
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from credit_platform.admin.actions import ObjectAction, ObjectActionsMixin, add_service_errors, admin_url
+from credit_platform.admin.filters import OverdueFilter
 from credit_platform.admin.mixins import AttachedFileAdminMixin, AuditHistoryAdminMixin, DecidedInboxAdminMixin, ServiceAddFormMixin
+from credit_platform.forms import RequiredReasonForm
 from credit_platform.permissions import department_of, is_department_member
-from objections import services
-from objections.api import can_file_objection, objections_list, with_current_due
+from objections import access, selectors, services
 from objections.forms import ObjectionFileForm, UpholdForm
 from objections.models import Objection
-from sanctions.admin.actions import ObjectAction, ObjectActionsMixin, add_service_errors
-from sanctions.forms import RequiredReasonForm
 
 TO_VERIFY, FILED = "to_verify", "filed"
 
@@ -34,13 +34,6 @@ def _objection_service(service):
         return service(objection=objection, actor=request.user, **data)
 
     return run
-
-
-def admin_url(name: str, *args, site="admin") -> str:
-    try:
-        return reverse(f"admin:{name}", args=args, current_app=site)
-    except NoReverseMatch:
-        return ""
 
 
 class WhoseFilter(admin.SimpleListFilter):
@@ -58,19 +51,6 @@ class WhoseFilter(admin.SimpleListFilter):
             return queryset.filter(provider_department=department)
         if self.value() == FILED and department is not None:
             return queryset.filter(filing_department=department)
-        return queryset
-
-
-class OverdueFilter(admin.SimpleListFilter):
-    title = _("overdue")
-    parameter_name = "overdue"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("overdue")), ("no", _("not overdue"))]
-
-    def queryset(self, request, queryset):
-        if self.value() in ("yes", "no"):
-            return queryset.filter(is_overdue=self.value() == "yes")
         return queryset
 
 
@@ -128,10 +108,10 @@ class ObjectionAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
     # --- rows and permissions ------------------------------------------------------------------
 
     def get_queryset(self, request):
-        return with_current_due(objections_list(user=request.user))
+        return selectors.with_current_due(selectors.objections_list(user=request.user))
 
     def has_add_permission(self, request):
-        return super().has_add_permission(request) and can_file_objection(request.user)
+        return super().has_add_permission(request) and access.can_file_objection(request.user)
 
     # --- columns and fields --------------------------------------------------------------------
 

@@ -6,56 +6,35 @@ information provider or the credit office (403, checked before the input), the s
 open (409). The public endpoints need no login, are throttled (scope ``public``) and answer with the
 receipt number; the receipt shows the state and the decision, nothing else of anyone.
 """
-from django.db.models import BooleanField, Case, F, Prefetch, Value, When
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
-from credit_platform import permissions, uploads
+from credit_platform import permissions
 from credit_platform.api.decided import DepartmentDecidedViewSet
-from credit_platform.api.parsers import BoundedJSONParser
-from credit_platform.api.schema import PlatformAutoSchema, error_responses
+from credit_platform.api.schema import error_responses
+from credit_platform.api.serializers import ReasonSerializer, SubjectBriefSerializer, allowed_transitions
+from credit_platform.public_filing import (
+    UPLOAD_PARSERS,
+    EvidenceFilesField,
+    PublicAPIMixin,
+    PublicIdentifierSerializerField,
+    ReceiptSerializer,
+    public_uploads,
+)
 from lists.access import entries_for_user
 from lists.models import ListEntry
-from objections import access, public, services
+from objections import access, public, selectors, services
 from objections.models import Decision, Evidence, Objection, ObjectionState
 from sanctions.access import cases_for_user
-from sanctions.api.serializers import ReasonSerializer, SubjectBriefSerializer, allowed_transitions
 from sanctions.models import JointCase
 
 TAG = ["objections"]
 PUBLIC_TAG = ["public"]
-UPLOAD_PARSERS = [BoundedJSONParser, MultiPartParser, FormParser]
-
-
-def objections_list(*, user, today=None):
-    """The objections ``user`` may see, with what a row shows, and ``is_overdue``: four queries a page
-    (rows with subject, target and departments joined; the evidence files)."""
-    overdue = services.objection_overdue_q(today)
-    return (
-        access.objections_for_user(user)
-        .select_related("subject", "list_entry", "case", "provider_department", "filing_department")
-        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("pk")))
-        .annotate(is_overdue=Case(When(overdue, then=Value(True)), default=Value(False), output_field=BooleanField()))
-    )
-
-
-def with_current_due(queryset):
-    """``current_due``: the accept date while submitted, the verify date while verifying, else null."""
-    return queryset.annotate(
-        current_due=Case(
-            When(state=ObjectionState.SUBMITTED, then=F("accept_due")),
-            When(state=ObjectionState.VERIFYING, then=F("verify_due")),
-            default=None,
-        )
-    )
 
 
 # --- serializers -----------------------------------------------------------------------------------
@@ -115,16 +94,6 @@ class ObjectionDetailSerializer(ObjectionSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_transitions(self, objection) -> list[str]:
         return allowed_transitions(objection, self.context["request"].user)
-
-
-class EvidenceFilesField(serializers.ListField):
-    child = serializers.FileField(max_length=255, allow_empty_file=False)
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", uploads.MAX_UPLOADS)
-        kwargs.setdefault("help_text", _("PDF, JPG or PNG files of at most 10 MB each (multipart/form-data)."))
-        super().__init__(**kwargs)
 
 
 class ObjectionCreateSerializer(serializers.Serializer):
@@ -190,18 +159,8 @@ class ObjectionPermissions(permissions.IsDepartmentMember):
         if not super().has_permission(request, view):
             return False
         if getattr(view, "action", None) == "create":
-            return can_file_objection(request.user)
+            return access.can_file_objection(request.user)
         return True
-
-
-def can_file_objection(user) -> bool:
-    if permissions.is_credit_office(user):
-        return True
-    if not permissions.is_department_member(user):
-        return False
-    if permissions.is_leadership(user):
-        return False
-    return user.has_perm("objections.add_objection")
 
 
 def _transition(summary, request=None, description=""):
@@ -229,7 +188,7 @@ class ObjectionViewSet(DepartmentDecidedViewSet):
     not_decider_message = _("Only the information provider decides this objection.")
 
     def get_queryset(self):
-        return objections_list(user=self.request.user)
+        return selectors.objections_list(user=self.request.user)
 
     def get_for_user(self, pk, queryset=None):
         return access.objection_get_for_user(user=self.request.user, objection_id=pk, queryset=queryset)
@@ -283,23 +242,11 @@ class ObjectionViewSet(DepartmentDecidedViewSet):
 # --- the public API --------------------------------------------------------------------------------
 
 
-class PublicAPIMixin:
-    """No login, throttled per address (scope ``public``), no idempotency records (anonymous)."""
-
-    authentication_classes = []
-    permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "public"
-    schema = PlatformAutoSchema()
-
-
-class ReceiptSerializer(serializers.Serializer):
-    receipt_number = serializers.CharField(help_text=_("Keep it: it is the only way to follow the application."))
-    state = serializers.CharField()
-
-
 class PublicObjectionCreateSerializer(serializers.Serializer):
-    identifier = serializers.CharField(max_length=32, help_text=_("Unified social credit code or citizen ID number of the subject."))
+    """The filing, checked in full before the subject and the record are looked up (so no error
+    tells a match from a mismatch); the service checks again."""
+
+    identifier = PublicIdentifierSerializerField()
     name = serializers.CharField(max_length=200, help_text=_("The subject's name, as registered."))
     decision_number = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=200, help_text=_("Decision number of the disputed list entry."),
@@ -307,9 +254,29 @@ class PublicObjectionCreateSerializer(serializers.Serializer):
     case_number = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=40, help_text=_("Number of the disputed joint case (LJ-...)."),
     )
-    grounds = serializers.CharField(allow_blank=True, max_length=20000, trim_whitespace=False)
-    contact = serializers.CharField(allow_blank=True, max_length=200, help_text=_("How the decision reaches you."))
+    grounds = serializers.CharField(
+        max_length=20000, trim_whitespace=False, error_messages={"blank": _("State the grounds of the objection.")},
+    )
+    contact = serializers.CharField(
+        max_length=200, help_text=_("How the decision reaches you."),
+        error_messages={"blank": _("Give a contact so the decision can reach you.")},
+    )
     evidence = EvidenceFilesField()
+
+    def validate_grounds(self, grounds):
+        if not grounds.strip():
+            raise serializers.ValidationError(_("State the grounds of the objection."))
+        return grounds
+
+    def validate_evidence(self, files):
+        return public_uploads(files)
+
+    def validate(self, attrs):
+        if not attrs["decision_number"].strip() and not attrs["case_number"].strip():
+            raise serializers.ValidationError(
+                {"decision_number": [_("Give the decision number of the list entry or the case number you dispute.")]}
+            )
+        return attrs
 
 
 class PublicObjectionSerializer(serializers.Serializer):
@@ -344,8 +311,9 @@ class PublicObjectionCreate(PublicAPIMixin, generics.GenericAPIView):
     @extend_schema(
         summary="File an objection as the subject (public)",
         description="Name the subject (identifier and name) and the disputed record (decision_number of a list entry, "
-        "or case_number). JSON, or multipart/form-data with evidence files. An unknown identifier or record is a 400 "
-        "that says which.",
+        "or case_number). JSON, or multipart/form-data with evidence files. Any mismatch (an unknown identifier, a name "
+        "that is not the subject's, an unknown number, a record that is not on the public list) is one and the same 400 "
+        "{non_field_errors}, whatever did not match; a malformed identifier is a 400 on identifier.",
         tags=PUBLIC_TAG, auth=[], responses={201: ReceiptSerializer, **error_responses(400)},
     )
     def post(self, request, *args, **kwargs):

@@ -9,38 +9,19 @@ from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from credit_platform import uploads
 from credit_platform.domains import Domain
+from credit_platform.forms import DateInput, MultipleFileField, check_public_files
+from credit_platform.public_filing import PublicIdentifierField
 from lists.access import entries_for_user
 from lists.models import ListEntry, Severity
 from lists.services import CORRECTABLE_FIELDS
 from objections.models import Decision, Objection
 from sanctions.access import cases_for_user
-from sanctions.forms import DateInput
 from sanctions.models import JointCase
 
 
 def _label(field: str):
     return capfirst(Objection._meta.get_field(field).verbose_name)
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; each is checked by the service (type and size)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
 
 
 # --- the admin -----------------------------------------------------------------------------------
@@ -128,27 +109,8 @@ class UpholdForm(forms.Form):
 # --- the public website (Chinese only) -----------------------------------------------------------
 
 
-def check_public_files(files, field_label: str = "附件") -> list:
-    """The public forms' own check of uploads, with Chinese messages (the service checks again)."""
-    files = list(files or [])
-    errors = []
-    if len(files) > uploads.MAX_UPLOADS:
-        errors.append(f"{field_label}最多 {uploads.MAX_UPLOADS} 个。")
-    for file in files:
-        if file.size > uploads.MAX_UPLOAD_BYTES:
-            errors.append(f"“{file.name}”超过 {uploads.MAX_UPLOAD_BYTES // (1024 * 1024)} MB。")
-            continue
-        try:
-            uploads.upload_content_type(file)
-        except ValidationError:
-            errors.append(f"“{file.name}”不是 PDF、JPG 或 PNG 文件。")
-    if errors:
-        raise ValidationError(errors)
-    return files
-
-
 class PublicObjectionForm(forms.Form):
-    identifier = forms.CharField(label="统一社会信用代码或身份证号码", max_length=32)
+    identifier = PublicIdentifierField()  # its format only: whether anyone holds it is never said
     name = forms.CharField(label="主体名称或姓名", max_length=200, help_text="须与统一社会信用代码或身份证号码登记的名称一致。")
     decision_number = forms.CharField(label="决定文号", max_length=200, required=False, help_text="有异议的公示信息的决定文号。")
     case_number = forms.CharField(label="联合奖惩案件编号", max_length=40, required=False, help_text="如对联合奖惩案件有异议，请填写案件编号（LJ-开头）。")
@@ -164,10 +126,3 @@ class PublicObjectionForm(forms.Form):
         if not cleaned.get("decision_number", "").strip() and not cleaned.get("case_number", "").strip():
             self.add_error("decision_number", "请填写决定文号或联合奖惩案件编号。")
         return cleaned
-
-
-class ReceiptLookupForm(forms.Form):
-    receipt_number = forms.CharField(label="受理回执号", max_length=20)
-
-    def clean_receipt_number(self):
-        return self.cleaned_data["receipt_number"].strip().upper()

@@ -11,13 +11,18 @@ from credit_platform import audit, calendar, identifiers, notifications
 from credit_platform.uploads import uploads_check
 from credit_platform.exceptions import transition_error
 from credit_platform.models import Department, Subject
+from credit_platform.public_filing import no_public_match
 from credit_platform.rules import rule_set_in_force
 from django_fsm import TransitionNotAllowed
+from lists import access as list_access
+from lists.selectors import entry_matching_publicly
 from objections import access
 from objections.models import Decision, Evidence, Objection, ObjectionState
 from sanctions.models import Assignment, CaseState, JointCase
 
 HELD_CASE_STATES = [CaseState.PUSHED, CaseState.EXECUTING, CaseState.FEEDBACK_COMPLETE]
+# Cases the public may name in an objection: pushed to the departments (live or held), on a public entry.
+PUBLIC_CASE_STATES = [*HELD_CASE_STATES, CaseState.SUSPENDED]
 
 
 
@@ -110,29 +115,31 @@ def objection_file(*, subject: Subject, grounds: str, contact: str, applicant_na
 
 
 def public_objection_target(*, identifier: str, name: str, decision_number: str = "", case_number: str = ""):
-    """Resolve what a member of the public disputes; ValidationError (400) that says what is unknown."""
-    from lists.models import EntryState, ListEntry
-
-    identifier = identifiers.normalise(identifier)
-    subject = Subject.objects.filter(identifier=identifier).first()
-    if subject is None or not identifier:
-        raise ValidationError({"identifier": [_("No published record is held for this identifier.")]})
-    if (name or "").strip() and subject.name != name.strip():
-        raise ValidationError({"name": [_("The name does not match the identifier.")]})
+    """Resolve what a member of the public disputes: the entry on the list (published or suspended)
+    with this decision number and/or the live or held case with this number resting on such an
+    entry, of the subject with this identifier and exactly this name. Whatever does not match is the
+    one ``no_public_match`` error (400, the same for every part), so the answer tells nobody who or
+    what is in the registry; only a missing number is said as such."""
+    decision_number, case_number = (decision_number or "").strip(), (case_number or "").strip().upper()
     if not decision_number and not case_number:
         raise ValidationError({"decision_number": [_("Give the decision number of the list entry or the case number you dispute.")]})
     list_entry = case = None
     if decision_number:
-        list_entry = ListEntry.objects.filter(
-            subject=subject, decision_number=decision_number.strip(), state__in=[EntryState.PUBLISHED, EntryState.SUSPENDED]
-        ).first()
+        list_entry = entry_matching_publicly(identifier=identifier, name=name, decision_number=decision_number)
         if list_entry is None:
-            raise ValidationError({"decision_number": [_("No published list entry of this subject has this decision number.")]})
+            raise no_public_match()
     if case_number:
-        case = JointCase.objects.filter(subject=subject, number=case_number.strip().upper()).first()
-        if case is None:
-            raise ValidationError({"case_number": [_("No case of this subject has this number.")]})
-    return subject, list_entry, case
+        case = (
+            JointCase.objects.filter(
+                subject__identifier=identifiers.normalise(identifier), subject__name=(name or "").strip(), number=case_number,
+                state__in=PUBLIC_CASE_STATES, list_entry__state__in=list_access.ON_THE_LIST,
+            )
+            .select_related("subject")
+            .first()
+        )
+        if case is None or (list_entry is not None and case.list_entry_id != list_entry.pk):
+            raise no_public_match()
+    return (list_entry or case).subject, list_entry, case
 
 
 def _cases_of(objection: Objection):

@@ -3,7 +3,7 @@ the credit office does everything, the leadership office reads everything."""
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from credit_platform.permissions import can_see_everything, department_of, is_credit_office, is_department_member
+from credit_platform.permissions import can_see_everything, department_of, is_credit_office, is_department_member, is_leadership
 from repair.models import RepairApplication
 
 
@@ -22,6 +22,17 @@ def repair_get_for_user(*, user, repair_id, queryset=None) -> RepairApplication:
         return (queryset if queryset is not None else repairs_for_user(user)).get(pk=repair_id)
     except (RepairApplication.DoesNotExist, ValueError, TypeError):
         raise Http404("No such repair application.") from None
+
+
+def can_enter_repair(user) -> bool:
+    """Enter an application for a subject: a department with the role permission, never the leadership office."""
+    if is_credit_office(user):
+        return True
+    if not is_department_member(user):
+        return False
+    if is_leadership(user):
+        return False
+    return user.has_perm("repair.add_repairapplication")
 
 
 def can_decide_repair(user, application: RepairApplication) -> bool:

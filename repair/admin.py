@@ -15,16 +15,15 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from credit_platform.admin.actions import ObjectAction, ObjectActionsMixin, add_service_errors, admin_url
+from credit_platform.admin.filters import OverdueFilter
 from credit_platform.admin.mixins import AttachedFileAdminMixin, AuditHistoryAdminMixin, DecidedInboxAdminMixin, ServiceAddFormMixin
 from credit_platform.exceptions import ApplicationError
+from credit_platform.forms import RequiredReasonForm
 from credit_platform.permissions import department_of, is_department_member
-from objections.admin import OverdueFilter, admin_url
-from repair import access, services
-from repair.api import can_enter_repair, repairs_list, with_current_due
+from repair import access, selectors, services
 from repair.forms import RejectForm, RepairEnterForm
 from repair.models import RepairApplication, RepairState
-from sanctions.admin.actions import ObjectAction, ObjectActionsMixin, add_service_errors
-from sanctions.forms import RequiredReasonForm
 
 TO_DECIDE, ENTERED = "to_decide", "entered"
 
@@ -126,10 +125,10 @@ class RepairApplicationAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, Service
     # --- rows and permissions ------------------------------------------------------------------
 
     def get_queryset(self, request):
-        return with_current_due(repairs_list(user=request.user))
+        return selectors.with_current_due(selectors.repairs_list(user=request.user))
 
     def has_add_permission(self, request):
-        return super().has_add_permission(request) and can_enter_repair(request.user)
+        return super().has_add_permission(request) and access.can_enter_repair(request.user)
 
     # --- columns and fields --------------------------------------------------------------------
 

@@ -5,7 +5,6 @@ every move calls one service; deciding needs the identifying department or the c
 checked before the input), the state decides what is open (409). An ineligible application is a 400
 ``{"detail", "reasons", "eligible_from"}`` (``credit_platform.exceptions.ApplicationError``).
 """
-from django.db.models import BooleanField, Case, F, Prefetch, Value, When
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -17,39 +16,23 @@ from rest_framework.response import Response
 from credit_platform import permissions
 from credit_platform.api.decided import DepartmentDecidedViewSet
 from credit_platform.api.schema import error_responses
+from credit_platform.api.serializers import ReasonSerializer, SubjectBriefSerializer
+from credit_platform.public_filing import (
+    UPLOAD_PARSERS,
+    EvidenceFilesField,
+    PublicAPIMixin,
+    PublicIdentifierSerializerField,
+    ReceiptSerializer,
+    public_uploads,
+)
 from lists.access import entries_for_user
 from lists.models import ListEntry
-from objections.api import UPLOAD_PARSERS, EvidenceFilesField, PublicAPIMixin, ReceiptSerializer
-from repair import access, public, services
+from repair import access, public, selectors, services
 from repair.models import RepairApplication, RepairDocument, RepairState
-from sanctions.api.serializers import ReasonSerializer, SubjectBriefSerializer
 
 TAG = ["repairs"]
 PUBLIC_TAG = ["public"]
 LIVE_STATES = [RepairState.SUBMITTED, RepairState.REVIEWING]
-
-
-def repairs_list(*, user, today=None):
-    """The applications ``user`` may see, with what a row shows, and ``is_overdue``: two queries a page
-    (rows with subject, entry and departments joined; the documents)."""
-    overdue = services.repair_overdue_q(today)
-    return (
-        access.repairs_for_user(user)
-        .select_related("subject", "list_entry", "deciding_department", "filing_department", "rule_set")
-        .prefetch_related(Prefetch("documents", queryset=RepairDocument.objects.order_by("pk")))
-        .annotate(is_overdue=Case(When(overdue, then=Value(True)), default=Value(False), output_field=BooleanField()))
-    )
-
-
-def with_current_due(queryset):
-    """``current_due``: the answer date while submitted, the decision date while reviewing, else null."""
-    return queryset.annotate(
-        current_due=Case(
-            When(state=RepairState.SUBMITTED, then=F("answer_due")),
-            When(state=RepairState.REVIEWING, then=F("decide_due")),
-            default=None,
-        )
-    )
 
 
 def repair_allowed_transitions(application: RepairApplication, user) -> list[str]:
@@ -202,23 +185,12 @@ class RepairFilter(filters.FilterSet):
         return queryset.filter(is_overdue=(value == "true"))
 
 
-def can_enter_repair(user) -> bool:
-    """Enter an application for a subject: a department with the role permission, never the leadership office."""
-    if permissions.is_credit_office(user):
-        return True
-    if not permissions.is_department_member(user):
-        return False
-    if permissions.is_leadership(user):
-        return False
-    return user.has_perm("repair.add_repairapplication")
-
-
 class RepairPermissions(permissions.IsDepartmentMember):
     def has_permission(self, request, view):
         if not super().has_permission(request, view):
             return False
         if getattr(view, "action", None) == "create":
-            return can_enter_repair(request.user)
+            return access.can_enter_repair(request.user)
         return True
 
 
@@ -248,7 +220,7 @@ class RepairViewSet(DepartmentDecidedViewSet):
     not_decider_message = _("Only the identifying department decides this repair.")
 
     def get_queryset(self):
-        return repairs_list(user=self.request.user)
+        return selectors.repairs_list(user=self.request.user)
 
     def get_for_user(self, pk, queryset=None):
         return access.repair_get_for_user(user=self.request.user, repair_id=pk, queryset=queryset)
@@ -301,13 +273,30 @@ class RepairViewSet(DepartmentDecidedViewSet):
 
 
 class PublicRepairCreateSerializer(DocumentsMixin):
-    identifier = serializers.CharField(max_length=32, help_text=_("Unified social credit code or citizen ID number of the subject."))
+    """The application, checked before the subject and the entry are looked up (so no error tells a
+    match from a mismatch) as far as it does not depend on the entry; the service checks again."""
+
+    identifier = PublicIdentifierSerializerField()
     name = serializers.CharField(max_length=200, help_text=_("The subject's name, as registered."))
     decision_number = serializers.CharField(max_length=200, help_text=_("Decision number of the list entry to repair."))
-    evidence = serializers.CharField(allow_blank=True, max_length=20000, help_text=_("How the obligations were fulfilled."))
+    evidence = serializers.CharField(
+        max_length=20000, help_text=_("How the obligations were fulfilled."),
+        error_messages={"blank": _("Describe how the obligations were fulfilled.")},
+    )
     commitment_signed = serializers.BooleanField(required=False, default=False)
     training_completed = serializers.BooleanField(required=False, default=False)
-    contact = serializers.CharField(allow_blank=True, max_length=200, help_text=_("How the decision reaches you."))
+    contact = serializers.CharField(
+        max_length=200, help_text=_("How the decision reaches you."),
+        error_messages={"blank": _("Give a contact so the decision can reach you.")},
+    )
+
+    def validate_commitment_signed(self, signed):
+        if not signed:
+            raise serializers.ValidationError(_("A signed credit commitment is required."))
+        return signed
+
+    def validate_documents(self, files):
+        return public_uploads(files)
 
 
 class PublicRepairSerializer(serializers.Serializer):
@@ -339,8 +328,10 @@ class PublicRepairCreate(PublicAPIMixin, generics.GenericAPIView):
 
     @extend_schema(
         summary="Apply for credit repair as the subject (public)",
-        description="Name the subject (identifier and name) and the list entry (decision_number). An unknown identifier "
-        "or entry is a 400 that says which; an ineligible application a 400 {detail, reasons, eligible_from}.",
+        description="Name the subject (identifier and name) and the list entry (decision_number). Any mismatch (an "
+        "unknown identifier, a name that is not the subject's, an unknown decision number, an entry not on the public "
+        "list) is one and the same 400 {non_field_errors}, whatever did not match; a malformed identifier is a 400 on "
+        "identifier; an ineligible application a 400 {detail, reasons, eligible_from}.",
         tags=PUBLIC_TAG, auth=[], responses={201: ReceiptSerializer, **error_responses(400)},
     )
     def post(self, request, *args, **kwargs):

@@ -8,9 +8,10 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from credit_platform.forms import MultipleFileField, check_public_files
+from credit_platform.public_filing import PublicIdentifierField
 from lists.access import entries_for_user
 from lists.models import ListEntry
-from objections.forms import MultipleFileField, check_public_files
 from repair.models import RepairApplication, RepairDocument
 
 
@@ -75,7 +76,7 @@ class RejectForm(forms.Form):
 
 
 class PublicRepairForm(forms.Form):
-    identifier = forms.CharField(label="统一社会信用代码或身份证号码", max_length=32)
+    identifier = PublicIdentifierField()  # its format only: whether anyone holds it is never said
     name = forms.CharField(label="主体名称或姓名", max_length=200, help_text="须与统一社会信用代码或身份证号码登记的名称一致。")
     decision_number = forms.CharField(label="决定文号", max_length=200, help_text="申请修复的失信信息的决定文号。")
     evidence = forms.CharField(label="履行义务和纠正失信行为的情况", max_length=20000, widget=forms.Textarea(attrs={"rows": 6}),

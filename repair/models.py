@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
-from objections.models import new_receipt_number
+from credit_platform.public_filing import new_receipt_number
 
 
 def _may_decide(instance, user) -> bool:
@@ -14,7 +14,7 @@ def _may_decide(instance, user) -> bool:
 
 
 def _new_repair_receipt() -> str:
-    return "XF" + new_receipt_number()[2:]
+    return new_receipt_number("XF")
 
 
 class RepairState(models.TextChoices):

@@ -1,7 +1,8 @@
 """Credit repair on the public credit website (/credit/repairs/): apply, get a receipt, follow it.
 
 No login, Chinese only. An ineligible application is not filed: the page says why, in Chinese, and
-from which date it can be made. ``public_status`` is shared with ``GET /api/v1/public/repairs/{receipt}/``.
+from which date it can be made; a filing that matches no public record gets the one answer of
+``credit_platform.public_filing``. ``public_status`` is shared with ``GET /api/v1/public/repairs/{receipt}/``.
 """
 import datetime
 
@@ -10,10 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.views.decorators.http import require_http_methods
 
+from credit_platform import public_filing
 from credit_platform.exceptions import ApplicationError
+from credit_platform.public_filing import TOO_MANY, add_public_errors, filing_throttled, receipt_page, status_page
 from lists import labels
-from objections.public import FIELD_MESSAGES as OBJECTION_FIELD_MESSAGES
-from objections.public import TOO_MANY, add_public_errors, filing_throttled, receipt_page, status_page
 from repair import services
 from repair.forms import PublicRepairForm, documents_of
 from repair.models import RepairApplication, RepairState
@@ -28,9 +29,11 @@ STATE_LABELS = {
     RepairState.REFUSED: "不予受理",
 }
 
+# The services' field errors, in the public's words. A mismatch is no field's error: it is
+# public_filing's one non-field answer.
 FIELD_MESSAGES = {
-    **OBJECTION_FIELD_MESSAGES,
-    "decision_number": "未查询到该主体此决定文号的公示信息，请核对。",
+    **public_filing.FIELD_MESSAGES,
+    "decision_number": "请填写申请修复的失信信息的决定文号。",
     "evidence": "请说明履行法定义务、纠正失信行为的情况。",
     "commitment_signed": "申请信用修复须签署信用承诺书。",
     "training_completed": "严重失信主体申请信用修复，须参加信用修复培训或提交信用报告。",

@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 from credit_platform import audit, calendar, notifications
 from credit_platform.exceptions import ApplicationError, transition_error
 from credit_platform.models import Department
+from credit_platform.public_filing import no_public_match
 from credit_platform.rules import add_months
 from django_fsm import TransitionNotAllowed
+from lists.selectors import entry_matching_publicly
 from repair import access
 from repair.models import CommitmentBreach, RepairApplication, RepairDocument, RepairState
 
@@ -94,12 +96,15 @@ def _url(application) -> str:
 
 
 def public_repair_entry(*, identifier: str, name: str, decision_number: str):
-    """The list entry a member of the public asks to repair; ValidationError (400) saying what is unknown."""
-    from objections.services import public_objection_target
-
+    """The list entry a member of the public asks to repair: on the list (published or suspended),
+    with this decision number, of the subject with this identifier and exactly this name. Whatever
+    does not match is the one ``no_public_match`` error (400, the same for every part), so the answer
+    tells nobody who or what is in the registry; only a missing number is said as such."""
     if not (decision_number or "").strip():
         raise ValidationError({"decision_number": [_("Give the decision number of the list entry to repair.")]})
-    _subject, entry, _case = public_objection_target(identifier=identifier, name=name, decision_number=decision_number)
+    entry = entry_matching_publicly(identifier=identifier, name=name, decision_number=decision_number)
+    if entry is None:
+        raise no_public_match()
     return entry
 
 

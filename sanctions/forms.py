@@ -8,6 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from credit_platform.forms import DateInput
 from credit_platform.models import Department, Subject
 from credit_platform.permissions import department_of, is_credit_office
 from sanctions import access, services
@@ -23,15 +24,6 @@ def measure_label(measure: Measure) -> str:
     language = get_language() or ""
     name = measure.name_en if language.startswith("en") and measure.name_en else measure.name
     return f"{measure.code} {name}"
-
-
-class DateInput(forms.DateInput):
-    """The browser's own date picker: no admin calendar script needed."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 # --- catalogue ---------------------------------------------------------------------------------
@@ -180,14 +172,6 @@ class CaseDraftForm(forms.Form):
     def clean_measures(self):
         # An empty choice stays empty (the service refuses it) rather than meaning "all".
         return list(self.cleaned_data["measures"])
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4, "cols": 60}), required=False)
-
-
-class RequiredReasonForm(ReasonForm):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4, "cols": 60}))
 
 
 # --- assignments -----------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from credit_platform import audit, permissions, tokens
+from credit_platform.admin.actions import add_service_errors
 from credit_platform.admin.mixins import AuditHistoryAdminMixin, ServiceAddFormMixin
 from credit_platform.models import ApiToken, User
 
@@ -124,7 +125,7 @@ class ApiTokenAdmin(AuditHistoryAdminMixin, ServiceAddFormMixin, admin.ModelAdmi
             try:
                 token, key = tokens.api_token_issue(user=data["user"], actor=request.user, name=data["name"], days=data["days"])
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 return self.issued_response(request, token, key)
         return self.render_service_add_form(
@@ -177,7 +178,7 @@ class ApiTokenAdmin(AuditHistoryAdminMixin, ServiceAddFormMixin, admin.ModelAdmi
             try:
                 tokens.api_token_revoke(token=token, actor=request.user, reason=form.cleaned_data["reason"])
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, gettext("API token %(token)s revoked: it no longer opens the API.") % {"token": token})
                 return HttpResponseRedirect(change_url)
@@ -192,15 +193,6 @@ class ApiTokenAdmin(AuditHistoryAdminMixin, ServiceAddFormMixin, admin.ModelAdmi
             "change_url": change_url,
         }
         return TemplateResponse(request, "admin/credit_platform/apitoken/revoke.html", context)
-
-
-def _add_service_errors(form, exc: ValidationError) -> None:
-    """A service's ValidationError on the form: on its fields where the form has them."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 __all__ = ["ApiTokenAdmin"]

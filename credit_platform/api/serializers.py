@@ -1,4 +1,5 @@
-"""Serializers of the platform core: departments and subjects. Input validation only; writes go to services."""
+"""Serializers of the platform core: departments and subjects, and the pieces every app's API uses (reasons,
+the subject in brief, the transitions open to the caller). Input validation only; writes go to services."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -7,6 +8,28 @@ from credit_platform import identifiers, services
 from credit_platform.models import Department, ResponsiblePerson, Subject, SubjectKind
 
 ROLE_CHOICES = ["credit_office", "leadership_office", "initiating", "executing"]
+
+# Transition methods whose endpoint has another name (``return`` is a Python keyword).
+ENDPOINT_NAMES = {"return_": "return"}
+
+
+def allowed_transitions(obj, user) -> list[str]:
+    """The transitions ``user`` may run on ``obj`` now (the transitions' own ``permission=`` decides);
+    moves the platform makes itself (``custom={"admin": False}``) are never offered."""
+    names = {
+        ENDPOINT_NAMES.get(t.name, t.name)
+        for t in obj.get_available_user_state_transitions(user)
+        if t.custom.get("admin", True) is not False
+    }
+    return sorted(names)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, max_length=2000)
+
+
+class OptionalReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class DepartmentSerializer(serializers.ModelSerializer):
@@ -18,6 +41,13 @@ class DepartmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Department
         fields = ["code", "name", "name_en", "roles", "parent", "region_code", "is_active"]
+        read_only_fields = fields
+
+
+class SubjectBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Subject
+        fields = ["id", "name", "identifier", "kind"]
         read_only_fields = fields
 
 

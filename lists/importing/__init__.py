@@ -37,6 +37,7 @@ from lists.importing.batches import (
     import_run,
     issue_as_dict,
     report_lines,
+    report_response,
 )
 from lists.importing.bulk import bulk_insert
 from lists.importing.files import COLUMNS, FileInfo, detect_encoding, detect_format, inspect_file, iter_rows
@@ -44,6 +45,7 @@ from lists.importing.rows import ERROR, WARNING, Issue, Row, validate_row
 
 __all__ = [
     "CASE_BATCH", "CASE_LISTS", "COLUMNS", "ERROR", "REPORT_COLUMNS", "WARNING", "FileInfo", "Issue", "Row", "batch_issues",
-    "bulk_insert", "can_import", "detect_encoding", "detect_format", "import_batch_create", "import_batch_enqueue", "imports_resume_stale",
-    "import_batches_for_user", "import_run", "inspect_file", "issue_as_dict", "iter_rows", "report_lines", "validate_row",
+    "bulk_insert", "can_import", "detect_encoding", "detect_format", "import_batch_create", "import_batch_enqueue",
+    "import_batches_for_user", "import_run", "imports_resume_stale", "inspect_file", "issue_as_dict", "iter_rows", "report_lines",
+    "report_response", "validate_row",
 ]

@@ -12,6 +12,7 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -457,6 +458,13 @@ def report_lines(batch: ImportBatch) -> Iterator[str]:
     if current is not None:
         line(current[1], fields, reasons)
     yield flush()
+
+
+def report_response(batch: ImportBatch) -> StreamingHttpResponse:
+    """The report as a download (the admin's and the API's), streamed."""
+    response = StreamingHttpResponse((line.encode("utf-8") for line in report_lines(batch)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-report.csv"'
+    return response
 
 
 def _neutralise(value):

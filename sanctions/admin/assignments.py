@@ -9,12 +9,13 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from credit_platform.admin.actions import ObjectAction, ObjectActionsMixin
 from credit_platform.admin.mixins import AuditHistoryAdminMixin
+from credit_platform.forms import RequiredReasonForm
 from credit_platform.models import ResponsiblePerson
 from credit_platform.permissions import can_see_everything, department_of, is_department_member
 from sanctions import access, selectors, services
-from sanctions.admin.actions import ObjectAction, ObjectActionsMixin
-from sanctions.forms import FeedbackForm, ReassignForm, RequiredReasonForm, measure_label
+from sanctions.forms import FeedbackForm, ReassignForm, measure_label
 from sanctions.models import LIVE_CASE_STATES, Assignment, AssignmentState, CaseState
 
 ROLE_LABELS = dict(ResponsiblePerson.Role.choices)
@@ -72,7 +73,7 @@ class ScopeFilter(admin.SimpleListFilter):
             }
 
 
-class OverdueFilter(admin.SimpleListFilter):
+class AssignmentOverdueFilter(admin.SimpleListFilter):
     title = _("overdue")
     parameter_name = "overdue"
 
@@ -124,7 +125,7 @@ class AssignmentAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, admin.ModelAdm
         "case_number", "target_display", "department", "state", "sign_for_due", "feedback_due", "overdue_flag", "provisional_flag",
     ]
     list_display_links = ["case_number"]
-    list_filter = [ScopeFilter, "state", OverdueFilter]
+    list_filter = [ScopeFilter, "state", AssignmentOverdueFilter]
     list_select_related = ["case", "case__subject", "department", "target"]
     search_fields = ["=case__number", "=target__identifier", "=case__subject__identifier"]
     search_help_text = _("Case number or identifier of the subject or target (exact).")

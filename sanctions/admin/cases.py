@@ -14,11 +14,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from credit_platform import identifiers
+from credit_platform.admin.actions import ObjectAction, ObjectActionsMixin, add_service_errors
 from credit_platform.admin.mixins import AuditHistoryAdminMixin, ServiceAddFormMixin
+from credit_platform.forms import ReasonForm, RequiredReasonForm
 from credit_platform.models import ResponsiblePerson, Subject
 from sanctions import access, selectors, services
-from sanctions.admin.actions import ObjectAction, ObjectActionsMixin, add_service_errors
-from sanctions.forms import CaseCreateForm, CaseDraftForm, ReasonForm, RequiredReasonForm, measure_label, memoranda_initiable_by
+from sanctions.forms import CaseCreateForm, CaseDraftForm, measure_label, memoranda_initiable_by
 from sanctions.models import LIVE_CASE_STATES, Assignment, AssignmentState, CaseState, JointCase
 
 ROLE_LABELS = dict(ResponsiblePerson.Role.choices)

@@ -5,27 +5,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from credit_platform.api.serializers import SubjectBriefSerializer, allowed_transitions
 from credit_platform.domains import MeasureKind
 from credit_platform.models import Department, Subject
 from credit_platform.selectors import subjects_for_user
 from sanctions import selectors
 from sanctions.models import AppliesTo, Assignment, BulkPushJob, JointCase, Measure, MeasureFeedback, Memorandum, Outcome
 from sanctions.services import FeedbackItem
-
-# Transition methods whose endpoint has another name (``return`` is a Python keyword).
-ENDPOINT_NAMES = {"return_": "return"}
-
-
-def allowed_transitions(obj, user) -> list[str]:
-    """The transitions ``user`` may run on ``obj`` now (the transitions' own ``permission=`` decides);
-    moves the platform makes itself (``custom={"admin": False}``) are never offered."""
-    names = {
-        ENDPOINT_NAMES.get(t.name, t.name)
-        for t in obj.get_available_user_state_transitions(user)
-        if t.custom.get("admin", True) is not False
-    }
-    return sorted(names)
-
 
 def _user(serializer):
     return serializer.context["request"].user
@@ -66,13 +52,6 @@ class MeasureBriefSerializer(serializers.ModelSerializer):
 
 
 # --- cases -----------------------------------------------------------------------------------------
-
-
-class SubjectBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Subject
-        fields = ["id", "name", "identifier", "kind"]
-        read_only_fields = fields
 
 
 class CaseAssignmentSerializer(serializers.ModelSerializer):
@@ -193,14 +172,6 @@ class CaseDraftUpdateSerializer(serializers.Serializer):
     basis_document = serializers.CharField(required=False, allow_blank=True, max_length=200)
     period_start = serializers.DateField(required=False)
     period_end = serializers.DateField(required=False)
-
-
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(allow_blank=True, max_length=2000)
-
-
-class OptionalReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 # --- assignments -----------------------------------------------------------------------------------

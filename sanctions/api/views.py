@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from credit_platform import permissions
 from credit_platform.api.pagination import LargeTablePagination
+from credit_platform.api.serializers import OptionalReasonSerializer, ReasonSerializer
 from credit_platform.api.views import PlatformReadOnlyViewSet, PlatformViewSet
 from credit_platform.models import Department
 from sanctions import access, selectors, services
@@ -153,20 +154,20 @@ class CaseViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet):
         services.case_push(case=self._case(pk), actor=request.user)
         return self._detail(pk)
 
-    @_case_transition("Revoke a case; its measures are lifted", request=serializers.ReasonSerializer)
+    @_case_transition("Revoke a case; its measures are lifted", request=ReasonSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
         case = self._case(pk)
-        data = serializers.ReasonSerializer(data=request.data)
+        data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.case_revoke(case=case, actor=request.user, reason=data.validated_data["reason"])
         return self._detail(pk)
 
-    @_case_transition("Discard a draft case", request=serializers.OptionalReasonSerializer)
+    @_case_transition("Discard a draft case", request=OptionalReasonSerializer)
     @action(detail=True, methods=["post"])
     def discard(self, request, pk=None):
         case = self._case(pk)
-        data = serializers.OptionalReasonSerializer(data=request.data)
+        data = OptionalReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.case_discard(case=case, actor=request.user, reason=data.validated_data["reason"])
         return self._detail(pk)
@@ -273,11 +274,11 @@ class AssignmentViewSet(PlatformReadOnlyViewSet):
             services.assignment_feedback(assignment=assignment, actor=request.user, items=data.feedback_items())
         return self._detail(pk)
 
-    @_assignment_transition("Return a push the department is not competent for", request=serializers.ReasonSerializer)
+    @_assignment_transition("Return a push the department is not competent for", request=ReasonSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
         assignment = self._assignment(pk)
-        data = serializers.ReasonSerializer(data=request.data)
+        data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.assignment_return(assignment=assignment, actor=request.user, reason=data.validated_data["reason"])
         return self._detail(pk)

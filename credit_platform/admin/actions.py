@@ -1,12 +1,14 @@
-"""Buttons on a change page that run one service each: the admin's transitions.
+"""Buttons on a change page that run one service each: the admin's transitions (every app's admin).
 
 A button is offered when its django-fsm transition is open to the user
 (``get_available_user_state_transitions``, so the transition's ``permission=`` callable decides;
 moves marked ``custom={"admin": False}`` are never buttons), or, for a move that is not a
 transition (reassign, a later feedback record), when its ``offered`` callable says so. Pressing it
 POSTs to ``<object>/do/<action>/``; a move that needs input (a reason, the feedback rows) first
-shows its form there. The view calls the service and reports the outcome as a message; a refused
-move (illegal in this state, not this department's, invalid) is never a 500.
+shows its form there (``admin/object_action_form.html``); the buttons are drawn by
+``admin/includes/object_actions.html`` from the ``action_buttons`` the change page puts in its
+context. The view calls the service and reports the outcome as a message; a refused move (illegal in
+this state, not this department's, invalid) is never a 500.
 """
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,7 +19,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
@@ -34,7 +36,7 @@ class ObjectAction:
     offered: Callable | None = None  # offered(request, obj) for non-transition actions
     form: type[forms.Form] | None = None  # input asked for before running
     form_kwargs: Callable = field(default=lambda request, obj: {})
-    template: str = "admin/sanctions/action_form.html"
+    template: str = "admin/object_action_form.html"
     intro: str = ""  # a sentence above the form
     danger: bool = False  # destructive: styled as such
 
@@ -183,3 +185,11 @@ def add_service_errors(form, exc: ValidationError) -> None:
     for name, errors in exc.error_dict.items():
         form.add_error(name if name in form.fields else None, errors)
 
+
+
+def admin_url(name: str, *args, site="admin") -> str:
+    """``reverse("admin:<name>", args)`` on the named admin site, or "" when the page does not exist there."""
+    try:
+        return reverse(f"admin:{name}", args=args, current_app=site)
+    except NoReverseMatch:
+        return ""
