@@ -10,7 +10,7 @@ from lists.models import EntryState
 from repair import services
 from repair.models import RepairApplication, RepairState
 from sanctions import services as case_services
-from sanctions.models import Assignment
+from sanctions.models import Assignment, JointCase
 
 INBOX = "/admin/repair/repairapplication/"
 
@@ -40,7 +40,7 @@ def apply(world, entry, actor="court"):
 @pytest.fixture
 def entry(world):
     entry = world.published(severity="severe", decided_on=months_ago(13))
-    case_services.case_push(case=entry.cases.get(), actor=world.user("court"))
+    case_services.case_push(case=JointCase.objects.get(list_entry_id=entry.pk), actor=world.user("court"))
     return entry
 
 
