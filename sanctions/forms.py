@@ -155,7 +155,7 @@ class CaseCreateForm(forms.Form):
             "memorandum": data["memorandum"],
             # An empty choice stays empty (the service refuses it) rather than meaning "all".
             "measures": list(data["measures"]),
-            "severity": data["severity"],
+            "severity": data["severity"] or None,  # empty: the default for the kind of case
             "basis": data["basis"],
             "basis_document": data["basis_document"],
             "period_start": data["period_start"],
