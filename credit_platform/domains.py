@@ -32,3 +32,11 @@ class ListType(models.TextChoices):
 class MeasureKind(models.TextChoices):
     PUNISHMENT = "punishment", _("joint punishment")
     REWARD = "reward", _("joint reward")
+
+
+class Severity(models.TextChoices):
+    """How grave a dishonesty is (RULES.md: publication periods). A list entry's, and a case's copy of it."""
+
+    MINOR = "minor", _("minor")
+    GENERAL = "general", _("general")
+    SEVERE = "severe", _("severe")

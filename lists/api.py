@@ -163,7 +163,7 @@ class ListEntryViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet):
         person_records_viewed(user=self.request.user, subjects=[e.subject for e in entries], reason=self.request.query_params.get("reason", ""))
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        page = selectors.with_visible_cases(user=request.user, entries=self.paginate_queryset(self.filter_queryset(self.get_queryset())))
         self._log_persons(page)
         return self.get_paginated_response(ListEntrySerializer(page, many=True, context=self.get_serializer_context()).data)
 

@@ -9,10 +9,14 @@ class ListsConfig(AppConfig):
 
     def ready(self):
         from credit_platform.calendar import register_provisional_recompute
+        from credit_platform.origins import LIST_ENTRY, register_case_origin
         from credit_platform.roles import ROLE_PERMISSIONS
+        from lists.case_origin import entry_case_origin_resolve, entry_label
         from lists.services import entries_recompute_publication_due
 
         register_provisional_recompute(entries_recompute_publication_due)
+        # A case keeps its entry by id; lists checks an entry a case is opened on and names it.
+        register_case_origin(LIST_ENTRY, resolve=entry_case_origin_resolve, label=entry_label, admin_url_name="lists_listentry_change")
 
         # Model permissions open the admin module and the endpoints; lists.access decides which
         # entries a department sees and which it manages.

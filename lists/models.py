@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from guardian.models import GroupObjectPermissionBase
 
-from credit_platform.domains import Domain, ListType
+from credit_platform.domains import Domain, ListType, Severity
 
 
 def _may_manage_entry(instance, user) -> bool:
@@ -44,12 +44,6 @@ def publication_refusal(entry, today=None) -> str:
 
 def _may_publish_now(instance) -> bool:
     return not publication_refusal(instance)
-
-
-class Severity(models.TextChoices):
-    MINOR = "minor", _("minor")
-    GENERAL = "general", _("general")
-    SEVERE = "severe", _("severe")
 
 
 class EntryState(models.TextChoices):

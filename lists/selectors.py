@@ -3,8 +3,9 @@
 They start from the access functions (lists.access), so nobody sees what they may not.
 """
 import datetime
+from collections import defaultdict
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from credit_platform import identifiers
@@ -34,20 +35,32 @@ def visible_cases(user) -> QuerySet[JointCase]:
 
 
 def entries_list(*, user) -> QuerySet[ListEntry]:
-    """Entries the user may see, with what their representation needs, in a bounded number of queries:
-    one for the entries (subject, department and rule set joined; ``caller_manages`` annotated), one
-    for the cases the user may see (``visible_cases`` on each entry)."""
+    """Entries the user may see, with what their representation needs, in one query (subject,
+    department and rule set joined; ``caller_manages`` annotated). ``with_visible_cases`` adds
+    their cases in one more query."""
     queryset = access.entries_for_user(user).select_related("subject", "identifying_department", "rule_set")
-    queryset = access.with_caller_manages(queryset, user)
-    return queryset.prefetch_related(Prefetch("cases", queryset=visible_cases(user), to_attr="visible_cases"))
+    return access.with_caller_manages(queryset, user)
+
+
+def with_visible_cases(*, user, entries) -> list[ListEntry]:
+    """The entries, each with ``visible_cases``: its cases the user may see, in one query for all
+    (a case keeps its entry by id, not by a foreign key: no prefetch_related)."""
+    entries = list(entries)
+    by_entry = defaultdict(list)
+    if entries:
+        for case in visible_cases(user).filter(list_entry_id__in=[entry.pk for entry in entries]):
+            by_entry[case.list_entry_id].append(case)
+    for entry in entries:
+        entry.visible_cases = by_entry[entry.pk]
+    return entries
 
 
 def entry_cases_visible(*, user, entry: ListEntry) -> list[JointCase]:
-    """The entry's cases the user may see (prefetched by ``entries_list``, else one query)."""
-    prefetched = getattr(entry, "visible_cases", None)
-    if prefetched is not None:
-        return prefetched
-    return list(visible_cases(user).filter(list_entry=entry))
+    """The entry's cases the user may see (attached by ``with_visible_cases``, else one query)."""
+    attached = getattr(entry, "visible_cases", None)
+    if attached is not None:
+        return attached
+    return list(visible_cases(user).filter(list_entry_id=entry.pk))
 
 
 def caller_manages(*, user, entry: ListEntry) -> bool:

@@ -17,12 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credit_platform import audit, calendar, notifications
-from credit_platform.domains import Domain, ListType, MeasureKind
+from credit_platform.domains import Domain, ListType
 from credit_platform.exceptions import IllegalTransition, available_transitions, transition_error
 from credit_platform.models import Department, Subject
 from credit_platform.rules import add_months, entry_periods, publication_bounds, publication_due, rule_set_in_force
 from django_fsm import TransitionNotAllowed
 from lists import access
+from lists.case_origin import CASE_KIND_FOR_LIST, entry_case_origin
 from lists.models import EntryState, ListEntry, ListEntryGroupObjectPermission, RemovalReason, Severity, publication_refusal
 from sanctions import services as sanctions_services
 from sanctions.access import permission_id
@@ -37,8 +38,6 @@ CASE_END_FOR_REMOVAL = {
     RemovalReason.REVOKED: "revoked",
     RemovalReason.CORRECTED: "revoked",
 }
-# The kind of joint case a published entry opens.
-CASE_KIND_FOR_LIST = {ListType.BLACK: MeasureKind.PUNISHMENT, ListType.RED: MeasureKind.REWARD}
 # Suffix of the decision number of a black-list proposal made from a watch entry, when needed to stay unique.
 BLACK_PROPOSAL_SUFFIX = "-black"
 
@@ -331,7 +330,7 @@ def _open_case(entry: ListEntry, actor) -> JointCase | None:
 
     Idempotent: an entry with a case that has not ended gets no second one.
     """
-    existing = JointCase.objects.filter(list_entry=entry).exclude(state__in=ENDED_CASE_STATES).order_by("pk").first()
+    existing = JointCase.objects.filter(list_entry_id=entry.pk).exclude(state__in=ENDED_CASE_STATES).order_by("pk").first()
     if existing is not None:
         return existing
     memorandum = _memorandum_for(entry)
@@ -350,7 +349,7 @@ def _open_case(entry: ListEntry, actor) -> JointCase | None:
             case = sanctions_services.case_create(
                 actor=actor, subject=entry.subject, kind=CASE_KIND_FOR_LIST[entry.list_type], memorandum=memorandum,
                 basis=f"{entry.decision_number} {entry.basis}", basis_document=entry.decision_number,
-                period_start=entry.decided_on, period_end=entry.publication_ends_on, list_entry=entry,
+                period_start=entry.decided_on, period_end=entry.publication_ends_on, list_entry=entry_case_origin(entry),
                 initiating_department=entry.identifying_department, skip_initiator_check=True,
             )
             case = sanctions_services.case_initiate(case=case, actor=actor)
@@ -474,7 +473,7 @@ def _propose_black_from_watch(entry: ListEntry, actor) -> ListEntry | None:
 
 
 def _entry_cases(entry: ListEntry, states) -> list[JointCase]:
-    return list(JointCase.objects.filter(list_entry=entry, state__in=states).order_by("pk").only("pk", "state"))
+    return list(JointCase.objects.filter(list_entry_id=entry.pk, state__in=states).order_by("pk").only("pk", "state"))
 
 
 @transaction.atomic(savepoint=False)

@@ -15,6 +15,7 @@ from credit_platform.public_filing import no_public_match
 from credit_platform.rules import rule_set_in_force
 from django_fsm import TransitionNotAllowed
 from lists import access as list_access
+from lists.models import ListEntry
 from lists.selectors import entry_matching_publicly
 from objections import access
 from objections.models import Decision, Evidence, Objection, ObjectionState
@@ -132,7 +133,8 @@ def public_objection_target(*, identifier: str, name: str, decision_number: str 
         case = (
             JointCase.objects.filter(
                 subject__identifier=identifiers.normalise(identifier), subject__name=(name or "").strip(), number=case_number,
-                state__in=PUBLIC_CASE_STATES, list_entry__state__in=list_access.ON_THE_LIST,
+                state__in=PUBLIC_CASE_STATES,
+                list_entry_id__in=ListEntry.objects.filter(state__in=list_access.ON_THE_LIST).values("pk"),
             )
             .select_related("subject")
             .first()

@@ -8,6 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from credit_platform.domains import Severity
 from credit_platform.forms import DateInput
 from credit_platform.models import Department, Subject
 from credit_platform.permissions import department_of, is_credit_office
@@ -86,6 +87,10 @@ class CaseCreateForm(forms.Form):
         label=_label(JointCase, "measures"), queryset=Measure.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("The memorandum's measures that fit the subject; untick those that do not apply."),
     )
+    severity = forms.ChoiceField(
+        label=_label(JointCase, "severity"), choices=[("", "---------"), *Severity.choices], required=False, initial=Severity.SEVERE,
+        help_text=_("How grave the dishonesty is; a reward case may leave it empty."),
+    )
     basis = forms.CharField(label=_label(JointCase, "basis"), widget=forms.Textarea(attrs={"rows": 3}))
     basis_document = forms.CharField(label=_label(JointCase, "basis_document"), max_length=200, required=False)
     period_start = forms.DateField(label=_label(JointCase, "period_start"), widget=DateInput())
@@ -142,6 +147,7 @@ class CaseCreateForm(forms.Form):
             "memorandum": data["memorandum"],
             # An empty choice stays empty (the service refuses it) rather than meaning "all".
             "measures": list(data["measures"]),
+            "severity": data["severity"] or None,  # empty: the default for the kind of case
             "basis": data["basis"],
             "basis_document": data["basis_document"],
             "period_start": data["period_start"],

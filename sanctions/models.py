@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from guardian.models import GroupObjectPermissionBase
 
-from credit_platform.domains import Domain, ListType, MeasureKind
+from credit_platform.domains import Domain, ListType, MeasureKind, Severity
 
 
 def _may_manage_case(instance, user) -> bool:
@@ -129,8 +129,13 @@ class JointCase(ConcurrentTransitionMixin, models.Model):
     number = models.CharField(_("number"), max_length=32, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=MeasureKind.choices)
     subject = models.ForeignKey("credit_platform.Subject", verbose_name=_("subject"), on_delete=models.PROTECT, related_name="cases")
-    list_entry = models.ForeignKey(
-        "lists.ListEntry", verbose_name=_("list entry"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    # The list entry the case rests on, by id: sanctions keeps its origin without importing lists
+    # (credit_platform.origins: lists checks and names it). The column of the former foreign key.
+    list_entry_id = models.BigIntegerField(_("list entry"), null=True, blank=True, db_index=True)
+    # Copied from the entry the case was opened from, chosen for a manual case: the case needs no upward read.
+    severity = models.CharField(
+        _("severity"), max_length=8, choices=Severity.choices, blank=True, default="",
+        help_text=_("The list entry's; for a case opened without one, chosen (a reward case may leave it empty)."),
     )
     basis = models.TextField(_("basis"))
     basis_document = models.CharField(_("basis document number"), max_length=200, blank=True)

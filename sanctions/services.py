@@ -15,7 +15,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from credit_platform import audit, calendar, notifications
+from credit_platform import audit, calendar, notifications, origins
+from credit_platform.domains import MeasureKind, Severity
 from credit_platform.exceptions import IllegalTransition, available_transitions, transition_error
 from credit_platform.models import ResponsiblePerson, Subject
 from credit_platform.rules import rule_set_in_force
@@ -120,7 +121,8 @@ def case_create(
     period_end: datetime.date,
     measures: list[Measure] | None = None,
     basis_document: str = "",
-    list_entry=None,
+    list_entry: "int | origins.CaseOrigin | None" = None,
+    severity: str | None = None,
     initiating_department=None,
     skip_initiator_check: bool = False,
 ) -> JointCase:
@@ -129,11 +131,16 @@ def case_create(
     A published list entry opens its case for the entry's identifying department
     (``initiating_department``), which identified the subject under the memorandum of the entry's
     list and domain: lists.services passes ``skip_initiator_check`` after deciding who may publish.
+
+    ``list_entry``: the entry the case rests on, as the CaseOrigin lists built, or an id that lists
+    checks for the actor (credit_platform.origins). The case copies its severity; without an entry
+    the case takes ``severity`` (default: severe for a punishment, none for a reward).
     """
     department = initiating_department or getattr(actor, "department", None)
     _require(department is not None, _("Only a user of a department can open a case."))
     if not skip_initiator_check:
         _require(access.can_initiate(actor, memorandum), _("Your department does not initiate cases under this memorandum."))
+    origin, severity = _case_origin_validate(actor=actor, subject=subject, kind=kind, list_entry=list_entry, severity=severity)
     measures = _case_content_validate(
         subject=subject, kind=kind, memorandum=memorandum, basis=basis, period_start=period_start, period_end=period_end,
         measures=measures,
@@ -152,9 +159,9 @@ def case_create(
         rule_set=rule_set_in_force(period_start),
         period_start=period_start,
         period_end=period_end,
+        list_entry_id=origin.pk if origin else None,
+        severity=severity,
     )
-    if list_entry is not None:
-        case.list_entry = list_entry
     case.save()
     case.measures.set(measures)
     _grant_case(case, [department.group_id], "manage_jointcase")
@@ -163,6 +170,27 @@ def case_create(
         extra={"subject": subject.identifier, "memorandum": memorandum.code, "measures": [m.code for m in measures]},
     )
     return case
+
+
+def _case_origin_validate(*, actor, subject, kind, list_entry, severity) -> tuple["origins.CaseOrigin | None", str]:
+    """The checked origin of a new case and its severity (the origin's, else the one chosen), or ValidationError by field."""
+    if list_entry is None:
+        severity = (Severity.SEVERE if kind == MeasureKind.PUNISHMENT else "") if severity is None else severity
+        if severity not in Severity.values and (severity or kind == MeasureKind.PUNISHMENT):
+            raise ValidationError({"severity": [_("Choose the severity: %(choices)s.") % {"choices": ", ".join(Severity.values)}]})
+        return None, severity
+    if isinstance(list_entry, origins.CaseOrigin):
+        origin = list_entry
+    else:
+        try:
+            origin = origins.case_origin_resolve(origins.LIST_ENTRY, list_entry, user=actor, case_kind=kind)
+        except ValidationError as exc:
+            raise ValidationError({"list_entry": exc.messages}) from None
+    if origin.subject_id != subject.pk:
+        raise ValidationError({"list_entry": [_("This list entry is about another subject.")]})
+    if severity not in (None, "", origin.severity):
+        raise ValidationError({"severity": [_("A case resting on a list entry takes the entry's severity (%(severity)s).") % {"severity": origin.severity}]})
+    return origin, origin.severity
 
 
 def _case_content_validate(*, subject, kind, memorandum, basis, period_start, period_end, measures) -> list[Measure]:

@@ -5,6 +5,7 @@ Apps add their lines here (``router.register("cases", sanctions.api.CaseViewSet,
 from django.urls import path
 from rest_framework import routers
 
+from checks import api as checks_api
 from credit_platform.api import views
 from credit_platform.api.authentication import API_AUTHENTICATION_CLASSES
 from credit_platform.permissions import IsDepartmentMember
@@ -13,7 +14,6 @@ from lists import import_api, public_api
 from objections import api as objections_api
 from repair import api as repair_api
 from sanctions import api as sanctions_api
-from sanctions.api import credit_check as credit_check_api
 from supervision import api as dashboard_api
 
 app_name = "api"
@@ -57,7 +57,7 @@ urlpatterns = [
     path("dashboard/cases-by-month/", dashboard_api.CasesByMonthAPIView.as_view(), name="dashboard-cases-by-month"),
     path("dashboard/objections-repairs/", dashboard_api.ObjectionsRepairsAPIView.as_view(), name="dashboard-objections-repairs"),
     path("dashboard/urges/", dashboard_api.UrgeAPIView.as_view(), name="dashboard-urges"),
-    path("credit-check/", credit_check_api.CreditCheckView.as_view(), name="credit-check"),
-    path("credit-check/<int:assignment_id>/feedback/", credit_check_api.CreditCheckFeedbackView.as_view(), name="credit-check-feedback"),
+    path("credit-check/", checks_api.CreditCheckView.as_view(), name="credit-check"),
+    path("credit-check/<int:assignment_id>/feedback/", checks_api.CreditCheckFeedbackView.as_view(), name="credit-check-feedback"),
     *router.urls,
 ]

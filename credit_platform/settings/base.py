@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "sanctions",
     "objections",
     "repair",
+    "checks",
     "supervision",
 ]
 
@@ -193,7 +194,7 @@ SPECTACULAR_SETTINGS = {
         "BulkPushJobStateEnum": "sanctions.models.BulkPushJob.State",
         "OutcomeEnum": "sanctions.models.Outcome",
         "EntryStateEnum": "lists.models.EntryState",
-        "SeverityEnum": "lists.models.Severity",
+        "SeverityEnum": "credit_platform.domains.Severity",
         "RemovalReasonEnum": "lists.models.RemovalReason",
         "ImportBatchStateEnum": "lists.models.ImportBatch.State",
         "ObjectionStateEnum": "objections.models.ObjectionState",

@@ -8,12 +8,12 @@ a service call; the change page is read-only and moves the case only through its
 from django.contrib import admin, messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from credit_platform import identifiers
+from credit_platform import identifiers, origins
 from credit_platform.admin.actions import ObjectAction, ObjectActionsMixin, add_service_errors
 from credit_platform.admin.mixins import AuditHistoryAdminMixin, ServiceAddFormMixin
 from credit_platform.forms import ReasonForm, RequiredReasonForm
@@ -47,7 +47,7 @@ class JointCaseAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
     actions = ["push_selected"]
     fieldsets = [
         (None, {"fields": ["number", "state", "kind", "subject", "memorandum", "initiating_department", "created_by"]}),
-        (_("Basis and measures"), {"fields": ["list_entry", "basis", "basis_document", "measure_list"]}),
+        (_("Basis and measures"), {"fields": ["list_entry", "severity", "basis", "basis_document", "measure_list"]}),
         (_("Period"), {"fields": ["period_start", "period_end"]}),
         (_("Progress"), {"fields": ["created_at", "initiated_at", "pushed_at", "completed_at", "suspended_at", "ended_at", "end_reason"]}),
     ]
@@ -114,6 +114,19 @@ class JointCaseAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
     def period(self, obj):
         return f"{obj.period_start} – {obj.period_end}"
 
+    @admin.display(description=_("list entry"))
+    def list_entry(self, obj):
+        """The entry the case rests on, named and linked by lists (credit_platform.origins)."""
+        if obj.list_entry_id is None:
+            return "-"
+        label = origins.case_origin_label(origins.LIST_ENTRY, obj.list_entry_id) or f"#{obj.list_entry_id}"
+        hooks = origins.case_origin_hooks(origins.LIST_ENTRY)
+        try:
+            url = reverse(f"admin:{hooks.admin_url_name}", args=[obj.list_entry_id], current_app=self.admin_site.name) if hooks else ""
+        except NoReverseMatch:
+            url = ""
+        return format_html("<a href='{}'>{}</a>", url, label) if url else label
+
     @admin.display(description=_("measures"))
     def measure_list(self, obj):
         measures = obj.measures.select_related("department").order_by("code")
@@ -154,7 +167,7 @@ class JointCaseAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
         fieldsets = [
             (None, {"fields": ["subject", "memorandum", "kind", "offered_for"]}),
             (_("Measures"), {"fields": ["measures"]}),
-            (_("Basis"), {"fields": ["basis", "basis_document"]}),
+            (_("Basis"), {"fields": ["severity", "basis", "basis_document"]}),
             (_("Period"), {"fields": ["period_start", "period_end"]}),
         ]
         return self.render_service_add_form(

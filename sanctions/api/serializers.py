@@ -6,7 +6,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from credit_platform.api.serializers import SubjectBriefSerializer, allowed_transitions
-from credit_platform.domains import MeasureKind
+from credit_platform.domains import MeasureKind, Severity
 from credit_platform.models import Department, Subject
 from credit_platform.selectors import subjects_for_user
 from sanctions import selectors
@@ -77,12 +77,14 @@ class CaseSerializer(serializers.ModelSerializer):
     memorandum = serializers.SlugRelatedField(slug_field="code", read_only=True)
     measures = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     initiating_department = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    list_entry = serializers.PrimaryKeyRelatedField(read_only=True, help_text=_("The list entry the case rests on, if any."))
+    list_entry = serializers.IntegerField(
+        source="list_entry_id", read_only=True, allow_null=True, help_text=_("The list entry the case rests on, if any (its id)."),
+    )
 
     class Meta:
         model = JointCase
         fields = [
-            "id", "number", "kind", "state", "subject", "memorandum", "measures", "initiating_department", "list_entry",
+            "id", "number", "kind", "state", "subject", "memorandum", "measures", "initiating_department", "list_entry", "severity",
             "basis", "basis_document", "period_start", "period_end", "state_before_suspension", "end_reason",
             "created_at", "initiated_at", "pushed_at", "completed_at", "suspended_at", "ended_at",
         ]
@@ -141,6 +143,15 @@ class CaseCreateSerializer(serializers.Serializer):
     )
     measures = MeasureIdsField(
         required=False, help_text=_("Measure ids; default: every active measure of the memorandum that fits the subject."),
+    )
+    list_entry = serializers.IntegerField(
+        required=False, allow_null=True, default=None,
+        help_text=_("The id of the published list entry the case rests on (black for a punishment, red for a reward): "
+                    "the case takes its severity."),
+    )
+    severity = serializers.ChoiceField(
+        choices=Severity.choices, required=False, allow_blank=True, default=None,
+        help_text=_("Without a list entry: how grave the dishonesty is (default: severe for a punishment, none for a reward)."),
     )
     basis = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text=_("The basis of the case (facts and legal basis)."))
     basis_document = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)

@@ -75,7 +75,7 @@ class CaseSteps:
         for name, func, kwargs in steps:
             if self.attempt(name, func, entry=entry, actor=actor, **kwargs) is None:
                 return
-        case = JointCase.objects.filter(list_entry=entry).order_by("-pk").first()
+        case = JointCase.objects.filter(list_entry_id=entry.pk).order_by("-pk").first()
         if case is None:
             return
         self.counts["cases_opened"] += 1

@@ -106,7 +106,7 @@ def test_the_proposing_clerk_walks_the_entry_through_its_buttons(world, client):
     response = client.post(entry_url(entry, "publish"), follow=True)
     entry.refresh_from_db()
     assert entry.state == EntryState.PUBLISHED
-    case = JointCase.objects.get(list_entry=entry)
+    case = JointCase.objects.get(list_entry_id=entry.pk)
     page = client.get(entry_url(entry)).content.decode()
     assert buttons_on(page) == {"remove"}
     assert case.number in page and f"/admin/sanctions/jointcase/{case.pk}/change/" in page

@@ -102,7 +102,7 @@ def test_withdraw_and_remove_bodies(world, api):
     response = court.post(f"{detail(published)}remove/", {"reason": "corrected", "note": "判决被撤销"}, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["state"] == "removed" and response.json()["removal_reason"] == "corrected"
-    assert JointCase.objects.get(list_entry=published).state == CaseState.REVOKED
+    assert JointCase.objects.get(list_entry_id=published.pk).state == CaseState.REVOKED
     # Removed once: a second removal is an illegal transition.
     response = court.post(f"{detail(published)}remove/", {"reason": "revoked"}, format="json")
     assert response.status_code == 409 and response.json()["state"] == "removed"
@@ -194,7 +194,7 @@ def test_another_department_reads_a_published_entry_but_may_not_act(world, api, 
 
 
 def test_an_executing_department_sees_the_case_pushed_to_it(world, api, published):
-    case = JointCase.objects.get(list_entry=published)
+    case = JointCase.objects.get(list_entry_id=published.pk)
     case_services.case_push(case=case, actor=world.user("court"))
     response = api("finance").get(detail(published))
     assert [c["number"] for c in response.json()["cases"]] == [case.number]
@@ -284,7 +284,7 @@ def test_the_list_makes_a_bounded_number_of_queries(world, api, username):
 
     def publish(identifier, n):
         entry = world.published(subject=world.subject(identifier), decision_number=f"（2026）甘0702执7{n}号")
-        case_services.case_push(case=JointCase.objects.get(list_entry=entry), actor=world.user("court"))
+        case_services.case_push(case=JointCase.objects.get(list_entry_id=entry.pk), actor=world.user("court"))
 
     for n, identifier in enumerate(OTHER_COMPANIES[:2]):
         publish(identifier, n)

@@ -34,7 +34,7 @@ def test_the_black_entry_journey_from_proposal_to_expiry(world, monkeypatch, dja
     monkeypatch.setattr(timezone, "localdate", lambda value=None, timezone=None: after_window)
     entry = services.entry_publish(entry=entry, actor=court)
     assert entry.state == EntryState.PUBLISHED
-    case = JointCase.objects.get(list_entry=entry)
+    case = JointCase.objects.get(list_entry_id=entry.pk)
     assert case.memorandum.code == "judgement-defaulters"
     assert case.initiating_department.code == "court"
     assert case.state == CaseState.INITIATED
@@ -54,7 +54,7 @@ def test_the_black_entry_journey_from_proposal_to_expiry(world, monkeypatch, dja
 
 def test_expiry_removes_the_entry_and_its_case_is_lifted_everywhere(world, django_capture_on_commit_callbacks):
     entry = world.published()
-    case = JointCase.objects.get(list_entry=entry)
+    case = JointCase.objects.get(list_entry_id=entry.pk)
     case_services.case_push(case=case, actor=world.user("court"))
     departments = set(case.assignments.values_list("department_id", flat=True))
     # The last day of the period: still on the list.
@@ -82,7 +82,7 @@ def test_expire_task_runs_the_scan(world):
 def test_an_initiated_case_is_revoked_when_its_entry_expires(world):
     entry = world.published()
     services.entries_expire_due(today=entry.publication_ends_on + datetime.timedelta(days=1))
-    case = JointCase.objects.get(list_entry=entry)
+    case = JointCase.objects.get(list_entry_id=entry.pk)
     assert case.state == CaseState.REVOKED
 
 

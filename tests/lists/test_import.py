@@ -310,7 +310,7 @@ def test_black_entries_open_their_joint_case_after_commit(world, api, django_cap
         answer = post(api("court"), csv_bytes(rows)).json()
     assert answer["created"] == 1
     entry = ListEntry.objects.get(decision_number="（2026）甘0702执300号")
-    case = JointCase.objects.get(list_entry=entry)
+    case = JointCase.objects.get(list_entry_id=entry.pk)
     assert case.memorandum.code == "judgement-defaulters"
     assert case.initiating_department.code == "court"
 

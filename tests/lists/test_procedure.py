@@ -164,7 +164,7 @@ def test_publishing_a_black_entry_opens_the_case_from_its_memorandum(world, djan
     with django_capture_on_commit_callbacks(execute=True):
         entry = services.entry_publish(entry=entry, actor=world.user("court"))
     assert entry.state == EntryState.PUBLISHED and entry.published_at is not None
-    case = JointCase.objects.get(list_entry=entry)
+    case = JointCase.objects.get(list_entry_id=entry.pk)
     assert case.memorandum.code == "judgement-defaulters"
     assert case.kind == "punishment"
     assert case.state == CaseState.INITIATED  # ready to push: the memorandum does not push on publication
@@ -179,7 +179,7 @@ def test_publishing_a_black_entry_opens_the_case_from_its_memorandum(world, djan
 def test_the_credit_office_publishing_opens_the_case_for_the_identifying_department(world):
     entry = world.notified()
     services.entry_publish(entry=entry, actor=world.user("credit_office"))
-    case = JointCase.objects.get(list_entry=entry)
+    case = JointCase.objects.get(list_entry_id=entry.pk)
     assert case.initiating_department.code == "court"
     from sanctions import access as case_access
 
@@ -191,7 +191,7 @@ def test_a_memorandum_that_pushes_on_publication_pushes_at_once(world):
     memorandum.push_on_publish = True
     memorandum.save(update_fields=["push_on_publish"])
     entry = world.published()
-    case = JointCase.objects.get(list_entry=entry)
+    case = JointCase.objects.get(list_entry_id=entry.pk)
     assert case.state == CaseState.PUSHED
     assert case.assignments.filter(state=AssignmentState.PENDING).exists()
 
@@ -206,9 +206,9 @@ def test_without_a_memorandum_the_entry_is_published_and_the_credit_office_told(
 
 def test_entry_open_case_is_idempotent(world):
     entry = world.published()
-    case = JointCase.objects.get(list_entry=entry)
+    case = JointCase.objects.get(list_entry_id=entry.pk)
     assert services.entry_open_case(entry=entry, actor=world.user("court")) == case
-    assert JointCase.objects.filter(list_entry=entry).count() == 1
+    assert JointCase.objects.filter(list_entry_id=entry.pk).count() == 1
     proposed = world.propose(decision_number="（2026）甘0702执200号")
     with pytest.raises(IllegalTransition):
         services.entry_open_case(entry=proposed, actor=world.user("court"))
@@ -247,7 +247,7 @@ def test_minor_dishonesty_published_where_the_rule_set_allows_it_is_capped(world
 )
 def test_remove_ends_the_live_cases(world, reason, case_state):
     entry = world.published()
-    case = JointCase.objects.get(list_entry=entry)
+    case = JointCase.objects.get(list_entry_id=entry.pk)
     from sanctions import services as case_services
 
     case_services.case_push(case=case, actor=world.user("court"))
@@ -273,7 +273,7 @@ def test_remove_refuses_an_unknown_reason_and_an_unpublished_entry(world):
 
 def test_suspend_and_resume_hold_and_release_the_cases(world):
     entry = world.published()
-    case = JointCase.objects.get(list_entry=entry)
+    case = JointCase.objects.get(list_entry_id=entry.pk)
     from sanctions import services as case_services
 
     case_services.case_push(case=case, actor=world.user("court"))
@@ -305,7 +305,7 @@ def test_correct_recomputes_the_periods_and_keeps_the_old_values(world):
 
 def test_publishing_a_red_entry_opens_a_reward_case(world):
     entry = world.published(actor="tax", list_type="red", severity="general", domain="tax", decision_number="A级纳税人〔2026〕1号")
-    case = JointCase.objects.get(list_entry=entry)
+    case = JointCase.objects.get(list_entry_id=entry.pk)
     assert (case.kind, case.memorandum.code, case.initiating_department.code) == ("reward", "a-grade-taxpayers", "tax")
 
 

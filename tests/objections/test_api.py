@@ -327,4 +327,4 @@ def test_the_credit_office_decides_any_objection(world, api, held):
     response = api("credit_office").post(objections_url(objection["id"], "accept"), {}, format="json")
 
     assert response.status_code == 200 and response.json()["state"] == "verifying"
-    assert Assignment.objects.filter(case__list_entry=entry).exclude(state=AssignmentState.SUSPENDED).count() == 0
+    assert Assignment.objects.filter(case__list_entry_id=entry.pk).exclude(state=AssignmentState.SUSPENDED).count() == 0

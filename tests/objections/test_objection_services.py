@@ -10,14 +10,14 @@ from lists.models import EntryState, RemovalReason
 from objections import services
 from objections.models import Objection, ObjectionState
 from sanctions import services as case_services
-from sanctions.models import Assignment, AssignmentState, CaseState, Outcome
+from sanctions.models import Assignment, AssignmentState, CaseState, JointCase, Outcome
 from sanctions.services import FeedbackItem
 
 
 def pushed_entry(world):
     """A published black entry whose case is pushed, one push signed for and one fed back."""
     entry = world.published()
-    case = entry.cases.get()
+    case = JointCase.objects.get(list_entry_id=entry.pk)
     case_services.case_push(case=case, actor=world.user("court"))
     finance = case.assignments.get(department__code="finance")
     case_services.assignment_acknowledge(assignment=finance, actor=world.user("finance"))

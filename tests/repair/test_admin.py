@@ -10,7 +10,7 @@ from lists.models import EntryState
 from repair import services
 from repair.models import RepairApplication, RepairState
 from sanctions import services as case_services
-from sanctions.models import Assignment
+from sanctions.models import Assignment, JointCase
 
 INBOX = "/admin/repair/repairapplication/"
 
@@ -40,7 +40,7 @@ def apply(world, entry, actor="court"):
 @pytest.fixture
 def entry(world):
     entry = world.published(severity="severe", decided_on=months_ago(13))
-    case_services.case_push(case=entry.cases.get(), actor=world.user("court"))
+    case_services.case_push(case=JointCase.objects.get(list_entry_id=entry.pk), actor=world.user("court"))
     return entry
 
 
@@ -133,7 +133,7 @@ def test_the_page_shows_the_lifting_of_each_department(world, client, entry):
     application = apply(world, entry)
     services.repair_accept(application=application, actor=world.user("court"))
     services.repair_approve(application=application, actor=world.user("court"))
-    pushes = list(Assignment.objects.filter(case__list_entry=entry).select_related("department").order_by("department__code"))
+    pushes = list(Assignment.objects.filter(case__list_entry_id=entry.pk).select_related("department").order_by("department__code"))
     confirmed, late = pushes[0], pushes[1]
     case_services.assignment_confirm_lift(assignment=confirmed, actor=world.user(confirmed.department.code))
     Assignment.objects.filter(pk=late.pk).update(lift_due=datetime.date(2020, 1, 6))

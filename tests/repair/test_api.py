@@ -10,7 +10,7 @@ from credit_platform.rules import add_months
 from lists.models import EntryState, RemovalReason
 from repair.models import RepairApplication, RepairState
 from sanctions import services as case_services
-from sanctions.models import AssignmentState, CaseState
+from sanctions.models import AssignmentState, CaseState, JointCase
 from tests.lists.conftest import api, days_ago  # noqa: F401 (fixture)
 
 API = "/api/v1"
@@ -44,7 +44,7 @@ def enter(api, entry, actor="court", **changes) -> dict:
 def eligible_entry(world):
     """A severe black entry decided 13 months ago, its case pushed to the executing departments."""
     entry = world.published(severity="severe", decided_on=months_ago(13))
-    case_services.case_push(case=entry.cases.get(), actor=world.user("court"))
+    case_services.case_push(case=JointCase.objects.get(list_entry_id=entry.pk), actor=world.user("court"))
     return entry
 
 
@@ -108,7 +108,7 @@ def test_documents_are_uploaded_with_their_kind_and_checked(world, api, eligible
 
 def test_approval_removes_the_entry_from_public_search_and_every_department_confirms_the_lifting(world, api, eligible_entry, client):
     entry = eligible_entry
-    case = entry.cases.get()
+    case = JointCase.objects.get(list_entry_id=entry.pk)
     identifier = entry.subject.identifier
     assert entry.decision_number in client.get("/credit/", {"q": identifier}).content.decode()
     application = enter(api, entry)

@@ -10,7 +10,7 @@ from credit_platform.rules import add_months
 from repair import services
 from repair.models import RepairApplication, RepairState
 from sanctions import services as case_services
-from sanctions.models import AssignmentState, CaseState
+from sanctions.models import AssignmentState, CaseState, JointCase
 
 PUBLIC = "/api/v1/public/repairs/"
 NEW, RECEIPT, STATUS = "/credit/repairs/", "/credit/repairs/receipt/", "/credit/repairs/status/"
@@ -50,7 +50,7 @@ def test_a_severe_entry_decided_8_months_ago_is_a_400_with_the_date(world):
 
 def test_a_severe_entry_decided_13_months_ago_is_repaired_and_lifted(world):
     entry = world.published(severity="severe", decided_on=months_ago(13))
-    case = entry.cases.get()
+    case = JointCase.objects.get(list_entry_id=entry.pk)
     case_services.case_push(case=case, actor=world.user("court"))
 
     response = APIClient().post(PUBLIC, body_for(entry), format="json")

@@ -10,7 +10,7 @@ from lists.models import EntryState, RemovalReason
 from repair import services
 from repair.models import CommitmentBreach, RepairState
 from sanctions import services as case_services
-from sanctions.models import AssignmentState, CaseState
+from sanctions.models import AssignmentState, CaseState, JointCase
 from tests.lists.conftest import days_ago
 
 
@@ -34,7 +34,7 @@ def test_severe_entry_decided_8_months_ago_is_refused_with_the_date(world):
 
 def test_severe_entry_decided_13_months_ago_is_approved_and_lifted(world, django_capture_on_commit_callbacks):
     entry = world.published(severity="severe", decided_on=months_ago(13))
-    case = entry.cases.get()
+    case = JointCase.objects.get(list_entry_id=entry.pk)
     case_services.case_push(case=case, actor=world.user("court"))
     application = apply(world, entry)
     assert application.state == RepairState.SUBMITTED and application.deciding_department.code == "court"

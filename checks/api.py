@@ -1,5 +1,5 @@
 """The credit check API (应查必查): ``GET /credit-check/?identifier=&purpose=`` and
-``POST /credit-check/{assignment_id}/feedback/``. Thin: sanctions.credit_check decides."""
+``POST /credit-check/{assignment_id}/feedback/``. Thin: checks.credit_check decides."""
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -8,11 +8,12 @@ from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
+from checks import credit_check
 from credit_platform.api.schema import error_responses
 from credit_platform.api.views import PlatformAPIMixin
-from credit_platform.domains import Domain, ListType
-from lists.models import EntryState, Severity
-from sanctions import access, credit_check
+from credit_platform.domains import Domain, ListType, Severity
+from lists.models import EntryState
+from sanctions import access
 from sanctions.api.serializers import FeedbackSerializer, MeasureFeedbackSerializer
 from sanctions.models import Assignment, AssignmentState, CaseState, Category
 

@@ -25,14 +25,14 @@ def world(db):
 def entry(world):
     """The demo company's published black entry, its case pushed to the executing departments."""
     entry = world.published()
-    case = JointCase.objects.get(list_entry=entry)
+    case = JointCase.objects.get(list_entry_id=entry.pk)
     services.case_push(case=case, actor=world.user("court"))
     return entry
 
 
 @pytest.fixture
 def case(entry):
-    return JointCase.objects.get(list_entry=entry)
+    return JointCase.objects.get(list_entry_id=entry.pk)
 
 
 def check(api, username, identifier=COMPANY, **params):
