@@ -14,7 +14,7 @@ from credit_platform.api.views import PlatformAPIMixin
 from credit_platform.domains import Domain, ListType, Severity
 from lists.models import EntryState
 from sanctions import access
-from sanctions.api.serializers import FeedbackSerializer, MeasureFeedbackSerializer
+from sanctions.serializers import FeedbackSerializer, MeasureFeedbackSerializer
 from sanctions.models import Assignment, AssignmentState, CaseState, Category
 
 TAG = ["credit check"]

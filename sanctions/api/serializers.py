@@ -10,8 +10,8 @@ from credit_platform.domains import MeasureKind, Severity
 from credit_platform.models import Department, Subject
 from credit_platform.selectors import subjects_for_user
 from sanctions import selectors
-from sanctions.models import AppliesTo, Assignment, BulkPushJob, JointCase, Measure, MeasureFeedback, Memorandum, Outcome
-from sanctions.services import FeedbackItem
+from sanctions.models import AppliesTo, Assignment, BulkPushJob, JointCase, Measure, Memorandum
+from sanctions.serializers import FeedbackSerializer, MeasureFeedbackSerializer  # noqa: F401 (the views use them here)
 
 def _user(serializer):
     return serializer.context["request"].user
@@ -229,42 +229,6 @@ class AssignmentDetailSerializer(AssignmentSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_transitions(self, assignment) -> list[str]:
         return allowed_transitions(assignment, _user(self))
-
-
-class FeedbackItemSerializer(serializers.Serializer):
-    measure = serializers.PrimaryKeyRelatedField(queryset=Measure.objects.all(), help_text=_("The measure's id."))
-    outcome = serializers.ChoiceField(choices=Outcome.choices)
-    note = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=4000,
-        help_text=_("Required when the measure was not applicable or failed: the reason."),
-    )
-    occurred_on = serializers.DateField(required=False, allow_null=True, default=None, help_text=_("Default: today."))
-    business_reference = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
-
-
-class FeedbackSerializer(serializers.Serializer):
-    items = FeedbackItemSerializer(
-        many=True, allow_empty=False, max_length=500,
-        help_text=_("One item per measure; the first feedback answers every measure of the push."),
-    )
-
-    def feedback_items(self) -> list[FeedbackItem]:
-        return [FeedbackItem(**item) for item in self.validated_data["items"]]
-
-
-class MeasureFeedbackSerializer(serializers.ModelSerializer):
-    measure = serializers.PrimaryKeyRelatedField(read_only=True)
-    measure_code = serializers.CharField(source="measure.code", read_only=True)
-    department = serializers.CharField(source="assignment.department.code", read_only=True)
-    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
-
-    class Meta:
-        model = MeasureFeedback
-        fields = [
-            "id", "assignment", "department", "measure", "measure_code", "outcome", "note", "occurred_on",
-            "business_reference", "source", "recorded_by", "created_at",
-        ]
-        read_only_fields = fields
 
 
 class ReassignSerializer(serializers.Serializer):
