@@ -9,15 +9,18 @@ class ListsConfig(AppConfig):
 
     def ready(self):
         from credit_platform.calendar import register_provisional_recompute
-        from credit_platform.roles import ROLE_PERMISSIONS
+        from credit_platform.notifications import register_notification_kinds
+        from credit_platform.roles import register_role_permissions
+        from lists.notification_kinds import NOTIFICATION_KINDS
         from lists.services import entries_recompute_publication_due
 
         register_provisional_recompute(entries_recompute_publication_due)
+        register_notification_kinds(NOTIFICATION_KINDS)
 
         # Model permissions open the admin module and the endpoints; lists.access decides which
         # entries a department sees and which it manages.
-        ROLE_PERMISSIONS["all"] |= {"lists.view_listentry"}
-        ROLE_PERMISSIONS["initiating"] |= {"lists.add_listentry", "lists.change_listentry"}
-        ROLE_PERMISSIONS["credit_office"] |= {
-            "lists.add_listentry", "lists.change_listentry", "lists.add_importbatch", "lists.view_importbatch",
-        }
+        register_role_permissions(
+            all={"lists.view_listentry"},
+            initiating={"lists.add_listentry", "lists.change_listentry"},
+            credit_office={"lists.add_listentry", "lists.change_listentry", "lists.add_importbatch", "lists.view_importbatch"},
+        )
