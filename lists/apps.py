@@ -11,11 +11,14 @@ class ListsConfig(AppConfig):
         from credit_platform.calendar import register_provisional_recompute
         from credit_platform.notifications import register_notification_kinds
         from credit_platform.roles import register_role_permissions
+        from credit_platform.selectors import register_subject_scope
+        from lists.access import subjects_with_work
         from lists.notification_kinds import NOTIFICATION_KINDS
         from lists.services import entries_recompute_publication_due
 
         register_provisional_recompute(entries_recompute_publication_due)
         register_notification_kinds(NOTIFICATION_KINDS)
+        register_subject_scope(subjects_with_work)
 
         # Model permissions open the admin module and the endpoints; lists.access decides which
         # entries a department sees and which it manages.

@@ -11,11 +11,14 @@ class ObjectionsConfig(AppConfig):
         from credit_platform.calendar import register_provisional_recompute
         from credit_platform.notifications import register_notification_kinds
         from credit_platform.roles import register_role_permissions
+        from credit_platform.selectors import register_subject_scope
+        from objections.access import subjects_with_work
         from objections.notification_kinds import NOTIFICATION_KINDS
         from objections.services import objections_recompute_provisional
 
         register_provisional_recompute(objections_recompute_provisional)
         register_notification_kinds(NOTIFICATION_KINDS)
+        register_subject_scope(subjects_with_work)
 
         # Working departments file objections; the leadership office supervises and files none.
         register_role_permissions(

@@ -11,11 +11,14 @@ class RepairConfig(AppConfig):
         from credit_platform.calendar import register_provisional_recompute
         from credit_platform.notifications import register_notification_kinds
         from credit_platform.roles import register_role_permissions
+        from credit_platform.selectors import register_subject_scope
+        from repair.access import subjects_with_work
         from repair.notification_kinds import NOTIFICATION_KINDS
         from repair.services import repairs_recompute_provisional
 
         register_provisional_recompute(repairs_recompute_provisional)
         register_notification_kinds(NOTIFICATION_KINDS)
+        register_subject_scope(subjects_with_work)
 
         register_role_permissions(
             all={"repair.view_repairapplication", "repair.view_repairdocument"},

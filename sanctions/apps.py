@@ -14,12 +14,14 @@ class SanctionsConfig(AppConfig):
         from credit_platform.demo import register_demo_loader
         from credit_platform.notifications import register_notification_kinds
         from credit_platform.roles import register_role_permissions
+        from credit_platform.selectors import register_subject_scope
         from sanctions import access, demo
         from sanctions.notification_kinds import NOTIFICATION_KINDS
         from sanctions.services import assignments_recompute_provisional
 
         register_provisional_recompute(assignments_recompute_provisional)
         register_notification_kinds(NOTIFICATION_KINDS)
+        register_subject_scope(access.subjects_with_work)
         # Measures and memoranda: after the core's departments, before anything that uses them.
         register_demo_loader("sanctions", demo.load_catalogue, order=10)
         # Permission ids are cached per process; a flush (tests) recreates them with new ids.
