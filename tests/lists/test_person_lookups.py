@@ -4,7 +4,9 @@ pushes, the entries it identified, the objections and repairs it decides) or the
 identifier it gives. The credit office sees every person, with a reason."""
 import pytest
 
+from credit_platform import selectors
 from credit_platform.models import AuditEvent, Subject
+from objections import services as objection_services
 
 URL = "/api/v1/subjects/"
 WANG = "620702197804128519"  # 王建国, legal representative of the demo company
@@ -107,6 +109,15 @@ def test_the_credit_office_sees_every_person_but_gives_a_reason(api, world):
 
 
 def test_every_scope_is_registered_by_its_app():
-    from credit_platform import selectors
-
     assert {scope.__module__ for scope in selectors._subject_scopes} >= {"sanctions.access", "lists.access", "objections.access", "repair.access"}
+
+
+def test_an_objection_is_work_for_the_department_that_filed_it_and_the_one_that_decides(api, world):
+    zhang = world.subject(ZHANG)
+    entry = world.propose(subject=zhang)
+    assert ids(api("finance").get(URL, {"kind": "natural_person", "reason": "her objection"})) == []
+
+    objection_services.objection_file(subject=zhang, list_entry=entry, grounds="已履行", contact="0936-1234567", actor=world.user("finance"))
+
+    assert ids(api("finance").get(URL, {"kind": "natural_person", "reason": "her objection"})) == [zhang.pk]
+    assert ids(api("court").get(URL, {"kind": "natural_person", "reason": "deciding it"})) == [zhang.pk]
