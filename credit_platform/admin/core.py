@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from credit_platform import identifiers, selectors, services
-from credit_platform.models import Department, ResponsiblePerson, Subject, User
+from credit_platform.models import Department, ResponsiblePerson, Subject, SubjectKind, User
 
 REASON_VAR = "reason"
 
@@ -105,8 +105,9 @@ class SubjectForm(forms.ModelForm):
 
 
 def _search_identifier(request) -> str:
-    """The exact identifier searched for on the list, or on the list a page was opened from."""
-    term = request.GET.get("q")
+    """The exact identifier searched for on the list (or typed into a subject autocomplete), or on the
+    list a page was opened from."""
+    term = request.GET.get("q", request.GET.get("term"))
     if term is None:
         term = dict(parse_qsl(request.GET.get("_changelist_filters", ""))).get("q", "")
     term = identifiers.normalise(term)
@@ -145,7 +146,11 @@ class SubjectAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # Organisations, and the persons the user's department has work about (all for the offices);
         # a person outside that only by the exact identifier searched for.
-        queryset = selectors.subjects_shown_to_user(request.user, with_persons=True)
+        if request.GET.get("kind__exact") == SubjectKind.NATURAL_PERSON:
+            # Persons only: driven by the department's own rows (a semi-join), not a scan of the registry.
+            queryset = selectors.persons_shown_to_user(request.user)
+        else:
+            queryset = selectors.subjects_shown_to_user(request.user, with_persons=True)
         identifier = _search_identifier(request)
         return queryset | selectors.subjects_by_identifier(identifier) if identifier else queryset
 

@@ -102,3 +102,17 @@ def test_the_credit_office_sees_every_person_with_a_reason(client, world):
 
     assert "王建国" in page and "刘伟" in page
     assert AuditEvent.objects.filter(action="person_record_viewed", reason="annual review").count() >= 8
+
+
+def test_the_subject_autocomplete_finds_an_unknown_person_only_by_the_exact_identifier(client, world):
+    client.force_login(world.user("court"))
+    url = "/admin/autocomplete/"
+    params = {"app_label": "sanctions", "model_name": "jointcase", "field_name": "subject"}
+
+    by_name = client.get(url, {**params, "term": "王建国"}).json()["results"]
+    by_identifier = client.get(url, {**params, "term": WANG.lower()}).json()["results"]
+    organisation = client.get(url, {**params, "term": "金川"}).json()["results"]
+
+    assert by_name == []
+    assert [row["id"] for row in by_identifier] == [str(world.subject(WANG).pk)]
+    assert [row["id"] for row in organisation] == [str(world.company.pk)]
