@@ -116,9 +116,9 @@ def subject_detail(*, subject_id, queryset: QuerySet[Subject] | None = None) -> 
         raise Http404 from None
 
 
-def subject_get_for_user(*, user: User, subject_id, reason: str = "", identifier: str = "") -> Subject:
+def subject_get_for_user(*, user: User, subject_id, reason: str = "") -> Subject:
     """The subject ``user`` looks up, with its responsible persons; 404 when unknown or not visible
-    (a person the department has no work about, unless ``identifier`` is exactly theirs).
+    (a person the department has no work about: the exact identifier finds them in a list instead).
 
     A person needs a reason (ValidationError on ``reason``, after the 404 check so it tells nothing
     about persons out of reach). Logs the look-up of every natural person shown: the subject itself,
@@ -126,10 +126,7 @@ def subject_get_for_user(*, user: User, subject_id, reason: str = "", identifier
     shows them masked and nothing is logged).
     """
     reason = (reason or "").strip()
-    queryset = subjects_shown_to_user(user, with_persons=True)
-    if identifier:
-        queryset = queryset | subjects_by_identifier(identifier)
-    subject = subject_detail(subject_id=subject_id, queryset=queryset)
+    subject = subject_detail(subject_id=subject_id, queryset=subjects_shown_to_user(user, with_persons=True))
     if subject.is_person:
         reason = clean_reason(reason)
     if reason:

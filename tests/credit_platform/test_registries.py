@@ -21,7 +21,7 @@ def _imported_modules(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("module", ["roles.py", "demo.py", "notifications.py", "models/notifications.py"])
+@pytest.mark.parametrize("module", ["roles.py", "demo.py", "notifications.py", "models/notifications.py", "selectors.py", "apps.py"])
 def test_the_registries_name_no_app(module):
     path = Path(settings.BASE_DIR) / "credit_platform" / module
     text = path.read_text(encoding="utf-8")

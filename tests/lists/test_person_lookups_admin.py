@@ -116,3 +116,17 @@ def test_the_subject_autocomplete_finds_an_unknown_person_only_by_the_exact_iden
     assert by_name == []
     assert [row["id"] for row in by_identifier] == [str(world.subject(WANG).pk)]
     assert [row["id"] for row in organisation] == [str(world.company.pk)]
+
+
+def test_the_credit_office_corrects_a_persons_name_after_giving_the_reason(client, world):
+    client.force_login(world.user("credit_office"))
+    liu = world.subject("620702199106307519")
+    url = f"{LIST}{liu.pk}/change/"
+
+    refused = client.post(url, {"name": "刘伟伟"})
+    saved = client.post(f"{url}?reason=correction+request+17", {"name": "刘伟伟"})
+
+    assert refused.status_code == 200 and "Why do you look up this person?" in refused.content.decode()
+    assert saved.status_code == 302
+    liu.refresh_from_db()
+    assert liu.name == "刘伟伟"
