@@ -179,7 +179,7 @@ class SubjectAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         reason = person_reason(request)
         response = super().changelist_view(request, {**(extra_context or {}), "person_reason": reason})
-        changelist = getattr(response, "context_data", {}).get("cl")
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
         if reason and changelist is not None:
             selectors.person_records_viewed(user=request.user, subjects=changelist.result_list, reason=reason)
         return response

@@ -143,8 +143,8 @@ class SubjectViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet):
         reason = self._reason()
         kind, identifier = params.get("kind", ""), params.get("identifier", "")
         asks_for_persons = kind == SubjectKind.NATURAL_PERSON or (identifier and selectors.is_person_identifier(identifier))
-        if asks_for_persons and not reason:
-            selectors.clean_reason(reason)  # 400 on reason
+        if asks_for_persons:
+            selectors.clean_reason(reason)  # 400 on ``reason`` when blank
         if identifier:
             # An exact identifier finds its subject whoever has work about it.
             found = selectors.subjects_by_identifier(identifier)
