@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
 from credit_platform import demo, roles
 
@@ -58,3 +59,7 @@ def test_demo_loaders_run_in_their_order(monkeypatch):
     assert calls == ["earlier", "later"]
     assert demo.demo_loaders()[0].__module__ == __name__  # order 5 comes before sanctions' 10
     assert demo.demo_loaders()[1].__module__ == "sanctions.demo"
+
+
+def test_system_checks_pass():
+    call_command("check", fail_level="ERROR")
