@@ -1,7 +1,10 @@
 """The demo district (fixtures/demo_catalog.yaml): departments, users, subjects, and the catalogue.
 
 Idempotent: every row is found by its stable code or identifier and only created or corrected.
+The core loads its own rows; each app adds its part of the demo world by registering a loader in its
+AppConfig.ready() (``register_demo_loader``), so this module names no app.
 """
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -12,6 +15,24 @@ from credit_platform.models import Department, ResponsiblePerson, Subject, User
 
 CATALOG_PATH = Path(__file__).parent / "fixtures" / "demo_catalog.yaml"
 DEMO_PASSWORD = "demo-pass-2026"
+
+# A loader takes (catalog, departments by code) and returns how many rows of each kind it created.
+DemoLoader = Callable[[dict, dict[str, Department]], dict[str, int]]
+_demo_loaders: dict[str, tuple[int, DemoLoader]] = {}
+
+
+def register_demo_loader(name: str, loader: DemoLoader, *, order: int) -> None:
+    """Have ``seed`` call ``loader`` after the core's rows, in ascending ``order`` (then ``name``).
+
+    Give an app's loader an order above those of the apps it builds on (a lower layer's rows exist
+    before a higher layer's loader runs). Registering the same name again replaces it.
+    """
+    _demo_loaders[name] = (order, loader)
+
+
+def demo_loaders() -> list[DemoLoader]:
+    """The registered loaders, in the order ``seed`` calls them."""
+    return [loader for _name, (_order, loader) in sorted(_demo_loaders.items(), key=lambda item: (item[1][0], item[0]))]
 
 
 def load_catalog(path: Path = CATALOG_PATH) -> dict:
@@ -74,18 +95,6 @@ def seed(catalog: dict | None = None) -> dict[str, int]:
                 services.subject_link_responsible_person(organisation=organisation, person=person, role=role)
                 created["responsible_persons"] += 1
 
-    for loader in _catalogue_loaders():
+    for loader in demo_loaders():
         created.update(loader(catalog, departments))
     return created
-
-
-def _catalogue_loaders():
-    """Apps that add to the demo world (measures and memoranda live in sanctions)."""
-    loaders = []
-    try:
-        from sanctions.demo import load_catalogue
-    except ImportError:
-        pass
-    else:
-        loaders.append(load_catalogue)
-    return loaders

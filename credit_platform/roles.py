@@ -1,10 +1,16 @@
 """Global (model-level) permissions each department role carries.
 
 Model permissions only open the admin modules and API endpoints; which rows a department sees and
-which transitions it may run are decided per object in credit_platform.permissions. Apps add their
-own entries to ROLE_PERMISSIONS in their AppConfig.ready().
+which transitions it may run are decided per object in credit_platform.permissions. The core lists
+its own models' permissions here; each app adds its own in its AppConfig.ready() through
+``register_role_permissions``, so this module names no app.
 """
+from collections.abc import Iterable
+
 from django.contrib.auth.models import Permission
+
+# "all" applies to every department; the others are the roles a department may hold.
+ROLES = ("all", "credit_office", "leadership_office", "initiating", "executing")
 
 # role -> "app_label.codename"; "all" applies to every department.
 ROLE_PERMISSIONS: dict[str, set[str]] = {
@@ -40,6 +46,21 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     "initiating": {"credit_platform.add_subject"},
     "executing": {"credit_platform.add_subject"},
 }
+
+
+def register_role_permissions(**by_role: Iterable[str]) -> None:
+    """Add model permissions (``"app_label.codename"``) to roles, e.g.
+    ``register_role_permissions(all={"myapp.view_thing"}, initiating={...})``. Called by each app
+    in its AppConfig.ready(); adding a permission twice is harmless. An unknown role is refused."""
+    unknown = set(by_role) - set(ROLES)
+    if unknown:
+        raise ValueError(f"Unknown roles: {sorted(unknown)} (known: {ROLES})")
+    for role, labels in by_role.items():
+        labels = set(labels)
+        malformed = sorted(label for label in labels if label.count(".") != 1)
+        if malformed:
+            raise ValueError(f"Permissions are 'app_label.codename': {malformed}")
+        ROLE_PERMISSIONS.setdefault(role, set()).update(labels)
 
 
 def permissions_for_roles(roles: list[str]) -> set[str]:

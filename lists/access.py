@@ -83,3 +83,9 @@ def can_manage_entry(user, entry: ListEntry) -> bool:
     return ListEntryGroupObjectPermission.objects.filter(
         content_object=entry, group_id=group_id, permission_id=permission_id(ListEntry, "manage_listentry")
     ).exists()
+
+
+def subjects_with_work(department_id: int) -> QuerySet:
+    """The subjects a department has work about here (credit_platform.selectors' need-to-know scope):
+    those of the list entries it identified."""
+    return ListEntry.objects.filter(identifying_department_id=department_id).values_list("subject_id", flat=True)

@@ -9,19 +9,25 @@ class ListsConfig(AppConfig):
 
     def ready(self):
         from credit_platform.calendar import register_provisional_recompute
+        from credit_platform.notifications import register_notification_kinds
         from credit_platform.origins import LIST_ENTRY, register_case_origin
-        from credit_platform.roles import ROLE_PERMISSIONS
+        from credit_platform.roles import register_role_permissions
+        from credit_platform.selectors import register_subject_scope
+        from lists.access import subjects_with_work
         from lists.case_origin import entry_case_origin_resolve, entry_label
+        from lists.notification_kinds import NOTIFICATION_KINDS
         from lists.services import entries_recompute_publication_due
 
         register_provisional_recompute(entries_recompute_publication_due)
+        register_notification_kinds(NOTIFICATION_KINDS)
+        register_subject_scope(subjects_with_work)
         # A case keeps its entry by id; lists checks an entry a case is opened on and names it.
         register_case_origin(LIST_ENTRY, resolve=entry_case_origin_resolve, label=entry_label, admin_url_name="lists_listentry_change")
 
         # Model permissions open the admin module and the endpoints; lists.access decides which
         # entries a department sees and which it manages.
-        ROLE_PERMISSIONS["all"] |= {"lists.view_listentry"}
-        ROLE_PERMISSIONS["initiating"] |= {"lists.add_listentry", "lists.change_listentry"}
-        ROLE_PERMISSIONS["credit_office"] |= {
-            "lists.add_listentry", "lists.change_listentry", "lists.add_importbatch", "lists.view_importbatch",
-        }
+        register_role_permissions(
+            all={"lists.view_listentry"},
+            initiating={"lists.add_listentry", "lists.change_listentry"},
+            credit_office={"lists.add_listentry", "lists.change_listentry", "lists.add_importbatch", "lists.view_importbatch"},
+        )

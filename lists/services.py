@@ -623,7 +623,6 @@ def entries_recompute_publication_due(year: int) -> int:
 def entries_publication_overdue_notify(*, today: datetime.date | None = None) -> int:
     """双公示: tell each identifying department, once a day, how many of its entries are not yet
     published past their due date (with the link to that list). Returns how many were told."""
-    from credit_platform.models import NotificationKind
     from lists.selectors import publication_q
 
     today = today or timezone.localdate()
@@ -632,7 +631,7 @@ def entries_publication_overdue_notify(*, today: datetime.date | None = None) ->
         .annotate(n=Count("pk")).order_by("identifying_department_id")
     )
     return notifications.notify_daily_counts(
-        counts=counts, verb=NotificationKind.ENTRIES_PUBLICATION_OVERDUE, today=today,
+        counts=counts, verb="entries_publication_overdue", today=today,
         title=lambda n: _("%(n)d list entries are past their publication date (双公示)") % {"n": n},
         url="/admin/lists/listentry/?publication=overdue",
     )

@@ -41,3 +41,11 @@ def can_decide_objection(user, objection: Objection) -> bool:
         return True
     department = department_of(user) if is_department_member(user) else None
     return department is not None and department.pk == objection.provider_department_id
+
+
+def subjects_with_work(department_id: int) -> QuerySet:
+    """The subjects a department has work about here (credit_platform.selectors' need-to-know scope):
+    those of the objections it decides (information provider) or filed for someone."""
+    return Objection.objects.filter(Q(provider_department_id=department_id) | Q(filing_department_id=department_id)).values_list(
+        "subject_id", flat=True
+    )

@@ -9,13 +9,21 @@ class ObjectionsConfig(AppConfig):
 
     def ready(self):
         from credit_platform.calendar import register_provisional_recompute
-        from credit_platform.roles import ROLE_PERMISSIONS
+        from credit_platform.notifications import register_notification_kinds
+        from credit_platform.roles import register_role_permissions
+        from credit_platform.selectors import register_subject_scope
+        from objections.access import subjects_with_work
+        from objections.notification_kinds import NOTIFICATION_KINDS
         from objections.services import objections_recompute_provisional
 
         register_provisional_recompute(objections_recompute_provisional)
+        register_notification_kinds(NOTIFICATION_KINDS)
+        register_subject_scope(subjects_with_work)
 
-        ROLE_PERMISSIONS["all"] |= {"objections.view_objection", "objections.view_evidence"}
         # Working departments file objections; the leadership office supervises and files none.
-        ROLE_PERMISSIONS["executing"] |= {"objections.add_objection"}
-        ROLE_PERMISSIONS["initiating"] |= {"objections.add_objection", "objections.change_objection"}
-        ROLE_PERMISSIONS["credit_office"] |= {"objections.add_objection", "objections.change_objection"}
+        register_role_permissions(
+            all={"objections.view_objection", "objections.view_evidence"},
+            executing={"objections.add_objection"},
+            initiating={"objections.add_objection", "objections.change_objection"},
+            credit_office={"objections.add_objection", "objections.change_objection"},
+        )

@@ -40,3 +40,11 @@ def can_decide_repair(user, application: RepairApplication) -> bool:
         return True
     department = department_of(user) if is_department_member(user) else None
     return department is not None and department.pk == application.deciding_department_id
+
+
+def subjects_with_work(department_id: int) -> QuerySet:
+    """The subjects a department has work about here (credit_platform.selectors' need-to-know scope):
+    those of the repair applications it decides or entered for someone."""
+    return RepairApplication.objects.filter(Q(deciding_department_id=department_id) | Q(filing_department_id=department_id)).values_list(
+        "subject_id", flat=True
+    )

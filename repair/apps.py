@@ -9,14 +9,22 @@ class RepairConfig(AppConfig):
 
     def ready(self):
         from credit_platform.calendar import register_provisional_recompute
-        from credit_platform.roles import ROLE_PERMISSIONS
+        from credit_platform.notifications import register_notification_kinds
+        from credit_platform.roles import register_role_permissions
+        from credit_platform.selectors import register_subject_scope
+        from repair.access import subjects_with_work
+        from repair.notification_kinds import NOTIFICATION_KINDS
         from repair.services import repairs_recompute_provisional
 
         register_provisional_recompute(repairs_recompute_provisional)
+        register_notification_kinds(NOTIFICATION_KINDS)
+        register_subject_scope(subjects_with_work)
 
-        ROLE_PERMISSIONS["all"] |= {"repair.view_repairapplication", "repair.view_repairdocument"}
-        ROLE_PERMISSIONS["initiating"] |= {"repair.add_repairapplication", "repair.change_repairapplication", "repair.view_commitmentbreach", "repair.add_commitmentbreach"}
-        ROLE_PERMISSIONS["credit_office"] |= {
-            "repair.add_repairapplication", "repair.change_repairapplication",
-            "repair.view_commitmentbreach", "repair.add_commitmentbreach",
-        }
+        register_role_permissions(
+            all={"repair.view_repairapplication", "repair.view_repairdocument"},
+            initiating={"repair.add_repairapplication", "repair.change_repairapplication", "repair.view_commitmentbreach", "repair.add_commitmentbreach"},
+            credit_office={
+                "repair.add_repairapplication", "repair.change_repairapplication",
+                "repair.view_commitmentbreach", "repair.add_commitmentbreach",
+            },
+        )

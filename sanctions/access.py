@@ -137,3 +137,13 @@ def bulk_push_jobs_for_user(user):
     if department is None:
         return jobs.none()
     return jobs.filter(requested_by__department=department)
+
+
+def subjects_with_work(department_id: int) -> QuerySet:
+    """The subjects a department has work about here (credit_platform.selectors' need-to-know scope):
+    those of the cases it initiated, and of the pushes it received (the case's subject and the push's
+    target)."""
+    pushes = Assignment.objects.filter(department_id=department_id).order_by()
+    return JointCase.objects.filter(initiating_department_id=department_id).order_by().values_list("subject_id", flat=True).union(
+        pushes.values_list("target_id", flat=True), pushes.values_list("case__subject_id", flat=True), all=True
+    )

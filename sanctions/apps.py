@@ -10,27 +10,36 @@ class SanctionsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from credit_platform.roles import ROLE_PERMISSIONS
-        from sanctions import access
-
         from credit_platform.calendar import register_provisional_recompute
+        from credit_platform.demo import register_demo_loader
+        from credit_platform.notifications import register_notification_kinds
+        from credit_platform.roles import register_role_permissions
+        from credit_platform.selectors import register_subject_scope
+        from sanctions import access, demo
+        from sanctions.notification_kinds import NOTIFICATION_KINDS
         from sanctions.services import assignments_recompute_provisional
 
         register_provisional_recompute(assignments_recompute_provisional)
+        register_notification_kinds(NOTIFICATION_KINDS)
+        register_subject_scope(access.subjects_with_work)
+        # Measures and memoranda: after the core's departments, before anything that uses them.
+        register_demo_loader("sanctions", demo.load_catalogue, order=10)
         # Permission ids are cached per process; a flush (tests) recreates them with new ids.
         post_migrate.connect(lambda **kwargs: access.permission_id.cache_clear(), weak=False, dispatch_uid="sanctions_perm_cache")
 
-        ROLE_PERMISSIONS["all"] |= {
-            "sanctions.view_measure",
-            "sanctions.view_memorandum",
-            "sanctions.view_assignment",
-            "sanctions.view_jointcase",
-            "sanctions.view_measurefeedback",
-        }
-        ROLE_PERMISSIONS["initiating"] |= {"sanctions.add_jointcase", "sanctions.change_jointcase", "sanctions.view_bulkpushjob", "sanctions.add_bulkpushjob"}
-        ROLE_PERMISSIONS["executing"] |= {"sanctions.change_assignment"}
-        ROLE_PERMISSIONS["credit_office"] |= {
-            "sanctions.add_measure", "sanctions.change_measure", "sanctions.add_memorandum", "sanctions.change_memorandum",
-            "sanctions.add_jointcase", "sanctions.change_jointcase", "sanctions.change_assignment",
-            "sanctions.view_bulkpushjob", "sanctions.add_bulkpushjob",
-        }
+        register_role_permissions(
+            all={
+                "sanctions.view_measure",
+                "sanctions.view_memorandum",
+                "sanctions.view_assignment",
+                "sanctions.view_jointcase",
+                "sanctions.view_measurefeedback",
+            },
+            initiating={"sanctions.add_jointcase", "sanctions.change_jointcase", "sanctions.view_bulkpushjob", "sanctions.add_bulkpushjob"},
+            executing={"sanctions.change_assignment"},
+            credit_office={
+                "sanctions.add_measure", "sanctions.change_measure", "sanctions.add_memorandum", "sanctions.change_memorandum",
+                "sanctions.add_jointcase", "sanctions.change_jointcase", "sanctions.change_assignment",
+                "sanctions.view_bulkpushjob", "sanctions.add_bulkpushjob",
+            },
+        )

@@ -1,4 +1,4 @@
-"""The demo catalogue: measures and memoranda (called by credit_platform.demo.seed)."""
+"""The demo catalogue: measures and memoranda (registered with credit_platform.demo in SanctionsConfig.ready())."""
 from sanctions.models import Measure, Memorandum
 
 

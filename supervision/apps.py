@@ -6,3 +6,9 @@ class SupervisionConfig(AppConfig):
     name = "supervision"
     verbose_name = _("Supervision")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from credit_platform.notifications import register_notification_kinds
+        from supervision.notification_kinds import NOTIFICATION_KINDS
+
+        register_notification_kinds(NOTIFICATION_KINDS)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credit_platform import audit, calendar, notifications
-from credit_platform.models import Department, NotificationKind
+from credit_platform.models import Department
 from credit_platform.permissions import is_credit_office, is_leadership
 from objections import access as objection_access
 from objections.models import Objection, ObjectionState
@@ -32,7 +32,7 @@ from sanctions import access as sanctions_access
 from sanctions.models import Assignment, AssignmentState, JointCase
 from sanctions.selectors import overdue_q
 from sanctions.services import assignment_urged
-from supervision import export, selectors, tallies
+from supervision import export, notification_kinds, selectors, tallies
 from supervision.models import Escalation, MonthlyReport, ScorecardSnapshot, SupervisedKind, Urge
 
 logger = logging.getLogger(__name__)
@@ -385,6 +385,6 @@ def tallies_check() -> dict:
     }
     with transaction.atomic():
         notifications.notify_many_on_commit(
-            [{"department_id": pk, "verb": NotificationKind.DASHBOARD_TALLIES_CORRECTED, "title": title, "url": "/dashboard/"} for pk in offices]
+            [{"department_id": pk, "verb": notification_kinds.DASHBOARD_TALLIES_CORRECTED, "title": title, "url": "/dashboard/"} for pk in offices]
         )
     return differences

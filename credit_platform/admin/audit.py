@@ -199,20 +199,35 @@ class NotificationStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class NotificationKindFilter(admin.SimpleListFilter):
+    """By kind, in words: the kinds the apps declare (credit_platform.notifications), not model choices."""
+
+    title = _("kind")
+    parameter_name = "verb"
+
+    def lookups(self, request, model_admin):
+        return sorted(notifications.notification_kinds().items(), key=lambda item: str(item[1]))
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(verb=self.value())
+        return queryset
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
     """Each user's inbox: their department's notifications and those addressed to them; read-only."""
 
-    list_display = ("created_at", "is_unread", "title", "verb", "department", "user")
+    list_display = ("created_at", "is_unread", "title", "kind", "department", "user")
     list_display_links = ("created_at", "title")
-    list_filter = (NotificationStatusFilter, "verb", ("created_at", admin.DateFieldListFilter))
+    list_filter = (NotificationStatusFilter, NotificationKindFilter, ("created_at", admin.DateFieldListFilter))
     list_select_related = ("department", "user")
     search_fields = ("title",)
     # Unread first, then newest first.
     ordering = (Case(When(read_at__isnull=True, then=Value(0)), default=Value(1)).asc(), "-created_at")
     show_full_result_count = False
     actions = ["mark_read"]
-    fields = ("created_at", "department", "user", "verb", "title", "body", "link", "read_at")
+    fields = ("created_at", "department", "user", "kind", "title", "body", "link", "read_at")
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -238,6 +253,10 @@ class NotificationAdmin(admin.ModelAdmin):
     @admin.display(description=_("unread"), boolean=True)
     def is_unread(self, notification):
         return notification.read_at is None
+
+    @admin.display(description=_("kind"), ordering="verb")
+    def kind(self, notification):
+        return notifications.notification_kind_label(notification.verb)
 
     @admin.display(description=_("link"))
     def link(self, notification):

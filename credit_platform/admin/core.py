@@ -1,11 +1,25 @@
-"""Admin of departments, users and subjects. Writes go through credit_platform.services."""
+"""Admin of departments, users and subjects. Writes go through credit_platform.services.
+
+Natural persons (credit_platform.selectors): the subject list shows persons masked until the clerk
+gives a reason for the look-up (a box above the list; it then stays in the list's links), and a
+person's page (or an organisation's responsible persons) asks for the reason before showing them.
+Each person shown in full is logged (``person_record_viewed``) with that reason. A department finds
+the persons it has work about, and any person by the exact identifier.
+"""
+from urllib.parse import parse_qsl
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from credit_platform import identifiers, services
-from credit_platform.models import Department, ResponsiblePerson, Subject, User
+from credit_platform import identifiers, selectors, services
+from credit_platform.models import Department, ResponsiblePerson, Subject, SubjectKind, User
+
+REASON_VAR = "reason"
 
 
 @admin.register(Department)
@@ -90,18 +104,108 @@ class SubjectForm(forms.ModelForm):
         return cleaned
 
 
+def _search_identifier(request) -> str:
+    """The exact identifier searched for on the list (or typed into a subject autocomplete), or on the
+    list a page was opened from."""
+    term = request.GET.get("q", request.GET.get("term"))
+    if term is None:
+        term = dict(parse_qsl(request.GET.get("_changelist_filters", ""))).get("q", "")
+    term = identifiers.normalise(term)
+    return term if len(term) == 18 else ""
+
+
+def person_reason(request) -> str:
+    """The reason given for looking up persons: on this page, or on the list it was opened from."""
+    reason = request.GET.get(REASON_VAR)
+    if reason is None:
+        reason = dict(parse_qsl(request.GET.get("_changelist_filters", ""))).get(REASON_VAR, "")
+    return reason.strip()[: selectors.REASON_MAX_LENGTH]
+
+
+class SubjectChangeList(ChangeList):
+    """The ``reason`` of the query string is no filter: it stays in the list's links."""
+
+    def get_filters_params(self, params=None):
+        lookup_params = super().get_filters_params(params)
+        lookup_params.pop(REASON_VAR, None)
+        return lookup_params
+
+
 @admin.register(Subject)
 class SubjectAdmin(admin.ModelAdmin):
     form = SubjectForm
-    list_display = ["name", "identifier", "kind", "is_watch_flagged", "created_at"]
+    list_display = ["name", "identifier", "kind", "is_watch_flagged", "created_at"]  # per request: get_list_display
     list_filter = ["kind", "is_watch_flagged"]
     search_fields = ["=identifier", "name"]
     show_full_result_count = False  # no COUNT(*) over millions of subjects
     inlines = [ResponsiblePersonInline]
     readonly_fields = ["birth_date", "created_at", "updated_at"]
+    change_list_template = "admin/credit_platform/subject/change_list.html"
+    change_form_template = "admin/credit_platform/subject/change_form.html"
+
+    def get_queryset(self, request):
+        # Organisations, and the persons the user's department has work about (all for the offices);
+        # a person outside that only by the exact identifier searched for.
+        if request.GET.get("kind__exact") == SubjectKind.NATURAL_PERSON:
+            # Persons only: driven by the department's own rows (a semi-join), not a scan of the registry.
+            queryset = selectors.persons_shown_to_user(request.user)
+        else:
+            queryset = selectors.subjects_shown_to_user(request.user, with_persons=True)
+        identifier = _search_identifier(request)
+        return queryset | selectors.subjects_by_identifier(identifier) if identifier else queryset
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, identifiers.normalise(search_term) if len(search_term.strip()) == 18 else search_term)
+
+    def get_changelist(self, request, **kwargs):
+        return SubjectChangeList
+
+    def get_list_display(self, request):
+        # Persons masked unless this request gives a reason (the admin instance is shared: no state on self).
+        masked = not person_reason(request)
+
+        @admin.display(description=_("name"), ordering="name")
+        def shown_name(subject):
+            return identifiers.mask_person_name(subject.name) if masked and subject.is_person else subject.name
+
+        @admin.display(description=_("identifier"), ordering="identifier")
+        def shown_identifier(subject):
+            return identifiers.mask_identifier(subject.identifier) if masked and subject.is_person else subject.identifier
+
+        return [shown_name, shown_identifier, "kind", "is_watch_flagged", "created_at"]
+
+    def changelist_view(self, request, extra_context=None):
+        reason = person_reason(request)
+        response = super().changelist_view(request, {**(extra_context or {}), "person_reason": reason})
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if reason and changelist is not None:
+            selectors.person_records_viewed(user=request.user, subjects=changelist.result_list, reason=reason)
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        subject = self.get_object(request, unquote(object_id))
+        reason = person_reason(request)
+        if subject is not None and subject.is_person and not reason:
+            return self.reason_view(request, subject)
+        if subject is not None and reason and request.method == "GET":
+            shown = [subject, *(link.person for link in subject.responsible_persons.select_related("person"))]
+            selectors.person_records_viewed(user=request.user, subjects=shown, reason=reason)
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "person_reason": reason})
+
+    def reason_view(self, request, subject):
+        """Before a person's page: why is it looked up? (masked until then; a GET form back to the page)."""
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Why do you look up this person?"),
+            "subtitle": None,
+            "opts": self.model._meta,
+            "subject": subject,
+            "masked_name": identifiers.mask_person_name(subject.name),
+            "masked_identifier": identifiers.mask_identifier(subject.identifier),
+            "kept": [(k, v) for k, v in request.GET.items() if k != REASON_VAR],
+            "reason_given": REASON_VAR in request.GET,
+        }
+        return TemplateResponse(request, "admin/credit_platform/subject/reason.html", context)
 
     def get_readonly_fields(self, request, obj=None):
         # The identifier is the subject's legal identity: corrected only through an objection.
@@ -115,7 +219,8 @@ class SubjectAdmin(admin.ModelAdmin):
         obj.pk = created.pk
 
     def get_inlines(self, request, obj):
-        return self.inlines if obj is not None and obj.is_organisation else []
+        # An organisation's responsible persons are persons' data: shown once a reason is given.
+        return self.inlines if obj is not None and obj.is_organisation and person_reason(request) else []
 
     def has_delete_permission(self, request, obj=None):
         return False  # records are kept, never deleted

@@ -60,13 +60,23 @@ class SubjectSerializer(serializers.ModelSerializer):
 
 class ResponsiblePersonSerializer(serializers.ModelSerializer):
     person = serializers.IntegerField(source="person_id", read_only=True)
-    identifier = serializers.CharField(source="person.identifier", read_only=True)
-    name = serializers.CharField(source="person.name", read_only=True)
+    identifier = serializers.CharField(
+        source="person.identifier", read_only=True, help_text=_("Masked (first 6 and last 4 characters) unless a reason is given.")
+    )
+    name = serializers.CharField(source="person.name", read_only=True, help_text=_("Masked (family name only) unless a reason is given."))
 
     class Meta:
         model = ResponsiblePerson
         fields = ["person", "identifier", "name", "role"]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if self.context.get("mask_persons"):
+            # A person's data is shown in full only with a reason (and then logged).
+            data["identifier"] = identifiers.mask_identifier(data["identifier"])
+            data["name"] = identifiers.mask_person_name(data["name"])
+        return data
 
 
 class SubjectDetailSerializer(SubjectSerializer):

@@ -18,7 +18,7 @@ from credit_platform.services import subject_register
 from credit_platform.api.authentication import API_AUTHENTICATION_CLASSES
 from credit_platform.api.idempotency import IdempotentMixin
 from credit_platform.api.pagination import LargeTablePagination
-from credit_platform.api.schema import PlatformAutoSchema
+from credit_platform.api.schema import PlatformAutoSchema, error_responses
 from credit_platform.models import Department, Subject, SubjectKind
 
 
@@ -68,7 +68,15 @@ class DepartmentViewSet(PlatformReadOnlyViewSet):
 REASON_PARAMETER = OpenApiParameter(
     "reason",
     str,
-    description="Why the record is looked up; logged with every natural person shown (RULES.md).",
+    description=(
+        "Why the record is looked up (for example the case or file number); logged with every natural "
+        "person shown (RULES.md). **Required to read natural persons**: for `kind=natural_person`, for an "
+        "`identifier` that is a citizen ID and for a person's detail (400 without it). Without it, lists "
+        "leave persons out and an organisation's responsible persons are shown masked; organisations need "
+        "none. A department sees the persons it has work about (its cases and pushes, the list entries it "
+        "identified, the objections and repairs it decides) and the one whose exact `identifier` it "
+        "gives; the credit office and the leadership office see every person."
+    ),
 )
 
 
@@ -98,8 +106,23 @@ class SubjectPermissions(permissions.IsDepartmentMember):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Search subjects", tags=["subjects"], parameters=[REASON_PARAMETER]),
-    retrieve=extend_schema(summary="One subject with its responsible persons", tags=["subjects"], parameters=[REASON_PARAMETER]),
+    list=extend_schema(
+        summary="Search subjects",
+        description="Organisations for anyone; natural persons only with a `reason`, within need-to-know (see `reason`).",
+        tags=["subjects"],
+        parameters=[REASON_PARAMETER],
+    ),
+    retrieve=extend_schema(
+        summary="One subject with its responsible persons",
+        description=(
+            "A natural person needs a `reason` (400 without) and is found only when the department has work "
+            "about them (404 otherwise; a person it has no work about yet is found by the list's exact "
+            "`identifier`). An organisation needs none: without a reason its responsible persons are masked."
+        ),
+        tags=["subjects"],
+        parameters=[REASON_PARAMETER],
+        responses={200: serializers.SubjectDetailSerializer, **error_responses(400)},
+    ),
     create=extend_schema(
         summary="Register a subject",
         tags=["subjects"],
@@ -114,7 +137,21 @@ class SubjectViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet):
     filterset_class = SubjectFilter
 
     def get_queryset(self):
-        return selectors.subjects_for_user(self.request.user)
+        """What the list may show (see REASON_PARAMETER), decided from the request alone so that the
+        answer tells nothing about persons out of reach."""
+        user, params = self.request.user, self.request.query_params
+        reason = self._reason()
+        kind, identifier = params.get("kind", ""), params.get("identifier", "")
+        asks_for_persons = kind == SubjectKind.NATURAL_PERSON or (identifier and selectors.is_person_identifier(identifier))
+        if asks_for_persons:
+            selectors.clean_reason(reason)  # 400 on ``reason`` when blank
+        if identifier:
+            # An exact identifier finds its subject whoever has work about it.
+            found = selectors.subjects_by_identifier(identifier)
+            return found if reason else found.exclude(kind=SubjectKind.NATURAL_PERSON)
+        if kind == SubjectKind.NATURAL_PERSON:
+            return selectors.persons_shown_to_user(user)
+        return selectors.subjects_shown_to_user(user, with_persons=bool(reason))
 
     def get_serializer_class(self):
         if self.action == "create":
@@ -124,16 +161,19 @@ class SubjectViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet):
         return serializers.SubjectSerializer
 
     def _reason(self) -> str:
-        return self.request.query_params.get("reason", "")
+        return self.request.query_params.get("reason", "").strip()[: selectors.REASON_MAX_LENGTH]
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        selectors.person_records_viewed(user=request.user, subjects=page, reason=self._reason())
+        if self._reason():
+            selectors.person_records_viewed(user=request.user, subjects=page, reason=self._reason())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
-        subject = selectors.subject_get_for_user(user=request.user, subject_id=kwargs["pk"], reason=self._reason())
-        return Response(self.get_serializer(subject).data)
+        reason = self._reason()
+        subject = selectors.subject_get_for_user(user=request.user, subject_id=kwargs["pk"], reason=reason)
+        context = {**self.get_serializer_context(), "mask_persons": not reason}
+        return Response(serializers.SubjectDetailSerializer(subject, context=context).data)
 
     def create(self, request, *args, **kwargs):
         data = self.get_serializer(data=request.data)

@@ -3,7 +3,7 @@ from .audit import AuditCheckpoint, AuditEvent
 from .calendar import CalendarOverride, OfficialCalendarYear
 from .departments import Department, User
 from .idempotency import IdempotencyRecord
-from .notifications import Notification, NotificationKind
+from .notifications import Notification
 from .rules import RuleSet
 from .subjects import ResponsiblePerson, Subject, SubjectKind
 from .tokens import ApiToken
@@ -17,7 +17,6 @@ __all__ = [
     "Department",
     "IdempotencyRecord",
     "Notification",
-    "NotificationKind",
     "OfficialCalendarYear",
     "ResponsiblePerson",
     "RuleSet",

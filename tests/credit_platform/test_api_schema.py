@@ -38,3 +38,13 @@ def test_docs_pages_use_only_local_assets(client, url):
     assert sources, html
     assert all(not src.startswith(("http:", "https:", "//")) for src in sources), sources
     assert "cdn" not in html.lower()
+
+
+def test_schema_documents_the_reason_required_for_natural_persons(client):
+    paths = client.get("/api/schema/", {"format": "json"}).json()["paths"]
+
+    for operation in (paths["/api/v1/subjects/"]["get"], paths["/api/v1/subjects/{id}/"]["get"]):
+        reason = next(p for p in operation["parameters"] if p["name"] == "reason")
+        assert reason["in"] == "query"
+        assert "Required to read natural persons" in reason["description"]
+        assert "400" in operation["responses"]

@@ -16,6 +16,12 @@ def client(client_as, dept_user):
     return client_as(dept_user(username="tax"))
 
 
+@pytest.fixture
+def office(client_as, dept_user):
+    """The credit office: sees every person, with a reason."""
+    return client_as(dept_user(username="office", roles=["credit_office"]))
+
+
 def looked_up(subject):
     return AuditEvent.objects.filter(action="person_record_viewed", object_id=str(subject.pk))
 
@@ -180,13 +186,13 @@ def test_lookup_by_identifier_ignores_case_and_spaces(client):
     assert [row["id"] for row in response.json()["results"]] == [wanted.pk]
 
 
-def test_search_by_name_and_kind(client):
+def test_search_by_name_and_kind(office):
     org = SubjectFactory(name="兰州某某建筑有限公司")
     SubjectFactory(name="其他公司")
     person = PersonFactory(name="兰某")
 
-    by_name = client.get(URL, {"q": "兰"}).json()["results"]
-    by_kind = client.get(URL, {"q": "兰", "kind": "natural_person"}).json()["results"]
+    by_name = office.get(URL, {"q": "兰", "reason": "check"}).json()["results"]
+    by_kind = office.get(URL, {"q": "兰", "kind": "natural_person", "reason": "check"}).json()["results"]
 
     assert sorted(row["id"] for row in by_name) == sorted([org.pk, person.pk])
     assert [row["id"] for row in by_kind] == [person.pk]
@@ -242,7 +248,7 @@ def test_unknown_subject_is_404(client, subject_id):
 
 
 def test_person_detail_lookup_is_logged_with_who_and_why(client_as, dept_user):
-    user = dept_user(username="court")
+    user = dept_user(username="court", roles=["credit_office"])
     person = PersonFactory()
 
     response = client_as(user).get(f"{URL}{person.pk}/", {"reason": "enforcement case (2026)甘0702执123号"})
@@ -257,17 +263,17 @@ def test_person_detail_lookup_is_logged_with_who_and_why(client_as, dept_user):
 def test_person_found_by_identifier_is_logged(client):
     person = PersonFactory(identifier=PERSON_ID)
 
-    response = client.get(URL, {"identifier": PERSON_ID.lower()})
+    response = client.get(URL, {"identifier": PERSON_ID.lower(), "reason": "licence application 17"})
 
     assert [row["id"] for row in response.json()["results"]] == [person.pk]
-    assert looked_up(person).count() == 1
+    assert list(looked_up(person).values_list("reason", flat=True)) == ["licence application 17"]
 
 
-def test_each_lookup_is_logged_again(client):
+def test_each_lookup_is_logged_again(office):
     person = PersonFactory()
 
-    client.get(f"{URL}{person.pk}/")
-    client.get(f"{URL}{person.pk}/")
+    office.get(f"{URL}{person.pk}/", {"reason": "first"})
+    office.get(f"{URL}{person.pk}/", {"reason": "second"})
 
     assert list(looked_up(person).values_list("seq", flat=True)) == [2, 3]  # after subject_created
 
@@ -277,13 +283,27 @@ def test_organisation_detail_logs_its_responsible_persons_not_itself(client):
     person = PersonFactory()
     ResponsiblePerson.objects.create(organisation=org, person=person, role="legal_representative")
 
-    response = client.get(f"{URL}{org.pk}/")
+    response = client.get(f"{URL}{org.pk}/", {"reason": "tender review"})
 
     assert response.json()["responsible_persons"] == [
         {"person": person.pk, "identifier": person.identifier, "name": person.name, "role": "legal_representative"}
     ]
-    assert looked_up(person).count() == 1
+    assert looked_up(person).get().reason == "tender review"
     assert not looked_up(org).exists()
+
+
+def test_organisation_detail_without_a_reason_masks_its_responsible_persons_and_logs_nothing(client):
+    org = SubjectFactory()
+    person = PersonFactory(identifier=PERSON_ID, name="王建国")
+    ResponsiblePerson.objects.create(organisation=org, person=person, role="legal_representative")
+
+    response = client.get(f"{URL}{org.pk}/")
+
+    assert response.status_code == 200
+    assert response.json()["responsible_persons"] == [
+        {"person": person.pk, "identifier": PERSON_ID[:6] + "********" + PERSON_ID[-4:], "name": "王**", "role": "legal_representative"}
+    ]
+    assert not AuditEvent.objects.filter(action="person_record_viewed").exists()
 
 
 def test_failed_lookup_logs_nothing(client):

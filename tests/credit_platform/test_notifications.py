@@ -1,5 +1,11 @@
 """Notifications: created after commit, read only by their department, listed per inbox in the admin."""
+import importlib
+import re
+from pathlib import Path
+
 import pytest
+from django.apps import apps
+from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.test import RequestFactory
@@ -160,20 +166,60 @@ def test_admin_names_the_kind_of_notification_in_words(client, court):
 
 
 def test_every_notification_the_platform_sends_has_a_kind_in_words():
-    """The verbs written in the code (``verb="..."`` and ``"verb": "..."``) are all NotificationKind choices."""
-    import re
-    from pathlib import Path
-
-    from django.conf import settings
-
-    from credit_platform.models import NotificationKind
-
+    """The verbs written in the code (``verb="..."``, ``"verb": "..."`` and an app's
+    ``notification_kinds.X`` constants) are all kinds some app declares, each with its words."""
     written = re.compile(r'(?:verb=|"verb":\s*)"([a-z_]+)"')
-    used = set()
-    for app in ("credit_platform", "sanctions", "lists", "objections", "repair", "supervision"):
-        for path in (Path(settings.BASE_DIR) / app).rglob("*.py"):
-            if "migrations" not in path.parts:
-                used |= set(written.findall(path.read_text(encoding="utf-8")))
+    constant = re.compile(r"notification_kinds\.([A-Z_]+)")
+    base = Path(settings.BASE_DIR).resolve()
+    used, constants = set(), {}
+    configs = [c for c in apps.get_app_configs() if base in Path(c.path).resolve().parents]
+    for config in configs:
+        if (Path(config.path) / "notification_kinds.py").exists():
+            module = importlib.import_module(f"{config.name}.notification_kinds")
+            constants |= {name: value for name, value in vars(module).items() if name.isupper() and isinstance(value, str)}
+    for config in configs:
+        for module in Path(config.path).rglob("*.py"):
+            if "migrations" not in module.parts:
+                text = module.read_text(encoding="utf-8")
+                used |= set(written.findall(text))
+                used |= {constants[name] for name in constant.findall(text)}
 
+    kinds = notifications.notification_kinds()
     assert len(used) >= 20
-    assert used <= set(NotificationKind.values), used - set(NotificationKind.values)
+    assert "dashboard_tallies_corrected" in used  # written through a constant
+    assert used <= set(kinds), used - set(kinds)
+    assert all(str(label) and str(label) != kind for kind, label in kinds.items())
+
+
+def test_notify_refuses_a_kind_nobody_declared(court, django_capture_on_commit_callbacks):
+    with pytest.raises(ValueError, match="Unknown notification kind"):
+        notifications.notify(department=court.department, verb="assignment_pushd", title="typo")
+    with pytest.raises(ValueError, match="Unknown notification kind"):
+        notifications.notify_on_commit(department=court.department, verb="no_such_kind", title="x")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValueError, match="Unknown notification kind"):
+        notifications.notify_many_on_commit([{"department": court.department, "verb": "no_such_kind", "title": "x"}])
+
+    assert not Notification.objects.exists()
+
+
+def test_a_kind_claimed_twice_with_other_words_is_refused():
+    with pytest.raises(ValueError, match="declared twice"):
+        notifications.register_notification_kinds({"assignment_pushed": "something else"})
+    notifications.register_notification_kinds({"assignment_pushed": notifications.notification_kinds()["assignment_pushed"]})
+
+
+def test_admin_filters_the_inbox_by_kind_in_words(client, court):
+    notifications.notify(department=court.department, verb="assignment_pushed", title="Pushed to you")
+    notifications.notify(department=court.department, verb="objection_filed", title="Objection filed")
+    client.force_login(court)
+    url = reverse("admin:credit_platform_notification_changelist")
+
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    filtered = client.get(url, {"verb": "objection_filed"}).content.decode()
+
+    assert "联合奖惩措施已推送至本部门" in page  # the filter's choices and the column, in words
+    assert "Objection filed" in filtered and "Pushed to you" not in filtered
+
+
+def test_notification_kinds_are_not_database_choices():
+    assert not Notification._meta.get_field("verb").choices
