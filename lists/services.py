@@ -23,6 +23,7 @@ from credit_platform.models import Department, Subject
 from credit_platform.rules import add_months, entry_periods, publication_bounds, publication_due, rule_set_in_force
 from django_fsm import TransitionNotAllowed
 from lists import access
+from lists.locks import lock_entry, lock_entry_and_cases
 from lists.models import EntryState, ListEntry, ListEntryGroupObjectPermission, RemovalReason, Severity, publication_refusal
 from sanctions import services as sanctions_services
 from sanctions.access import permission_id
@@ -70,11 +71,7 @@ def _run_transition(entry: ListEntry, name: str, **kwargs):
 def _lock_entry(entry_id) -> ListEntry:
     # Lock the entry (only its own row: subject, department and rule set stay free) so two clerks
     # cannot publish or remove it twice, nor open two cases for it.
-    return (
-        ListEntry.objects.select_for_update(of=("self",))
-        .select_related("subject", "identifying_department", "rule_set")
-        .get(pk=entry_id)
-    )
+    return lock_entry(entry_id)
 
 
 def entry_url(entry) -> str:
@@ -559,7 +556,12 @@ def entry_correct(*, entry: ListEntry, actor, corrections: dict, reason: str = "
         due = publication_due(entry.rule_set, entry.decided_on)
         entry.publication_due, entry.publication_due_provisional = due.date, due.provisional
         fields += ["rule_set", "repair_possible_from", "publication_ends_on", "publication_due", "publication_due_provisional"]
-    entry.save(update_fields=fields)
+    try:
+        # A savepoint: a decision number taken meanwhile by another entry fails on the unique constraint.
+        with transaction.atomic():
+            entry.save(update_fields=fields)
+    except IntegrityError:
+        raise ValidationError({"decision_number": [_duplicate_message(entry.list_type, entry.decision_number)]}) from None
     audit.record(
         obj=entry, action="entry_corrected", actor=actor, from_state=entry.state, to_state=entry.state, reason=reason,
         extra={"old": {name: old[name] for name in changed}, "new": {name: getattr(entry, name) for name in changed},
@@ -576,7 +578,7 @@ def entry_suspend(*, entry: ListEntry, actor, reason: str = "") -> ListEntry:
 
     Called by the objections service, which decides who may accept an objection.
     """
-    entry = _lock_entry(entry.pk)
+    entry = lock_entry_and_cases(entry.pk)
     previous = entry.state
     _run_transition(entry, "suspend")
     entry.save(update_fields=["state", "state_before_suspension", "updated_at"])
@@ -589,7 +591,7 @@ def entry_suspend(*, entry: ListEntry, actor, reason: str = "") -> ListEntry:
 @transaction.atomic
 def entry_resume(*, entry: ListEntry, actor, reason: str = "") -> ListEntry:
     """The objection was dismissed: the entry is back on the list and its held cases resume."""
-    entry = _lock_entry(entry.pk)
+    entry = lock_entry_and_cases(entry.pk)
     previous = entry.state
     _run_transition(entry, "resume")
     entry.save(update_fields=["state", "state_before_suspension", "updated_at"])

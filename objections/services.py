@@ -12,9 +12,11 @@ from credit_platform.uploads import uploads_check
 from credit_platform.exceptions import transition_error
 from credit_platform.models import Department, Subject
 from credit_platform.rules import rule_set_in_force
+from lists.locks import lock_entry_and_cases
 from django_fsm import TransitionNotAllowed
 from objections import access
 from objections.models import Decision, Evidence, Objection, ObjectionState
+from sanctions.locks import lock_case_and_assignments
 from sanctions.models import Assignment, CaseState, JointCase
 
 HELD_CASE_STATES = [CaseState.PUSHED, CaseState.EXECUTING, CaseState.FEEDBACK_COMPLETE]
@@ -142,6 +144,22 @@ def _cases_of(objection: Objection):
     return JointCase.objects.filter(list_entry_id=objection.list_entry_id)
 
 
+def _lock_held(objection: Objection):
+    """Lock what the objection holds, downhill (lists.locks): the entry it or its case rests on,
+    then that entry's cases (and the objection's case) in id order, then their assignments. Every
+    decision takes these locks before it counts the other verifying objections, so two decisions
+    on one record queue and the second counts what the first committed. Answers the locked entry
+    (None for a case that rests on no entry)."""
+    entry_id = objection.list_entry_id or (objection.case.list_entry_id if objection.case_id else None)
+    if entry_id is not None:
+        entry = lock_entry_and_cases(entry_id, case_ids=[objection.case_id] if objection.case_id else [])
+        if objection.list_entry_id == entry.pk:
+            objection.list_entry = entry  # read under the lock: what a decision just committed counts
+        return entry
+    lock_case_and_assignments(objection.case_id)
+    return None
+
+
 def _other_verifying(objection: Objection):
     """Other objections still being verified on the same entry or case: the hold stays while any remains."""
     others = Objection.objects.filter(state=ObjectionState.VERIFYING).exclude(pk=objection.pk)
@@ -167,6 +185,7 @@ def objection_accept(*, objection: Objection, actor) -> Objection:
 
     objection = _lock(objection.pk)
     _require(access.can_decide_objection(actor, objection), _("Only the information provider can accept this objection."))
+    entry = _lock_held(objection)
     previous = objection.state
     now = timezone.now()
     rules = objection.rule_set
@@ -176,8 +195,8 @@ def objection_accept(*, objection: Objection, actor) -> Objection:
     objection.save(update_fields=["state", "accepted_at", "verify_due", "due_dates_provisional"])
     audit.record(obj=objection, action="objection_accepted", actor=actor, from_state=previous, to_state=objection.state)
     reason = _("Objection %(receipt)s is being verified.") % {"receipt": objection.receipt_number}
-    if objection.list_entry_id and objection.list_entry.state == EntryState.PUBLISHED:
-        list_services.entry_suspend(entry=objection.list_entry, actor=actor, reason=reason)
+    if objection.list_entry_id and entry.state == EntryState.PUBLISHED:
+        list_services.entry_suspend(entry=entry, actor=actor, reason=reason)
     else:
         for case in _cases_of(objection).filter(state__in=HELD_CASE_STATES).order_by("pk"):
             case_services.case_suspend(case=case, actor=actor, reason=reason)
@@ -238,6 +257,7 @@ def objection_dismiss(*, objection: Objection, actor, reason: str) -> Objection:
         raise ValidationError({"reason": [_("Give the reasons for dismissing the objection.")]})
     objection = _lock(objection.pk)
     _require(access.can_decide_objection(actor, objection), _("Only the information provider can decide this objection."))
+    _lock_held(objection)
     previous = objection.state
     _run(objection, "dismiss", at=timezone.now(), reason=reason.strip())
     objection.decided_by = actor
@@ -266,6 +286,7 @@ def objection_uphold(*, objection: Objection, actor, outcome: str, reason: str =
             )
     objection = _lock(objection.pk)
     _require(access.can_decide_objection(actor, objection), _("Only the information provider can decide this objection."))
+    _lock_held(objection)
     if outcome == Decision.CORRECT and objection.list_entry_id is None:
         raise ValidationError({"outcome": [_("Only a list entry can be corrected; revoke the case instead.")]})
     previous = objection.state

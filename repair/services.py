@@ -12,6 +12,7 @@ from credit_platform.exceptions import ApplicationError, transition_error
 from credit_platform.models import Department
 from credit_platform.rules import add_months
 from django_fsm import TransitionNotAllowed
+from lists.locks import lock_entry
 from repair import access
 from repair.models import CommitmentBreach, RepairApplication, RepairDocument, RepairState
 
@@ -131,6 +132,9 @@ def repair_apply(*, entry, evidence: str, commitment_signed: bool, contact: str,
         errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
+    # Lock the entry before counting its live applications: two filed at the same moment queue here,
+    # and the second sees the first.
+    entry = lock_entry(entry.pk)
     eligibility = repair_eligibility(entry=entry)
     if not eligibility.eligible:
         raise ApplicationError(

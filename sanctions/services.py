@@ -21,6 +21,7 @@ from credit_platform.models import ResponsiblePerson, Subject
 from credit_platform.rules import rule_set_in_force
 from django_fsm import TransitionNotAllowed
 from sanctions import access
+from sanctions.locks import lock_assignment, lock_case, lock_case_and_assignments
 from sanctions.models import (
     Assignment,
     AssignmentGroupObjectPermission,
@@ -56,14 +57,11 @@ def _lock_case(case_id) -> JointCase:
     # Lock the case: every change to a case or its assignments queues here, so two departments
     # completing the last two assignments at once complete the case exactly once.
     # of=("self",): lock the case row only, not the subject, rule set or department joined in.
-    return (
-        JointCase.objects.select_for_update(of=("self",))
-        .select_related("subject", "memorandum", "rule_set", "initiating_department").get(pk=case_id)
-    )
+    return lock_case(case_id)
 
 
 def _lock_assignment(assignment_id) -> Assignment:
-    return Assignment.objects.select_for_update(of=("self",)).select_related("department", "target").get(pk=assignment_id)
+    return lock_assignment(assignment_id)
 
 
 def _case_url(case) -> str:
@@ -407,7 +405,7 @@ def _lift_assignments(case: JointCase, *, actor, today, reason: str) -> None:
 @transaction.atomic
 def case_suspend(*, case: JointCase, actor, reason: str = "") -> JointCase:
     """Hold the case and every live assignment while an objection is verified (暂不执行)."""
-    case = _lock_case(case.pk)
+    case, _assignments = lock_case_and_assignments(case.pk)
     previous = case.state
     now = timezone.now()
     _run_transition(case, "suspend", at=now)
@@ -438,7 +436,7 @@ def case_suspend(*, case: JointCase, actor, reason: str = "") -> JointCase:
 @transaction.atomic
 def case_resume(*, case: JointCase, actor, reason: str = "") -> JointCase:
     """Resume a held case exactly as it was; due dates move by the working days it was held."""
-    case = _lock_case(case.pk)
+    case, _assignments = lock_case_and_assignments(case.pk)
     previous = case.state
     _run_transition(case, "resume")
     case.save(update_fields=["state", "state_before_suspension", "suspended_at"])
@@ -736,19 +734,17 @@ def bulk_push_batch(*, job_id: int, case_ids: list[int]) -> None:
     pushed = skipped = 0
     errors = {}
     for case_id in case_ids:
-        case = JointCase.objects.filter(pk=case_id).only("pk", "state").first()
-        if case is None:
-            errors[str(case_id)] = _("No such case.")
-            continue
-        if case.state != CaseState.INITIATED:
-            skipped += 1  # already pushed (a redelivered batch) or not ready: nothing to do
-            continue
         try:
-            case_push(case=case, actor=actor)
+            outcome = _bulk_push_one(case_id, actor)
         except (IllegalTransition, PermissionDenied, ValidationError) as exc:
             errors[str(case_id)] = str(getattr(exc, "detail", None) or getattr(exc, "messages", None) or exc)
             continue
-        pushed += 1
+        if outcome == "missing":
+            errors[str(case_id)] = _("No such case.")
+        elif outcome == "pushed":
+            pushed += 1
+        else:
+            skipped += 1  # already pushed (a redelivered batch) or not ready: nothing to do
     with transaction.atomic():
         # Lock the job so concurrent batches add up their counts correctly.
         job = BulkPushJob.objects.select_for_update().get(pk=job_id)
@@ -759,6 +755,20 @@ def bulk_push_batch(*, job_id: int, case_ids: list[int]) -> None:
         job.state = BulkPushJob.State.DONE if done else BulkPushJob.State.RUNNING
         job.finished_at = timezone.now() if done else None
         job.save(update_fields=["pushed", "skipped", "errors", "state", "finished_at"])
+
+
+@transaction.atomic
+def _bulk_push_one(case_id: int, actor) -> str:
+    """Push one case of a bulk job: ``pushed``, ``skipped`` or ``missing``. Its state is read under
+    the case lock, so a batch delivered twice at once pushes each case once and skips it once."""
+    try:
+        case = _lock_case(case_id)
+    except JointCase.DoesNotExist:
+        return "missing"
+    if case.state != CaseState.INITIATED:
+        return "skipped"
+    case_push(case=case, actor=actor)
+    return "pushed"
 
 
 def deadlines_notify_overdue(*, today: datetime.date | None = None) -> int:
