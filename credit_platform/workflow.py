@@ -3,6 +3,10 @@
 ``require(allowed, message)``: 403 (``PermissionDenied``) unless ``allowed``.
 ``run_transition(obj, name, **kw)``: call a django-fsm transition; an illegal move is a 409
 (``IllegalTransition`` naming what the state allows).
+``entry_point(inner)``: the durable service a view, task or command calls, around a service that
+runs inside its caller's transaction (``<name>_in_transaction``, ``atomic(savepoint=False)``):
+what nests in what is visible at each call, and an entry point called inside another transaction
+fails at once instead of committing half of a bigger change.
 ``lock_in_order(*querysets)``: lock rows with ``SELECT ... FOR UPDATE`` in one fixed order, as
 Saleor's ``order/lock_objects.py`` does: each queryset in turn, its rows by primary key, only the
 model's own rows (``of=("self",)``: a row joined in for reading stays free). Each app names its
@@ -11,6 +15,8 @@ entry, then its cases, then their assignments), so two services that lock the sa
 take them in the same order and never deadlock; the order runs downhill through the layers
 (objection → entry → cases → assignments).
 """
+import functools
+
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django_fsm import TransitionNotAllowed
@@ -30,6 +36,26 @@ def run_transition(obj, name: str, **kwargs):
         return getattr(obj, name)(**kwargs)
     except TransitionNotAllowed:
         raise transition_error(obj, "state", name) from None
+
+
+INNER_SUFFIX = "_in_transaction"
+
+
+def entry_point(inner):
+    """The durable entry point of ``inner`` (named ``<name>_in_transaction``): same arguments, run
+    in its own transaction (``atomic(durable=True)``); answers a function named ``<name>``."""
+    if not inner.__name__.endswith(INNER_SUFFIX):
+        raise ValueError(f"{inner.__name__}: an inner service is named <name>{INNER_SUFFIX}.")
+
+    @functools.wraps(inner)
+    def service(*args, **kwargs):
+        with transaction.atomic(durable=True):
+            return inner(*args, **kwargs)
+
+    service.__name__ = inner.__name__.removesuffix(INNER_SUFFIX)
+    service.__qualname__ = inner.__qualname__.removesuffix(INNER_SUFFIX)
+    service.__doc__ = f"Entry point (its own durable transaction) of ``{inner.__name__}``.\n\n{inner.__doc__ or ''}"
+    return service
 
 
 def require_transaction() -> None:

@@ -11,6 +11,7 @@ class ListsConfig(AppConfig):
         from credit_platform.calendar import register_provisional_recompute
         from credit_platform.roles import ROLE_PERMISSIONS
         from lists.services import entries_recompute_publication_due
+        from lists import events  # noqa: F401 - registers the labels of its audit events and states
 
         register_provisional_recompute(entries_recompute_publication_due)
 

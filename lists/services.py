@@ -16,13 +16,13 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from credit_platform import audit, calendar, notifications
+from credit_platform import calendar, notifications
 from credit_platform.domains import Domain, ListType, MeasureKind
-from credit_platform.exceptions import IllegalTransition, available_transitions, transition_error
+from credit_platform.exceptions import IllegalTransition, transition_error
 from credit_platform.models import Department, Subject
 from credit_platform.rules import add_months, entry_periods, publication_bounds, publication_due, rule_set_in_force
-from django_fsm import TransitionNotAllowed
-from lists import access
+from credit_platform.workflow import entry_point, lock_rows, require, run_transition
+from lists import access, events
 from lists.locks import lock_entry, lock_entry_and_cases
 from lists.models import EntryState, ListEntry, ListEntryGroupObjectPermission, RemovalReason, Severity, publication_refusal
 from sanctions import services as sanctions_services
@@ -44,34 +44,9 @@ CASE_KIND_FOR_LIST = {ListType.BLACK: MeasureKind.PUNISHMENT, ListType.RED: Meas
 BLACK_PROPOSAL_SUFFIX = "-black"
 
 
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
-
-
-def _allowed(entry: ListEntry) -> list[str]:
-    """What the entry's state allows (a 409 names it): its open transitions, and ``statement`` while the subject is heard."""
-    allowed = available_transitions(entry)
-    return [*allowed, "statement"] if entry.state == EntryState.NOTIFIED else allowed
-
-
 def _illegal(entry: ListEntry, attempted: str, detail: str = "") -> IllegalTransition:
     error = transition_error(entry, "state", attempted)
-    return IllegalTransition(detail or error.detail, state=error.state, allowed=_allowed(entry))
-
-
-def _run_transition(entry: ListEntry, name: str, **kwargs):
-    """Call a transition; an illegal move becomes an IllegalTransition (HTTP 409) naming what is allowed."""
-    try:
-        return getattr(entry, name)(**kwargs)
-    except TransitionNotAllowed:
-        raise _illegal(entry, name) from None
-
-
-def _lock_entry(entry_id) -> ListEntry:
-    # Lock the entry (only its own row: subject, department and rule set stay free) so two clerks
-    # cannot publish or remove it twice, nor open two cases for it.
-    return lock_entry(entry_id)
+    return IllegalTransition(detail or error.detail, state=error.state, allowed=error.allowed)
 
 
 def entry_url(entry) -> str:
@@ -176,8 +151,8 @@ def _entry_create(*, actor, department: Department, subject, list_type, severity
     except IntegrityError:
         raise ValidationError({"decision_number": [_duplicate_message(list_type, entry.decision_number)]}) from None
     entries_grant_manage(entry_ids=[entry.pk], department=department)
-    audit.record(
-        obj=entry, action="entry_proposed", actor=actor, to_state=entry.state,
+    events.entry_proposed(
+        entry, actor, to_state=entry.state,
         extra={
             "subject": subject.identifier, "list_type": list_type, "severity": severity, "domain": domain,
             "decision_number": entry.decision_number, "decided_on": decided_on, "rule_set": rule_set.code,
@@ -187,14 +162,14 @@ def _entry_create(*, actor, department: Department, subject, list_type, severity
     return entry
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def entry_propose(*, actor, subject: Subject, list_type: str, severity: str, domain: str, basis: str, decision_number: str,
                   decided_on: datetime.date) -> ListEntry:
     """Identify a subject for a list: a proposed entry of the actor's department, with the rule set
     in force on the decision date and the publication periods it gives."""
-    _require(access.can_propose(actor), _("Only an initiating department or the credit office can propose a list entry."))
+    require(access.can_propose(actor), _("Only an initiating department or the credit office can propose a list entry."))
     department = getattr(actor, "department", None)
-    _require(department is not None, _("Only a user of a department can propose a list entry."))
+    require(department is not None, _("Only a user of a department can propose a list entry."))
     return _entry_create(
         actor=actor, department=department, subject=subject, list_type=list_type, severity=severity, domain=domain,
         basis=basis, decision_number=decision_number, decided_on=decided_on,
@@ -204,11 +179,11 @@ def entry_propose(*, actor, subject: Subject, list_type: str, severity: str, dom
 # --- the identification procedure -----------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def entry_notify(*, entry: ListEntry, actor, method: str, notified_on: datetime.date) -> ListEntry:
     """The subject has been told the reasons, the basis and its rights: its statement window opens."""
-    entry = _lock_entry(entry.pk)
-    _require(access.can_manage_entry(actor, entry), _("Only the identifying department can notify the subject."))
+    entry = lock_entry(entry.pk)
+    require(access.can_manage_entry(actor, entry), _("Only the identifying department can notify the subject."))
     if entry.state != EntryState.PROPOSED:
         raise _illegal(entry, "notify")
     errors = {}
@@ -224,21 +199,21 @@ def entry_notify(*, entry: ListEntry, actor, method: str, notified_on: datetime.
         raise ValidationError(errors)
     previous = entry.state
     due = calendar.add_working_days(notified_on, entry.rule_set.statement_window_days)
-    _run_transition(entry, "notify", on=notified_on, how=method.strip(), statement_due=due.date)
+    run_transition(entry, "notify", on=notified_on, how=method.strip(), statement_due=due.date)
     entry.save(update_fields=["state", "notified_on", "notify_method", "statement_due", "updated_at"])
-    audit.record(
-        obj=entry, action="entry_notified", actor=actor, from_state=previous, to_state=entry.state,
+    events.entry_notified(
+        entry, actor, from_state=previous, to_state=entry.state,
         extra={"method": entry.notify_method, "notified_on": notified_on, "statement_due": entry.statement_due,
                "statement_due_provisional": due.provisional},
     )
     return entry
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def entry_record_statement(*, entry: ListEntry, actor, text: str, waived: bool = False) -> ListEntry:
     """Record the subject's statement and defence (陈述申辩), or that it waived it."""
-    entry = _lock_entry(entry.pk)
-    _require(access.can_manage_entry(actor, entry), _("Only the identifying department can record the statement."))
+    entry = lock_entry(entry.pk)
+    require(access.can_manage_entry(actor, entry), _("Only the identifying department can record the statement."))
     if entry.state != EntryState.NOTIFIED:
         raise _illegal(entry, "statement")
     text = (text or "").strip()
@@ -246,45 +221,45 @@ def entry_record_statement(*, entry: ListEntry, actor, text: str, waived: bool =
         raise ValidationError({"text": [_("Record the statement, or that the subject waived it.")]})
     entry.statement_text, entry.statement_waived, entry.statement_at = text, bool(waived), timezone.now()
     entry.save(update_fields=["statement_text", "statement_waived", "statement_at", "updated_at"])
-    audit.record(
-        obj=entry, action="entry_statement_recorded", actor=actor, from_state=entry.state, to_state=entry.state,
+    events.entry_statement_recorded(
+        entry, actor, from_state=entry.state, to_state=entry.state,
         extra={"waived": entry.statement_waived, "text": text},
     )
     return entry
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def entry_withdraw(*, entry: ListEntry, actor, reason: str) -> ListEntry:
     """The statement was upheld: the entry is withdrawn before publication (and kept)."""
-    entry = _lock_entry(entry.pk)
-    _require(access.can_manage_entry(actor, entry), _("Only the identifying department can withdraw this entry."))
+    entry = lock_entry(entry.pk)
+    require(access.can_manage_entry(actor, entry), _("Only the identifying department can withdraw this entry."))
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Say why the entry is withdrawn.")]})
     previous = entry.state
-    _run_transition(entry, "withdraw", reason=reason.strip())
+    run_transition(entry, "withdraw", reason=reason.strip())
     entry.save(update_fields=["state", "withdraw_reason", "updated_at"])
-    audit.record(obj=entry, action="entry_withdrawn", actor=actor, from_state=previous, to_state=entry.state, reason=reason.strip())
+    events.entry_withdrawn(entry, actor, from_state=previous, to_state=entry.state, reason=reason.strip())
     return entry
 
 
 # --- publication --------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def entry_publish(*, entry: ListEntry, actor) -> ListEntry:
     """Publish the entry once the statement window has passed (or the subject waived it).
 
     A black (red) entry opens its joint punishment (reward) case from the memorandum of its list
     and domain; a watch entry recomputes the subject's watch flag.
     """
-    entry = _lock_entry(entry.pk)
-    _require(access.can_manage_entry(actor, entry), _("Only the identifying department can publish this entry."))
+    entry = lock_entry(entry.pk)
+    require(access.can_manage_entry(actor, entry), _("Only the identifying department can publish this entry."))
     if entry.state == EntryState.NOTIFIED:
         refusal = publication_refusal(entry)
         if refusal:
             raise _illegal(entry, "publish", refusal)
     previous = entry.state
-    _run_transition(entry, "publish", at=timezone.now())
+    run_transition(entry, "publish", at=timezone.now())
     fields = ["state", "published_at", "published_on_time", "updated_at"]
     if entry.severity == Severity.MINOR:
         # Minor dishonesty, where published at all, is published for at most the rule set's months.
@@ -293,8 +268,8 @@ def entry_publish(*, entry: ListEntry, actor) -> ListEntry:
             entry.publication_ends_on = cap
             fields.append("publication_ends_on")
     entry.save(update_fields=fields)
-    audit.record(
-        obj=entry, action="entry_published", actor=actor, from_state=previous, to_state=entry.state,
+    events.entry_published(
+        entry, actor, from_state=previous, to_state=entry.state,
         extra={"publication_ends_on": entry.publication_ends_on, "statement_waived": entry.statement_waived},
     )
     after_publication(entry=entry, actor=actor)
@@ -344,22 +319,22 @@ def _open_case(entry: ListEntry, actor) -> JointCase | None:
     try:
         # A savepoint: a case the catalogue cannot make (no measure fits the subject) leaves the publication standing.
         with transaction.atomic():
-            case = sanctions_services.case_create(
+            case = sanctions_services.case_create_in_transaction(
                 actor=actor, subject=entry.subject, kind=CASE_KIND_FOR_LIST[entry.list_type], memorandum=memorandum,
                 basis=f"{entry.decision_number} {entry.basis}", basis_document=entry.decision_number,
                 period_start=entry.decided_on, period_end=entry.publication_ends_on, list_entry=entry,
                 initiating_department=entry.identifying_department, skip_initiator_check=True,
             )
-            case = sanctions_services.case_initiate(case=case, actor=actor)
+            case = sanctions_services.case_initiate_in_transaction(case=case, actor=actor)
     except (ValidationError, PermissionDenied, IllegalTransition) as exc:
         _case_not_opened(entry, memorandum, exc)
         return None
-    audit.record(obj=entry, action="entry_case_opened", actor=actor, from_state=entry.state, to_state=entry.state,
+    events.entry_case_opened(entry, actor, from_state=entry.state, to_state=entry.state,
                  extra={"case": case.number, "memorandum": memorandum.code})
     if memorandum.push_on_publish:
         try:
             with transaction.atomic():
-                case = sanctions_services.case_push(case=case, actor=actor)
+                case = sanctions_services.case_push_in_transaction(case=case, actor=actor)
         except (ValidationError, PermissionDenied, IllegalTransition) as exc:
             _case_not_opened(entry, memorandum, exc, case=case)
             return case
@@ -389,15 +364,15 @@ def _case_not_opened(entry, memorandum, exc, case=None) -> None:
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def entry_open_case(*, entry: ListEntry, actor) -> JointCase | None:
     """Open the joint case of a published black or red entry (the importer calls it, in batches).
 
     Idempotent: answers the entry's case when it already has one. None when no memorandum answers
     its list and domain, or the case cannot be made (the credit office is told).
     """
-    entry = _lock_entry(entry.pk)
-    _require(access.can_manage_entry(actor, entry), _("Only the identifying department can open this entry's case."))
+    entry = lock_entry(entry.pk)
+    require(access.can_manage_entry(actor, entry), _("Only the identifying department can open this entry's case."))
     if entry.state != EntryState.PUBLISHED or entry.list_type not in CASE_KIND_FOR_LIST:
         raise _illegal(entry, "open_case", _("Only a published entry of the red or black list opens a joint case."))
     return _open_case(entry, actor)
@@ -421,8 +396,8 @@ def subject_watch_recompute(*, subject: Subject, actor=None) -> bool:
         return flagged
     subject.is_watch_flagged = flagged
     subject.save(update_fields=["is_watch_flagged", "updated_at"])
-    audit.record(
-        obj=subject, action="subject_watch_flagged" if flagged else "subject_watch_unflagged", actor=actor,
+    (events.subject_watch_flagged if flagged else events.subject_watch_unflagged)(
+        subject, actor,
         from_state=str(not flagged).lower(), to_state=str(flagged).lower(), extra={"domains": domains, "threshold": threshold},
     )
     if flagged:
@@ -477,9 +452,9 @@ def _entry_cases(entry: ListEntry, states) -> list[JointCase]:
 @transaction.atomic(savepoint=False)
 def _remove(entry: ListEntry, *, actor, reason: str, note: str = "") -> ListEntry:
     previous = entry.state
-    _run_transition(entry, "remove", at=timezone.now(), reason=reason)
+    run_transition(entry, "remove", at=timezone.now(), reason=reason)
     entry.save(update_fields=["state", "removed_at", "removal_reason", "updated_at"])
-    audit.record(obj=entry, action="entry_removed", actor=actor, from_state=previous, to_state=entry.state, reason=note or reason,
+    events.entry_removed(entry, actor, from_state=previous, to_state=entry.state, reason=note or reason,
                  extra={"removal_reason": reason})
     how = CASE_END_FOR_REMOVAL[reason]
     case_reason = _("The list entry %(number)s left the list: %(reason)s.") % {
@@ -489,7 +464,8 @@ def _remove(entry: ListEntry, *, actor, reason: str, note: str = "") -> ListEntr
         # A case never pushed, or held by an objection, cannot expire or be repaired: it is revoked.
         case_how = how if case.state in LIVE_CASE_STATES else "revoked"
         try:
-            sanctions_services.case_end(case=case, actor=actor, how=case_how, reason=case_reason)
+            with transaction.atomic():  # a savepoint: a refused ending leaves the removal standing
+                sanctions_services.case_end_in_transaction(case=case, actor=actor, how=case_how, reason=case_reason)
         except IllegalTransition:  # ended meanwhile (its own period scan): nothing left to lift
             continue
     if entry.list_type == ListType.WATCH:
@@ -497,19 +473,22 @@ def _remove(entry: ListEntry, *, actor, reason: str, note: str = "") -> ListEntr
     return entry
 
 
-@transaction.atomic
-def entry_remove(*, entry: ListEntry, actor, reason: str, note: str = "", check_permission: bool = True) -> ListEntry:
+@transaction.atomic(savepoint=False)
+def entry_remove_in_transaction(*, entry: ListEntry, actor, reason: str, note: str = "", check_permission: bool = True) -> ListEntry:
     """Take the entry off the list (expired | repaired | revoked | corrected); its cases end and
     every executing department is told to lift the measures. The record is kept.
 
     Repair and objection services pass ``check_permission=False`` after deciding who may act.
     """
-    entry = _lock_entry(entry.pk)
+    entry = lock_entry(entry.pk)
     if check_permission:
-        _require(access.can_manage_entry(actor, entry), _("Only the identifying department can remove this entry."))
+        require(access.can_manage_entry(actor, entry), _("Only the identifying department can remove this entry."))
     if reason not in RemovalReason.values:
         raise ValidationError({"reason": [_("Choose the reason: %(choices)s.") % {"choices": ", ".join(RemovalReason.values)}]})
     return _remove(entry, actor=actor, reason=reason, note=note)
+
+
+entry_remove = entry_point(entry_remove_in_transaction)
 
 
 CORRECTABLE_FIELDS = ("basis", "decision_number", "decided_on", "severity", "domain")
@@ -524,7 +503,7 @@ def _as_date(value):
     return value
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def entry_correct(*, entry: ListEntry, actor, corrections: dict, reason: str = "") -> ListEntry:
     """Correct a wrong record (an objection upheld with "correct"): the old values are kept in the
     audit trail; a new decision date or severity gives new publication periods.
@@ -534,7 +513,7 @@ def entry_correct(*, entry: ListEntry, actor, corrections: dict, reason: str = "
     unknown = sorted(set(corrections) - set(CORRECTABLE_FIELDS))
     if unknown or not corrections:
         raise ValidationError({"corrections": [_("Give the corrected fields (allowed: %(fields)s).") % {"fields": ", ".join(CORRECTABLE_FIELDS)}]})
-    entry = _lock_entry(entry.pk)
+    entry = lock_entry(entry.pk)
     if entry.state in (EntryState.WITHDRAWN, EntryState.REMOVED):
         raise _illegal(entry, "correct")
     old = {name: getattr(entry, name) for name in CORRECTABLE_FIELDS}
@@ -562,8 +541,8 @@ def entry_correct(*, entry: ListEntry, actor, corrections: dict, reason: str = "
             entry.save(update_fields=fields)
     except IntegrityError:
         raise ValidationError({"decision_number": [_duplicate_message(entry.list_type, entry.decision_number)]}) from None
-    audit.record(
-        obj=entry, action="entry_corrected", actor=actor, from_state=entry.state, to_state=entry.state, reason=reason,
+    events.entry_corrected(
+        entry, actor, from_state=entry.state, to_state=entry.state, reason=reason,
         extra={"old": {name: old[name] for name in changed}, "new": {name: getattr(entry, name) for name in changed},
                "rule_set": entry.rule_set.code, "publication_ends_on": entry.publication_ends_on},
     )
@@ -572,7 +551,7 @@ def entry_correct(*, entry: ListEntry, actor, corrections: dict, reason: str = "
     return entry
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def entry_suspend(*, entry: ListEntry, actor, reason: str = "") -> ListEntry:
     """An objection is being verified: mark the entry and hold its live cases (暂不执行).
 
@@ -580,22 +559,22 @@ def entry_suspend(*, entry: ListEntry, actor, reason: str = "") -> ListEntry:
     """
     entry = lock_entry_and_cases(entry.pk)
     previous = entry.state
-    _run_transition(entry, "suspend")
+    run_transition(entry, "suspend")
     entry.save(update_fields=["state", "state_before_suspension", "updated_at"])
-    audit.record(obj=entry, action="entry_suspended", actor=actor, from_state=previous, to_state=entry.state, reason=reason)
+    events.entry_suspended(entry, actor, from_state=previous, to_state=entry.state, reason=reason)
     for case in _entry_cases(entry, LIVE_CASE_STATES):
         sanctions_services.case_suspend(case=case, actor=actor, reason=reason)
     return entry
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def entry_resume(*, entry: ListEntry, actor, reason: str = "") -> ListEntry:
     """The objection was dismissed: the entry is back on the list and its held cases resume."""
     entry = lock_entry_and_cases(entry.pk)
     previous = entry.state
-    _run_transition(entry, "resume")
+    run_transition(entry, "resume")
     entry.save(update_fields=["state", "state_before_suspension", "updated_at"])
-    audit.record(obj=entry, action="entry_resumed", actor=actor, from_state=previous, to_state=entry.state, reason=reason)
+    events.entry_resumed(entry, actor, from_state=previous, to_state=entry.state, reason=reason)
     for case in _entry_cases(entry, [CaseState.SUSPENDED]):
         sanctions_services.case_resume(case=case, actor=actor, reason=reason)
     return entry
@@ -608,19 +587,32 @@ def entries_recompute_publication_due(year: int) -> int:
     """Recompute the 双公示 dates computed through a provisional calendar (registered with
     credit_platform.calendar, called when a year's calendar changes), as the pushes' due dates are:
     from the decision dates, so running it twice changes nothing; whether those published were
-    on time follows. Returns how many entries changed."""
+    on time follows. Each entry is locked and its new dates and their audit event written in one
+    transaction. Returns how many entries changed."""
     start = datetime.date(year - 1, 1, 1)  # a due date in `year` may come from a decision the year before
-    changed = 0
-    queryset = ListEntry.objects.filter(publication_due_provisional=True, decided_on__gte=start).select_related("rule_set").order_by("pk")
-    for entry in queryset.iterator(chunk_size=500):
-        due = publication_due(entry.rule_set, entry.decided_on)
-        on_time = None if entry.published_at is None else timezone.localdate(entry.published_at) <= due.date
-        fields = {"publication_due": due.date, "publication_due_provisional": due.provisional, "published_on_time": on_time}
-        if any(getattr(entry, f) != v for f, v in fields.items()):
-            ListEntry.objects.filter(pk=entry.pk).update(**fields)
-            audit.record(obj=entry, action="entry_publication_due_recomputed", extra={"year": year, **fields})
-            changed += 1
+    candidates = ListEntry.objects.filter(publication_due_provisional=True, decided_on__gte=start)
+    changed, last_pk = 0, 0
+    while ids := list(candidates.filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)[:500]):
+        last_pk = ids[-1]
+        changed += sum(_entry_recompute_publication_due(entry_id, year, candidates) for entry_id in ids)
     return changed
+
+
+@transaction.atomic(durable=True)
+def _entry_recompute_publication_due(entry_id: int, year: int, candidates) -> bool:
+    """Recompute one entry's publication date under its lock (still provisional: checked again)."""
+    locked = lock_rows(candidates.filter(pk=entry_id).select_related("rule_set"))
+    if not locked:
+        return False
+    entry = locked[0]
+    due = publication_due(entry.rule_set, entry.decided_on)
+    on_time = None if entry.published_at is None else timezone.localdate(entry.published_at) <= due.date
+    fields = {"publication_due": due.date, "publication_due_provisional": due.provisional, "published_on_time": on_time}
+    if all(getattr(entry, f) == v for f, v in fields.items()):
+        return False
+    ListEntry.objects.filter(pk=entry.pk).update(**fields)
+    events.entry_publication_due_recomputed(entry, extra={"year": year, **fields})
+    return True
 
 
 def entries_publication_overdue_notify(*, today: datetime.date | None = None) -> int:
@@ -659,9 +651,9 @@ def entries_expire_due(*, today: datetime.date | None = None, batch_size: int = 
                 removed += 1
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def _expire_one(entry_id: int, today: datetime.date) -> bool:
-    entry = _lock_entry(entry_id)
+    entry = lock_entry(entry_id)
     # Checked again under the lock: suspended or removed meanwhile, the next scan decides again.
     if entry.state != EntryState.PUBLISHED or entry.publication_ends_on >= today:
         return False

@@ -23,7 +23,7 @@ from credit_platform.api.decided import DepartmentDecidedViewSet
 from credit_platform.api.schema import PlatformAutoSchema, error_responses
 from lists.access import entries_for_user
 from lists.models import ListEntry
-from objections import access, public, services
+from objections import access, public, selectors, services
 from objections.models import Decision, Evidence, Objection, ObjectionState
 from sanctions.access import cases_for_user
 from sanctions.api.serializers import ReasonSerializer, SubjectBriefSerializer, allowed_transitions
@@ -37,7 +37,7 @@ UPLOAD_PARSERS = [JSONParser, MultiPartParser, FormParser]
 def objections_list(*, user, today=None):
     """The objections ``user`` may see, with what a row shows, and ``is_overdue``: four queries a page
     (rows with subject, target and departments joined; the evidence files)."""
-    overdue = services.objection_overdue_q(today)
+    overdue = selectors.objection_overdue_q(today)
     return (
         access.objections_for_user(user)
         .select_related("subject", "list_entry", "case", "provider_department", "filing_department")

@@ -11,6 +11,7 @@ class ObjectionsConfig(AppConfig):
         from credit_platform.calendar import register_provisional_recompute
         from credit_platform.roles import ROLE_PERMISSIONS
         from objections.services import objections_recompute_provisional
+        from objections import events  # noqa: F401 - registers the labels of its audit events and states
 
         register_provisional_recompute(objections_recompute_provisional)
 

@@ -20,7 +20,7 @@ from credit_platform.api.schema import error_responses
 from lists.access import entries_for_user
 from lists.models import ListEntry
 from objections.api import UPLOAD_PARSERS, EvidenceFilesField, PublicAPIMixin, ReceiptSerializer
-from repair import access, public, services
+from repair import access, public, selectors, services
 from repair.models import RepairApplication, RepairDocument, RepairState
 from sanctions.api.serializers import ReasonSerializer, SubjectBriefSerializer
 
@@ -32,7 +32,7 @@ LIVE_STATES = [RepairState.SUBMITTED, RepairState.REVIEWING]
 def repairs_list(*, user, today=None):
     """The applications ``user`` may see, with what a row shows, and ``is_overdue``: two queries a page
     (rows with subject, entry and departments joined; the documents)."""
-    overdue = services.repair_overdue_q(today)
+    overdue = selectors.repair_overdue_q(today)
     return (
         access.repairs_for_user(user)
         .select_related("subject", "list_entry", "deciding_department", "filing_department", "rule_set")

@@ -11,6 +11,7 @@ class RepairConfig(AppConfig):
         from credit_platform.calendar import register_provisional_recompute
         from credit_platform.roles import ROLE_PERMISSIONS
         from repair.services import repairs_recompute_provisional
+        from repair import events  # noqa: F401 - registers the labels of its audit events and states
 
         register_provisional_recompute(repairs_recompute_provisional)
 

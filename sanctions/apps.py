@@ -15,6 +15,7 @@ class SanctionsConfig(AppConfig):
 
         from credit_platform.calendar import register_provisional_recompute
         from sanctions.services import assignments_recompute_provisional
+        from sanctions import events  # noqa: F401 - registers the labels of its audit events and states
 
         register_provisional_recompute(assignments_recompute_provisional)
         # Permission ids are cached per process; a flush (tests) recreates them with new ids.

@@ -15,12 +15,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from credit_platform import audit, calendar, notifications
+from credit_platform import calendar, notifications
 from credit_platform.exceptions import IllegalTransition, available_transitions, transition_error
 from credit_platform.models import ResponsiblePerson, Subject
 from credit_platform.rules import rule_set_in_force
-from django_fsm import TransitionNotAllowed
-from sanctions import access
+from credit_platform.workflow import entry_point, lock_rows, require, run_transition
+from sanctions import access, events
 from sanctions.locks import lock_assignment, lock_case, lock_case_and_assignments
 from sanctions.models import (
     Assignment,
@@ -37,31 +37,6 @@ from sanctions.models import (
 )
 
 ENDING_ACTIONS = {"repaired": "mark_repaired", "expired": "expire", "revoked": "revoke"}
-
-
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
-
-
-def _run_transition(obj, name: str, **kwargs):
-    """Call a transition; an illegal move becomes an IllegalTransition (HTTP 409) naming what is allowed."""
-    method = getattr(obj, name)
-    try:
-        return method(**kwargs)
-    except TransitionNotAllowed:
-        raise transition_error(obj, "state", name) from None
-
-
-def _lock_case(case_id) -> JointCase:
-    # Lock the case: every change to a case or its assignments queues here, so two departments
-    # completing the last two assignments at once complete the case exactly once.
-    # of=("self",): lock the case row only, not the subject, rule set or department joined in.
-    return lock_case(case_id)
-
-
-def _lock_assignment(assignment_id) -> Assignment:
-    return lock_assignment(assignment_id)
 
 
 def _case_url(case) -> str:
@@ -106,8 +81,8 @@ def _grant_case(case: JointCase, group_ids, codename: str) -> None:
 # --- cases -----------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def case_create(
+@transaction.atomic(savepoint=False)
+def case_create_in_transaction(
     *,
     actor,
     subject: Subject,
@@ -129,9 +104,9 @@ def case_create(
     list and domain: lists.services passes ``skip_initiator_check`` after deciding who may publish.
     """
     department = initiating_department or getattr(actor, "department", None)
-    _require(department is not None, _("Only a user of a department can open a case."))
+    require(department is not None, _("Only a user of a department can open a case."))
     if not skip_initiator_check:
-        _require(access.can_initiate(actor, memorandum), _("Your department does not initiate cases under this memorandum."))
+        require(access.can_initiate(actor, memorandum), _("Your department does not initiate cases under this memorandum."))
     measures = _case_content_validate(
         subject=subject, kind=kind, memorandum=memorandum, basis=basis, period_start=period_start, period_end=period_end,
         measures=measures,
@@ -156,11 +131,14 @@ def case_create(
     case.save()
     case.measures.set(measures)
     _grant_case(case, [department.group_id], "manage_jointcase")
-    audit.record(
-        obj=case, action="case_created", actor=actor, to_state=case.state,
+    events.case_created(
+        case, actor, to_state=case.state,
         extra={"subject": subject.identifier, "memorandum": memorandum.code, "measures": [m.code for m in measures]},
     )
     return case
+
+
+case_create = entry_point(case_create_in_transaction)
 
 
 def _case_content_validate(*, subject, kind, memorandum, basis, period_start, period_end, measures) -> list[Measure]:
@@ -191,15 +169,15 @@ def _case_content_validate(*, subject, kind, memorandum, basis, period_start, pe
     return list(measures)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def case_draft_update(
     *, case: JointCase, actor, basis: str, period_start: datetime.date, period_end: datetime.date,
     measures: list[Measure], basis_document: str = "",
 ) -> JointCase:
     """Correct a draft before it is initiated: its basis, period and measures (the subject and the
     memorandum stay; open another case for another). Audited with what changed."""
-    case = _lock_case(case.pk)
-    _require(access.can_manage_case(actor, case), _("Only the initiating department can edit this case."))
+    case = lock_case(case.pk)
+    require(access.can_manage_case(actor, case), _("Only the initiating department can edit this case."))
     if case.state != CaseState.DRAFT:
         raise IllegalTransition(
             _("Only a draft can be edited: once initiated, its basis, measures and period are fixed."),
@@ -224,29 +202,32 @@ def case_draft_update(
     }
     changes = {field: [before[field], after[field]] for field in before if before[field] != after[field]}
     if changes:
-        audit.record(obj=case, action="case_draft_edited", actor=actor, from_state=case.state, to_state=case.state, extra={"changes": changes})
+        events.case_draft_edited(case, actor, from_state=case.state, to_state=case.state, extra={"changes": changes})
     return case
 
 
-@transaction.atomic
-def case_initiate(*, case: JointCase, actor) -> JointCase:
-    case = _lock_case(case.pk)
-    _require(access.can_manage_case(actor, case), _("Only the initiating department can initiate this case."))
+@transaction.atomic(savepoint=False)
+def case_initiate_in_transaction(*, case: JointCase, actor) -> JointCase:
+    case = lock_case(case.pk)
+    require(access.can_manage_case(actor, case), _("Only the initiating department can initiate this case."))
     previous = case.state
-    _run_transition(case, "initiate", at=timezone.now())
+    run_transition(case, "initiate", at=timezone.now())
     case.save(update_fields=["state", "initiated_at"])
-    audit.record(obj=case, action="case_initiated", actor=actor, from_state=previous, to_state=case.state)
+    events.case_initiated(case, actor, from_state=previous, to_state=case.state)
     return case
 
 
-@transaction.atomic
+case_initiate = entry_point(case_initiate_in_transaction)
+
+
+@transaction.atomic(durable=True)
 def case_discard(*, case: JointCase, actor, reason: str = "") -> JointCase:
-    case = _lock_case(case.pk)
-    _require(access.can_manage_case(actor, case), _("Only the initiating department can discard this case."))
+    case = lock_case(case.pk)
+    require(access.can_manage_case(actor, case), _("Only the initiating department can discard this case."))
     previous = case.state
-    _run_transition(case, "discard", at=timezone.now(), reason=reason)
+    run_transition(case, "discard", at=timezone.now(), reason=reason)
     case.save(update_fields=["state", "ended_at", "end_reason"])
-    audit.record(obj=case, action="case_discarded", actor=actor, from_state=previous, to_state=case.state, reason=reason)
+    events.case_discarded(case, actor, from_state=previous, to_state=case.state, reason=reason)
     return case
 
 
@@ -323,57 +304,68 @@ def _notify_pushed(case: JointCase, assignments: list[Assignment]) -> None:
     )
 
 
-@transaction.atomic
-def case_push(*, case: JointCase, actor) -> JointCase:
+@transaction.atomic(savepoint=False)
+def case_push_in_transaction(*, case: JointCase, actor) -> JointCase:
     """Push the case: one assignment per executing department and target, in this transaction."""
-    case = _lock_case(case.pk)
-    _require(access.can_manage_case(actor, case), _("Only the initiating department can push this case."))
+    case = lock_case(case.pk)
+    require(access.can_manage_case(actor, case), _("Only the initiating department can push this case."))
     previous = case.state
     now = timezone.now()
-    _run_transition(case, "push", at=now)
+    run_transition(case, "push", at=now)
     plan = _assignment_plan(case)
     if not plan:
         raise ValidationError({"measures": [_("No measure of this case can be pushed to a department.")]})
     case.save(update_fields=["state", "pushed_at"])
     assignments = _create_assignments(case, plan, today=timezone.localdate(now))
-    audit.record(
-        obj=case, action="case_pushed", actor=actor, from_state=previous, to_state=case.state,
+    events.case_pushed(
+        case, actor, from_state=previous, to_state=case.state,
         extra={"assignments": [{"id": a.pk, "department": a.department_id, "target": a.target_id} for a in assignments]},
     )
     for assignment in assignments:
-        audit.record(obj=assignment, action="assignment_created", actor=actor, to_state=assignment.state,
+        events.assignment_created(assignment, actor, to_state=assignment.state,
                      extra={"case": case.number, "sign_for_due": assignment.sign_for_due, "feedback_due": assignment.feedback_due})
     _notify_pushed(case, assignments)
     return case
 
 
-@transaction.atomic
-def case_revoke(*, case: JointCase, actor, reason: str, check_permission: bool = True) -> JointCase:
-    """Revoke the case; its measures are lifted and every department confirms."""
+case_push = entry_point(case_push_in_transaction)
+
+
+@transaction.atomic(savepoint=False)
+def case_revoke_in_transaction(*, case: JointCase, actor, reason: str, check_permission: bool = True) -> JointCase:
+    """Revoke the case; its measures are lifted and every department confirms. Who may revoke is
+    decided on the locked case (an upheld objection passes ``check_permission=False``)."""
+    case = lock_case(case.pk)
     if check_permission:
-        _require(access.can_manage_case(actor, case), _("Only the initiating department can revoke this case."))
+        require(access.can_manage_case(actor, case), _("Only the initiating department can revoke this case."))
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Give the reason for revoking the case.")]})
-    return case_end(case=case, actor=actor, how="revoked", reason=reason.strip())
+    return case_end_in_transaction(case=case, actor=actor, how="revoked", reason=reason.strip())
 
 
-@transaction.atomic
-def case_end(*, case: JointCase, actor, how: str, reason: str = "") -> JointCase:
+case_revoke = entry_point(case_revoke_in_transaction)
+
+
+@transaction.atomic(savepoint=False)
+def case_end_in_transaction(*, case: JointCase, actor, how: str, reason: str = "") -> JointCase:
     """End a case (repaired | expired | revoked): every live or held assignment goes to lifting.
 
     Called by repair approval, the expiry scan, revocation and an upheld objection.
     """
-    case = _lock_case(case.pk)
+    case = lock_case(case.pk)
     previous = case.state
     now = timezone.now()
     kwargs = {"at": now}
     if how in ("repaired", "revoked"):
         kwargs["reason"] = reason
-    _run_transition(case, ENDING_ACTIONS[how], **kwargs)
+    run_transition(case, ENDING_ACTIONS[how], **kwargs)
     case.save(update_fields=["state", "ended_at", "end_reason"] if how != "expired" else ["state", "ended_at"])
-    audit.record(obj=case, action=f"case_{how}", actor=actor, from_state=previous, to_state=case.state, reason=reason)
+    events.CASE_ENDED[how](case, actor, from_state=previous, to_state=case.state, reason=reason)
     _lift_assignments(case, actor=actor, today=timezone.localdate(now), reason=reason)
     return case
+
+
+case_end = entry_point(case_end_in_transaction)
 
 
 def _lift_assignments(case: JointCase, *, actor, today, reason: str) -> None:
@@ -386,7 +378,7 @@ def _lift_assignments(case: JointCase, *, actor, today, reason: str) -> None:
         assignment.lift(on=today, due=due.date)
         assignment.due_dates_provisional = assignment.due_dates_provisional or due.provisional
         assignment.save(update_fields=["state", "lift_opened_on", "lift_due", "due_dates_provisional"])
-        audit.record(obj=assignment, action="assignment_lifting", actor=actor, from_state=previous, to_state=assignment.state, reason=reason)
+        events.assignment_lifting(assignment, actor, from_state=previous, to_state=assignment.state, reason=reason)
         lifted.append(assignment)
     notifications.notify_many_on_commit(
         [
@@ -402,21 +394,21 @@ def _lift_assignments(case: JointCase, *, actor, today, reason: str) -> None:
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def case_suspend(*, case: JointCase, actor, reason: str = "") -> JointCase:
     """Hold the case and every live assignment while an objection is verified (暂不执行)."""
     case, _assignments = lock_case_and_assignments(case.pk)
     previous = case.state
     now = timezone.now()
-    _run_transition(case, "suspend", at=now)
+    run_transition(case, "suspend", at=now)
     case.save(update_fields=["state", "state_before_suspension", "suspended_at"])
-    audit.record(obj=case, action="case_suspended", actor=actor, from_state=previous, to_state=case.state, reason=reason)
+    events.case_suspended(case, actor, from_state=previous, to_state=case.state, reason=reason)
     held = []
     for assignment in Assignment.objects.select_for_update().filter(case=case, state__in=[AssignmentState.PENDING, AssignmentState.ACKNOWLEDGED, AssignmentState.FED_BACK]).order_by("pk"):
         before = assignment.state
         assignment.suspend(on=timezone.localdate(now))
         assignment.save(update_fields=["state", "state_before_suspension", "suspended_on"])
-        audit.record(obj=assignment, action="assignment_suspended", actor=actor, from_state=before, to_state=assignment.state, reason=reason)
+        events.assignment_suspended(assignment, actor, from_state=before, to_state=assignment.state, reason=reason)
         held.append(assignment)
     notifications.notify_many_on_commit(
         [
@@ -433,14 +425,14 @@ def case_suspend(*, case: JointCase, actor, reason: str = "") -> JointCase:
     return case
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def case_resume(*, case: JointCase, actor, reason: str = "") -> JointCase:
     """Resume a held case exactly as it was; due dates move by the working days it was held."""
     case, _assignments = lock_case_and_assignments(case.pk)
     previous = case.state
-    _run_transition(case, "resume")
+    run_transition(case, "resume")
     case.save(update_fields=["state", "state_before_suspension", "suspended_at"])
-    audit.record(obj=case, action="case_resumed", actor=actor, from_state=previous, to_state=case.state, reason=reason)
+    events.case_resumed(case, actor, from_state=previous, to_state=case.state, reason=reason)
     today = timezone.localdate()
     resumed = []
     for assignment in Assignment.objects.select_for_update().filter(case=case, state=AssignmentState.SUSPENDED).order_by("pk"):
@@ -451,7 +443,7 @@ def case_resume(*, case: JointCase, actor, reason: str = "") -> JointCase:
             assignment.sign_for_due = calendar.add_working_days(assignment.sign_for_due, held_days).date
             assignment.feedback_due = calendar.add_working_days(assignment.feedback_due, held_days).date
         assignment.save(update_fields=["state", "state_before_suspension", "suspended_on", "suspended_working_days", "sign_for_due", "feedback_due"])
-        audit.record(obj=assignment, action="assignment_resumed", actor=actor, from_state=AssignmentState.SUSPENDED, to_state=assignment.state,
+        events.assignment_resumed(assignment, actor, from_state=AssignmentState.SUSPENDED, to_state=assignment.state,
                      reason=reason, extra={"held_working_days": held_days})
         resumed.append(assignment)
     notifications.notify_many_on_commit(
@@ -473,28 +465,28 @@ def case_resume(*, case: JointCase, actor, reason: str = "") -> JointCase:
 
 
 def _lock_for_work(assignment: Assignment, actor, message: str) -> tuple[JointCase, Assignment]:
-    case = _lock_case(assignment.case_id)
-    assignment = _lock_assignment(assignment.pk)
-    _require(access.can_work_assignment(actor, assignment), message)
+    case = lock_case(assignment.case_id)
+    assignment = lock_assignment(assignment.pk)
+    require(access.can_work_assignment(actor, assignment), message)
     return case, assignment
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def assignment_acknowledge(*, assignment: Assignment, actor) -> Assignment:
     """Sign for a push; the first sign-for moves the case to executing."""
     case, assignment = _lock_for_work(assignment, actor, _("Only the executing department can sign for this push."))
     previous = assignment.state
     now = timezone.now()
-    _run_transition(assignment, "acknowledge", at=now)
+    run_transition(assignment, "acknowledge", at=now)
     today = timezone.localdate(now)
     assignment.sign_for_working_days = _working_days_taken(assignment, today)
     assignment.signed_for_on_time = today <= assignment.sign_for_due
     assignment.save(update_fields=["state", "acknowledged_at", "sign_for_working_days", "signed_for_on_time"])
-    audit.record(obj=assignment, action="assignment_acknowledged", actor=actor, from_state=previous, to_state=assignment.state)
+    events.assignment_acknowledged(assignment, actor, from_state=previous, to_state=assignment.state)
     if case.state == CaseState.PUSHED:
         case.start_execution()
         case.save(update_fields=["state"])
-        audit.record(obj=case, action="case_executing", actor=actor, from_state=CaseState.PUSHED, to_state=case.state)
+        events.case_executing(case, actor, from_state=CaseState.PUSHED, to_state=case.state)
     return assignment
 
 
@@ -562,7 +554,7 @@ def _complete_case_if_done(case: JointCase, actor) -> None:
         return
     case.complete_feedback(at=timezone.now())
     case.save(update_fields=["state", "completed_at"])
-    audit.record(obj=case, action="case_feedback_complete", actor=actor, from_state=CaseState.EXECUTING, to_state=case.state)
+    events.case_feedback_complete(case, actor, from_state=CaseState.EXECUTING, to_state=case.state)
     notifications.notify_many_on_commit(
         [{
             "department_id": case.initiating_department_id,
@@ -573,7 +565,7 @@ def _complete_case_if_done(case: JointCase, actor) -> None:
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def assignment_feedback(*, assignment: Assignment, actor, items: list[FeedbackItem]) -> Assignment:
     """Feed back every measure of the assignment; the last one completes the case."""
     case, assignment = _lock_for_work(assignment, actor, _("Only the executing department can feed back on this push."))
@@ -581,21 +573,21 @@ def assignment_feedback(*, assignment: Assignment, actor, items: list[FeedbackIt
         _validate_items(assignment, items, require_all=True)
     previous = assignment.state
     now = timezone.now()
-    _run_transition(assignment, "feedback", at=now)
+    run_transition(assignment, "feedback", at=now)
     today = timezone.localdate(now)
     assignment.feedback_working_days = _working_days_taken(assignment, today)
     assignment.fed_back_on_time = today <= assignment.feedback_due
     assignment.save(update_fields=["state", "fed_back_at", "feedback_working_days", "fed_back_on_time"])
     records = _store_feedback(assignment, items, actor, MeasureFeedback.Source.FEEDBACK)
-    audit.record(
-        obj=assignment, action="assignment_fed_back", actor=actor, from_state=previous, to_state=assignment.state,
+    events.assignment_fed_back(
+        assignment, actor, from_state=previous, to_state=assignment.state,
         extra={"items": [{"measure": r.measure.code, "outcome": r.outcome, "note": r.note, "reference": r.business_reference} for r in records]},
     )
     _complete_case_if_done(case, actor)
     return assignment
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def assignment_record_feedback(*, assignment: Assignment, actor, items: list[FeedbackItem], source: str = MeasureFeedback.Source.LATER) -> list[MeasureFeedback]:
     """A later record on a fed-back assignment, each time a measure bites (a bid refused, a permit held back)."""
     case, assignment = _lock_for_work(assignment, actor, _("Only the executing department can record feedback on this push."))
@@ -606,23 +598,23 @@ def assignment_record_feedback(*, assignment: Assignment, actor, items: list[Fee
         )
     _validate_items(assignment, items, require_all=False)
     records = _store_feedback(assignment, items, actor, source)
-    audit.record(
-        obj=assignment, action="assignment_feedback_recorded", actor=actor, from_state=assignment.state, to_state=assignment.state,
+    events.assignment_feedback_recorded(
+        assignment, actor, from_state=assignment.state, to_state=assignment.state,
         extra={"source": source, "items": [{"measure": r.measure.code, "outcome": r.outcome, "note": r.note, "reference": r.business_reference} for r in records]},
     )
     return records
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def assignment_return(*, assignment: Assignment, actor, reason: str) -> Assignment:
     """Return a push the department is not competent for; the initiating department reassigns it."""
     case, assignment = _lock_for_work(assignment, actor, _("Only the executing department can return this push."))
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Say why your department is not competent for this push.")]})
     previous = assignment.state
-    _run_transition(assignment, "return_", at=timezone.now(), reason=reason.strip())
+    run_transition(assignment, "return_", at=timezone.now(), reason=reason.strip())
     assignment.save(update_fields=["state", "returned_at", "return_reason"])
-    audit.record(obj=assignment, action="assignment_returned", actor=actor, from_state=previous, to_state=assignment.state, reason=reason)
+    events.assignment_returned(assignment, actor, from_state=previous, to_state=assignment.state, reason=reason)
     notifications.notify_many_on_commit(
         [{
             "department_id": case.initiating_department_id,
@@ -635,12 +627,12 @@ def assignment_return(*, assignment: Assignment, actor, reason: str) -> Assignme
     return assignment
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def assignment_reassign(*, assignment: Assignment, actor, department) -> Assignment:
     """Give a returned push to another executing department (the initiating department decides)."""
-    case = _lock_case(assignment.case_id)
-    assignment = _lock_assignment(assignment.pk)
-    _require(access.can_manage_case(actor, case), _("Only the initiating department can reassign this push."))
+    case = lock_case(assignment.case_id)
+    assignment = lock_assignment(assignment.pk)
+    require(access.can_manage_case(actor, case), _("Only the initiating department can reassign this push."))
     if assignment.state != AssignmentState.RETURNED:
         raise transition_error(assignment, "state", "reassign")
     if assignment.reassignments.exists():
@@ -658,26 +650,26 @@ def assignment_reassign(*, assignment: Assignment, actor, department) -> Assignm
         raise ValidationError({"department": errors})
     plan = {_Target(department.pk, assignment.target_id, assignment.target_role): list(assignment.measures.all())}
     (new,) = _create_assignments(case, plan, today=timezone.localdate(), reassigned_from=assignment)
-    audit.record(obj=new, action="assignment_created", actor=actor, to_state=new.state, extra={"case": case.number, "reassigned_from": assignment.pk})
-    audit.record(obj=assignment, action="assignment_reassigned", actor=actor, from_state=assignment.state, to_state=assignment.state,
+    events.assignment_created(new, actor, to_state=new.state, extra={"case": case.number, "reassigned_from": assignment.pk})
+    events.assignment_reassigned(assignment, actor, from_state=assignment.state, to_state=assignment.state,
                  extra={"to_department": department.code, "new_assignment": new.pk})
     if case.state == CaseState.FEEDBACK_COMPLETE:
         case.reopen()
         case.save(update_fields=["state", "completed_at"])
-        audit.record(obj=case, action="case_reopened", actor=actor, from_state=CaseState.FEEDBACK_COMPLETE, to_state=case.state)
+        events.case_reopened(case, actor, from_state=CaseState.FEEDBACK_COMPLETE, to_state=case.state)
     _notify_pushed(case, [new])
     return new
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def assignment_confirm_lift(*, assignment: Assignment, actor) -> Assignment:
     case, assignment = _lock_for_work(assignment, actor, _("Only the executing department can confirm lifting."))
     previous = assignment.state
     now = timezone.now()
-    _run_transition(assignment, "confirm_lift", at=now)
+    run_transition(assignment, "confirm_lift", at=now)
     assignment.lift_confirmed_on_time = timezone.localdate(now) <= assignment.lift_due
     assignment.save(update_fields=["state", "lifted_at", "lift_confirmed_on_time"])
-    audit.record(obj=assignment, action="assignment_lifted", actor=actor, from_state=previous, to_state=assignment.state)
+    events.assignment_lifted(assignment, actor, from_state=previous, to_state=assignment.state)
     return assignment
 
 
@@ -704,7 +696,7 @@ def cases_expire_due(*, today: datetime.date | None = None, batch_size: int = 50
 BULK_PUSH_BATCH = 50
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def bulk_push_request(*, actor, case_ids: list[int]):
     """Queue a push of many cases; Celery tasks push them in batches after commit."""
     from sanctions.models import BulkPushJob
@@ -718,7 +710,7 @@ def bulk_push_request(*, actor, case_ids: list[int]):
     if unknown:
         raise ValidationError({"cases": [_("Unknown cases: %(ids)s.") % {"ids": ", ".join(map(str, unknown[:20]))}]})
     job = BulkPushJob.objects.create(requested_by=actor, case_ids=ids, total=len(ids))
-    audit.record(obj=job, action="bulk_push_requested", actor=actor, extra={"cases": len(ids)})
+    events.bulk_push_requested(job, actor, extra={"cases": len(ids)})
     for start in range(0, len(ids), BULK_PUSH_BATCH):
         batch = ids[start:start + BULK_PUSH_BATCH]
         transaction.on_commit(lambda batch=batch: bulk_push_batch_task.delay(job.pk, batch))
@@ -757,17 +749,17 @@ def bulk_push_batch(*, job_id: int, case_ids: list[int]) -> None:
         job.save(update_fields=["pushed", "skipped", "errors", "state", "finished_at"])
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def _bulk_push_one(case_id: int, actor) -> str:
     """Push one case of a bulk job: ``pushed``, ``skipped`` or ``missing``. Its state is read under
     the case lock, so a batch delivered twice at once pushes each case once and skips it once."""
     try:
-        case = _lock_case(case_id)
+        case = lock_case(case_id)
     except JointCase.DoesNotExist:
         return "missing"
     if case.state != CaseState.INITIATED:
         return "skipped"
-    case_push(case=case, actor=actor)
+    case_push_in_transaction(case=case, actor=actor)
     return "pushed"
 
 
@@ -787,25 +779,40 @@ def deadlines_notify_overdue(*, today: datetime.date | None = None) -> int:
 
 def assignments_recompute_provisional(year: int) -> int:
     """Recompute the due dates that were computed from a provisional calendar (registered with
-    credit_platform.calendar). Idempotent: recomputed from the opening dates, never shifted."""
-    cal = calendar.current_calendar()
+    credit_platform.calendar). Idempotent: recomputed from the opening dates, never shifted. Each
+    assignment is locked (after its case) and its new dates and their audit event written in one
+    transaction. Returns how many changed."""
     start = datetime.date(year - 1, 1, 1)  # a due date in `year` may have been opened in the year before
-    changed = 0
-    queryset = Assignment.objects.filter(due_dates_provisional=True, pushed_on__gte=start).select_related("case__rule_set").order_by("pk")
-    for assignment in queryset.iterator(chunk_size=500):
-        rules = assignment.case.rule_set
-        held = assignment.suspended_working_days
-        sign_for = cal.add_working_days(assignment.pushed_on, rules.sign_for_days + held)
-        feedback = cal.add_working_days(assignment.pushed_on, rules.feedback_days + held)
-        provisional = sign_for.provisional or feedback.provisional
-        fields = {"sign_for_due": sign_for.date, "feedback_due": feedback.date}
-        if assignment.lift_opened_on:
-            lift = cal.add_working_days(assignment.lift_opened_on, rules.lift_confirm_days)
-            fields["lift_due"] = lift.date
-            provisional = provisional or lift.provisional
-        fields["due_dates_provisional"] = provisional
-        if any(getattr(assignment, f) != v for f, v in fields.items()):
-            Assignment.objects.filter(pk=assignment.pk).update(**fields)
-            audit.record(obj=assignment, action="assignment_due_dates_recomputed", extra={"year": year, **fields})
-            changed += 1
+    candidates = Assignment.objects.filter(due_dates_provisional=True, pushed_on__gte=start)
+    changed, last_pk = 0, 0
+    while rows := list(candidates.filter(pk__gt=last_pk).order_by("pk").values_list("pk", "case_id")[:500]):
+        last_pk = rows[-1][0]
+        changed += sum(_assignment_recompute_one(assignment_id, case_id, year, candidates) for assignment_id, case_id in rows)
     return changed
+
+
+@transaction.atomic(durable=True)
+def _assignment_recompute_one(assignment_id: int, case_id: int, year: int, candidates) -> bool:
+    """Recompute one assignment's due dates under the lock of its case, then its own (still provisional: checked again)."""
+    case = lock_case(case_id)
+    locked = lock_rows(candidates.filter(pk=assignment_id))
+    if not locked:
+        return False
+    assignment = locked[0]
+    cal = calendar.current_calendar()
+    rules = case.rule_set
+    held = assignment.suspended_working_days
+    sign_for = cal.add_working_days(assignment.pushed_on, rules.sign_for_days + held)
+    feedback = cal.add_working_days(assignment.pushed_on, rules.feedback_days + held)
+    provisional = sign_for.provisional or feedback.provisional
+    fields = {"sign_for_due": sign_for.date, "feedback_due": feedback.date}
+    if assignment.lift_opened_on:
+        lift = cal.add_working_days(assignment.lift_opened_on, rules.lift_confirm_days)
+        fields["lift_due"] = lift.date
+        provisional = provisional or lift.provisional
+    fields["due_dates_provisional"] = provisional
+    if all(getattr(assignment, f) == v for f, v in fields.items()):
+        return False
+    Assignment.objects.filter(pk=assignment.pk).update(**fields)
+    events.assignment_due_dates_recomputed(assignment, extra={"year": year, **fields})
+    return True

@@ -40,10 +40,10 @@ from credit_platform.models import AssignmentTally, CaseTally, Department, Escal
 from credit_platform.permissions import can_see_everything, department_of, is_department_member
 from objections.access import objections_for_user
 from objections.models import Objection, ObjectionState
-from objections.services import objections_overdue
+from objections.selectors import objections_overdue
 from repair.access import repairs_for_user
 from repair.models import RepairApplication, RepairState
-from repair.services import repairs_overdue
+from repair.selectors import repairs_overdue
 from sanctions import access
 from sanctions.models import Assignment, AssignmentState, CaseState, JointCase, MeasureFeedback
 from sanctions.selectors import overdue_q

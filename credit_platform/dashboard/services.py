@@ -24,10 +24,10 @@ from credit_platform.models import Department, Escalation, MonthlyReport, Scorec
 from credit_platform.permissions import is_credit_office, is_leadership
 from objections import access as objection_access
 from objections.models import Objection, ObjectionState
-from objections.services import objections_overdue
+from objections.selectors import objections_overdue
 from repair import access as repair_access
 from repair.models import RepairApplication, RepairState
-from repair.services import repairs_overdue
+from repair.selectors import repairs_overdue
 from sanctions import access as sanctions_access
 from sanctions.models import Assignment, AssignmentState, JointCase
 from sanctions.selectors import overdue_q

@@ -22,8 +22,8 @@ from credit_platform.dashboard import export, labels, selectors, services, table
 from credit_platform.dashboard.forms import FilterForm
 from credit_platform.models import SupervisedKind
 from credit_platform.permissions import can_see_everything, is_department_member
-from objections.services import objections_overdue
-from repair.services import repairs_overdue
+from objections.selectors import objections_overdue
+from repair.selectors import repairs_overdue
 from sanctions.selectors import with_overdue
 
 LIST_PAGE_SIZE = 200

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from credit_platform import audit, permissions
 from credit_platform.domains import ListType
 from credit_platform.models import Subject, SubjectKind
-from lists import access
+from lists import access, events
 from lists.importing.bulk import bulk_insert
 from lists.importing.files import COLUMNS, FileInfo, inspect_file, iter_rows
 from lists.importing.rows import ERROR, WARNING, Issue, Periods, validate_row
@@ -233,8 +233,8 @@ class _Importer:
                 ListEntryGroupObjectPermission,
                 [ListEntryGroupObjectPermission(content_object_id=e.pk, group_id=self.department.group_id, permission_id=self.manage_perm_id) for e in entries],
             )
-            audit.record_created_bulk(
-                entries, action="entry_imported", actor=self.actor, department=self.department, to_state=EntryState.PUBLISHED,
+            events.entry_imported.bulk(
+                entries, actor=self.actor, department=self.department, to_state=EntryState.PUBLISHED,
                 extra_for=lambda e: {"import_batch": self.batch_id, "row": e._import_row, "rule_set": e.rule_set.code},
                 insert=self._insert_events,
             )

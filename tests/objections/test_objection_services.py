@@ -7,7 +7,7 @@ from credit_platform import calendar
 from credit_platform.exceptions import IllegalTransition
 from credit_platform.models import Notification
 from lists.models import EntryState, RemovalReason
-from objections import services
+from objections import selectors, services
 from objections.models import Objection, ObjectionState
 from sanctions import services as case_services
 from sanctions.models import Assignment, AssignmentState, CaseState, Outcome
@@ -177,7 +177,7 @@ def test_overdue_objections_are_urged_and_reported(world):
     entry, _case = pushed_entry(world)
     objection = file(world, entry)
     Objection.objects.filter(pk=objection.pk).update(accept_due=datetime.date(2020, 1, 1))
-    assert list(services.objections_overdue()) == [Objection.objects.get(pk=objection.pk)]
+    assert list(selectors.objections_overdue()) == [Objection.objects.get(pk=objection.pk)]
     assert services.objections_urge_overdue() == 1
 
 

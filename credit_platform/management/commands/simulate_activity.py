@@ -572,8 +572,8 @@ class Simulation:
 
         if self.rng.random() > 0.35:
             return
-        from objections.services import objections_overdue
-        from repair.services import repairs_overdue
+        from objections.selectors import objections_overdue
+        from repair.selectors import repairs_overdue
 
         overdue = list(Assignment.objects.filter(overdue_q(day)).order_by("pk").values_list("pk", flat=True)[:500])
         for assignment_id in self.rng.sample(overdue, min(len(overdue), self.rng.randint(1, 3))):
