@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,9 +13,12 @@ from credit_platform.uploads import uploads_check
 from credit_platform.models import Department, Subject
 from credit_platform.rules import rule_set_in_force
 from credit_platform.workflow import lock_rows, require, run_transition
+from lists import services as list_services
 from lists.locks import lock_entry_and_cases
+from lists.models import EntryState, RemovalReason
 from objections import access, events, selectors
 from objections.models import Decision, Evidence, Objection, ObjectionState
+from sanctions import services as case_services
 from sanctions.locks import lock_case_and_assignments
 from sanctions.models import Assignment, CaseState, JointCase
 
@@ -151,8 +155,6 @@ def _other_verifying(objection: Objection):
     """Other objections still being verified on the same entry or case: the hold stays while any remains."""
     others = Objection.objects.filter(state=ObjectionState.VERIFYING).exclude(pk=objection.pk)
     q = None
-    from django.db.models import Q
-
     if objection.list_entry_id:
         q = Q(list_entry_id=objection.list_entry_id) | Q(case__list_entry_id=objection.list_entry_id)
     if objection.case_id:
@@ -166,10 +168,6 @@ def _other_verifying(objection: Objection):
 @transaction.atomic(durable=True)
 def objection_accept(*, objection: Objection, actor) -> Objection:
     """Accept: hold the entry, its live cases and their assignments (once, however many objections)."""
-    from lists import services as list_services
-    from lists.models import EntryState
-    from sanctions import services as case_services
-
     objection = _lock(objection.pk)
     require(access.can_decide_objection(actor, objection), _("Only the information provider can accept this objection."))
     entry = _lock_held(objection)
@@ -221,10 +219,6 @@ def objection_extend(*, objection: Objection, actor, reason: str) -> Objection:
 
 def _release(objection: Objection, actor, reason: str) -> None:
     """Resume what this objection held, unless another objection on the same record still verifies."""
-    from lists import services as list_services
-    from lists.models import EntryState
-    from sanctions import services as case_services
-
     if _other_verifying(objection).exists():
         return
     entry = objection.list_entry
@@ -258,10 +252,6 @@ def objection_dismiss(*, objection: Objection, actor, reason: str) -> Objection:
 def objection_uphold(*, objection: Objection, actor, outcome: str, reason: str = "", corrections: dict | None = None) -> Objection:
     """The record was wrong: revoke it (entry removed, cases revoked, measures lifted, reputation
     restored) or correct it (fields corrected, old values audited, the measures resume)."""
-    from lists import services as list_services
-    from lists.models import EntryState, RemovalReason
-    from sanctions import services as case_services
-
     if outcome not in (Decision.REVOKE, Decision.CORRECT):
         raise ValidationError({"outcome": [_("Choose revoke or correct.")]})
     corrections = corrections or {}

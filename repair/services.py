@@ -11,10 +11,15 @@ from credit_platform import audit, calendar, notifications
 from credit_platform.exceptions import ApplicationError
 from credit_platform.models import AuditEvent, Department
 from credit_platform.rules import add_months
+from credit_platform.uploads import uploads_check
 from credit_platform.workflow import lock_rows, require, run_transition
+from lists import services as list_services
 from lists.locks import lock_entry
+from lists.models import EntryState, RemovalReason
 from repair import access, events, selectors
 from repair.models import CommitmentBreach, RepairApplication, RepairDocument, RepairState
+from sanctions.access import assignments_for_user
+from sanctions.models import AssignmentState
 
 LIVE_APPLICATION_STATES = [RepairState.SUBMITTED, RepairState.REVIEWING]
 
@@ -31,8 +36,6 @@ class Eligibility:
 
 def repair_eligibility(*, entry, today: datetime.date | None = None) -> Eligibility:
     """Check an entry against the rule set it was decided under (RULES.md, credit repair)."""
-    from lists.models import EntryState
-
     today = today or timezone.localdate()
     rules = entry.rule_set
     reasons: list[str] = []
@@ -99,8 +102,6 @@ def repair_apply(*, entry, evidence: str, commitment_signed: bool, contact: str,
     """File a repair application, with optional ``documents`` (``[(kind, file)]``: PDF, JPG or PNG).
     An ineligible one is refused at once with every reason and the date from which it could be
     filed (400 with ``eligible_from``)."""
-    from credit_platform.uploads import uploads_check
-
     errors = {}
     if not (evidence or "").strip():
         errors["evidence"] = [_("Describe how the obligations were fulfilled.")]
@@ -233,9 +234,6 @@ def repair_reject(*, application: RepairApplication, actor, reason: str, false_m
 def repair_approve(*, application: RepairApplication, actor) -> RepairApplication:
     """Approve: the entry leaves the list (repaired) and the public site; its cases go to repaired;
     every live assignment goes to lifting with a confirmation due date; departments are told."""
-    from lists import services as list_services
-    from lists.models import RemovalReason
-
     application = _lock(application.pk)
     require(access.can_decide_repair(actor, application), _("Only the identifying department decides this repair."))
     eligibility = repair_eligibility(entry=application.list_entry)
@@ -274,9 +272,6 @@ def repair_lifting_progress(*, user, application: RepairApplication, today: date
     """The lifting of the entry's measures as ``user`` may see it (sanctions.access): one row per push
     of the entry's cases, with ``status`` lifted | lifted_late | late | lifting | <assignment state>.
     One query (rows with case, department and target joined)."""
-    from sanctions.access import assignments_for_user
-    from sanctions.models import AssignmentState
-
     today = today or timezone.localdate()
     rows = []
     assignments = (

@@ -1,27 +1,27 @@
-"""Every write of joint cases and assignments.
+"""Every write of joint cases: opening, initiating, pushing (one assignment per department and
+target), ending, holding and resuming.
 
-Each top-level service runs in one transaction, locks the rows it moves (the case first, then its
-assignments, always in id order, so two services never deadlock), calls the django-fsm transition,
-saves, writes one audit event per changed object and schedules notifications after commit.
+Each entry point runs in its own durable transaction and locks the rows it moves (``sanctions.locks``:
+the case first, then its assignments, in id order); the ``*_in_transaction`` services run inside their
+caller's (lists opens, pushes and ends cases inside its own).
 """
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db import models
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credit_platform import calendar, notifications
-from credit_platform.exceptions import IllegalTransition, available_transitions, transition_error
+from credit_platform.exceptions import IllegalTransition, available_transitions
 from credit_platform.models import ResponsiblePerson, Subject
 from credit_platform.rules import rule_set_in_force
-from credit_platform.workflow import entry_point, lock_rows, require, run_transition
+from credit_platform.workflow import entry_point, require, run_transition
 from sanctions import access, events
-from sanctions.locks import lock_assignment, lock_case, lock_case_and_assignments
+from sanctions.locks import lock_case, lock_case_and_assignments
 from sanctions.models import (
     Assignment,
     AssignmentGroupObjectPermission,
@@ -31,10 +31,10 @@ from sanctions.models import (
     JointCase,
     JointCaseGroupObjectPermission,
     Measure,
-    MeasureFeedback,
     Memorandum,
-    Outcome,
 )
+from credit_platform.models import Department
+
 
 ENDING_ACTIONS = {"repaired": "mark_repaired", "expired": "expire", "revoked": "revoke"}
 
@@ -284,8 +284,6 @@ def _create_assignments(case: JointCase, plan: dict[_Target, list[Measure]], *, 
 
 
 def _departments(ids):
-    from credit_platform.models import Department
-
     return Department.objects.filter(pk__in=set(ids))
 
 
@@ -459,360 +457,3 @@ def case_resume(*, case: JointCase, actor, reason: str = "") -> JointCase:
         ]
     )
     return case
-
-
-# --- assignments -------------------------------------------------------------------------------
-
-
-def _lock_for_work(assignment: Assignment, actor, message: str) -> tuple[JointCase, Assignment]:
-    case = lock_case(assignment.case_id)
-    assignment = lock_assignment(assignment.pk)
-    require(access.can_work_assignment(actor, assignment), message)
-    return case, assignment
-
-
-@transaction.atomic(durable=True)
-def assignment_acknowledge(*, assignment: Assignment, actor) -> Assignment:
-    """Sign for a push; the first sign-for moves the case to executing."""
-    case, assignment = _lock_for_work(assignment, actor, _("Only the executing department can sign for this push."))
-    previous = assignment.state
-    now = timezone.now()
-    run_transition(assignment, "acknowledge", at=now)
-    today = timezone.localdate(now)
-    assignment.sign_for_working_days = _working_days_taken(assignment, today)
-    assignment.signed_for_on_time = today <= assignment.sign_for_due
-    assignment.save(update_fields=["state", "acknowledged_at", "sign_for_working_days", "signed_for_on_time"])
-    events.assignment_acknowledged(assignment, actor, from_state=previous, to_state=assignment.state)
-    if case.state == CaseState.PUSHED:
-        case.start_execution()
-        case.save(update_fields=["state"])
-        events.case_executing(case, actor, from_state=CaseState.PUSHED, to_state=case.state)
-    return assignment
-
-
-def _working_days_taken(assignment: Assignment, today) -> int:
-    """Working days since the push, less the working days an objection held it."""
-    return max(calendar.working_days_between(assignment.pushed_on, today) - assignment.suspended_working_days, 0)
-
-
-@dataclass
-class FeedbackItem:
-    measure: Measure
-    outcome: str
-    note: str = ""
-    occurred_on: datetime.date | None = None
-    business_reference: str = ""
-
-
-def _validate_items(assignment: Assignment, items: list[FeedbackItem], *, require_all: bool) -> None:
-    own = {m.pk: m for m in assignment.measures.all()}
-    errors = []
-    seen = set()
-    for index, item in enumerate(items):
-        if item.measure.pk not in own:
-            errors.append(_("Item %(n)d: measure %(code)s is not part of this assignment.") % {"n": index + 1, "code": item.measure.code})
-        elif item.measure.pk in seen:
-            errors.append(_("Item %(n)d: measure %(code)s is answered twice.") % {"n": index + 1, "code": item.measure.code})
-        seen.add(item.measure.pk)
-        if item.outcome not in Outcome.values:
-            errors.append(_("Item %(n)d: unknown outcome '%(outcome)s'.") % {"n": index + 1, "outcome": item.outcome})
-        elif item.outcome != Outcome.APPLIED and not (item.note or "").strip():
-            errors.append(_("Item %(n)d: give the reason when a measure is not applicable or failed.") % {"n": index + 1})
-        if item.occurred_on and item.occurred_on > timezone.localdate():
-            errors.append(_("Item %(n)d: the date cannot be in the future.") % {"n": index + 1})
-    if require_all:
-        missing = [m.code for pk, m in sorted(own.items()) if pk not in seen]
-        if missing:
-            errors.append(_("Every measure must be answered; missing: %(codes)s.") % {"codes": ", ".join(missing)})
-    if not items:
-        errors.append(_("Give at least one item."))
-    if errors:
-        raise ValidationError({"items": errors})
-
-
-def _store_feedback(assignment, items, actor, source) -> list[MeasureFeedback]:
-    today = timezone.localdate()
-    return MeasureFeedback.objects.bulk_create(
-        [
-            MeasureFeedback(
-                assignment=assignment, measure=item.measure, outcome=item.outcome, note=(item.note or "").strip(),
-                occurred_on=item.occurred_on or today, business_reference=item.business_reference or "",
-                source=source, recorded_by=actor,
-            )
-            for item in items
-        ]
-    )
-
-
-def _complete_case_if_done(case: JointCase, actor) -> None:
-    """Move the case to feedback_complete when no assignment still waits for feedback (the case row is locked)."""
-    if case.state != CaseState.EXECUTING:
-        return
-    waiting = Assignment.objects.filter(case=case, state__in=[AssignmentState.PENDING, AssignmentState.ACKNOWLEDGED]).exists()
-    fed_back = Assignment.objects.filter(case=case, state=AssignmentState.FED_BACK).exists()
-    if waiting or not fed_back:
-        return
-    case.complete_feedback(at=timezone.now())
-    case.save(update_fields=["state", "completed_at"])
-    events.case_feedback_complete(case, actor, from_state=CaseState.EXECUTING, to_state=case.state)
-    notifications.notify_many_on_commit(
-        [{
-            "department_id": case.initiating_department_id,
-            "verb": "case_feedback_complete",
-            "title": _("Every department has fed back on case %(number)s") % {"number": case.number},
-            "url": _case_url(case),
-        }]
-    )
-
-
-@transaction.atomic(durable=True)
-def assignment_feedback(*, assignment: Assignment, actor, items: list[FeedbackItem]) -> Assignment:
-    """Feed back every measure of the assignment; the last one completes the case."""
-    case, assignment = _lock_for_work(assignment, actor, _("Only the executing department can feed back on this push."))
-    if assignment.state == AssignmentState.ACKNOWLEDGED:
-        _validate_items(assignment, items, require_all=True)
-    previous = assignment.state
-    now = timezone.now()
-    run_transition(assignment, "feedback", at=now)
-    today = timezone.localdate(now)
-    assignment.feedback_working_days = _working_days_taken(assignment, today)
-    assignment.fed_back_on_time = today <= assignment.feedback_due
-    assignment.save(update_fields=["state", "fed_back_at", "feedback_working_days", "fed_back_on_time"])
-    records = _store_feedback(assignment, items, actor, MeasureFeedback.Source.FEEDBACK)
-    events.assignment_fed_back(
-        assignment, actor, from_state=previous, to_state=assignment.state,
-        extra={"items": [{"measure": r.measure.code, "outcome": r.outcome, "note": r.note, "reference": r.business_reference} for r in records]},
-    )
-    _complete_case_if_done(case, actor)
-    return assignment
-
-
-@transaction.atomic(durable=True)
-def assignment_record_feedback(*, assignment: Assignment, actor, items: list[FeedbackItem], source: str = MeasureFeedback.Source.LATER) -> list[MeasureFeedback]:
-    """A later record on a fed-back assignment, each time a measure bites (a bid refused, a permit held back)."""
-    case, assignment = _lock_for_work(assignment, actor, _("Only the executing department can record feedback on this push."))
-    if case.state == CaseState.SUSPENDED or assignment.state != AssignmentState.FED_BACK:
-        raise IllegalTransition(
-            _("Further feedback can be recorded only on a fed-back push of a live case."),
-            state=assignment.state, allowed=available_transitions(assignment),
-        )
-    _validate_items(assignment, items, require_all=False)
-    records = _store_feedback(assignment, items, actor, source)
-    events.assignment_feedback_recorded(
-        assignment, actor, from_state=assignment.state, to_state=assignment.state,
-        extra={"source": source, "items": [{"measure": r.measure.code, "outcome": r.outcome, "note": r.note, "reference": r.business_reference} for r in records]},
-    )
-    return records
-
-
-@transaction.atomic(durable=True)
-def assignment_return(*, assignment: Assignment, actor, reason: str) -> Assignment:
-    """Return a push the department is not competent for; the initiating department reassigns it."""
-    case, assignment = _lock_for_work(assignment, actor, _("Only the executing department can return this push."))
-    if not (reason or "").strip():
-        raise ValidationError({"reason": [_("Say why your department is not competent for this push.")]})
-    previous = assignment.state
-    run_transition(assignment, "return_", at=timezone.now(), reason=reason.strip())
-    assignment.save(update_fields=["state", "returned_at", "return_reason"])
-    events.assignment_returned(assignment, actor, from_state=previous, to_state=assignment.state, reason=reason)
-    notifications.notify_many_on_commit(
-        [{
-            "department_id": case.initiating_department_id,
-            "verb": "assignment_returned",
-            "title": _("Push of case %(number)s returned by %(department)s") % {"number": case.number, "department": assignment.department.name},
-            "body": reason,
-            "url": _case_url(case),
-        }]
-    )
-    return assignment
-
-
-@transaction.atomic(durable=True)
-def assignment_reassign(*, assignment: Assignment, actor, department) -> Assignment:
-    """Give a returned push to another executing department (the initiating department decides)."""
-    case = lock_case(assignment.case_id)
-    assignment = lock_assignment(assignment.pk)
-    require(access.can_manage_case(actor, case), _("Only the initiating department can reassign this push."))
-    if assignment.state != AssignmentState.RETURNED:
-        raise transition_error(assignment, "state", "reassign")
-    if assignment.reassignments.exists():
-        raise IllegalTransition(_("This returned push has already been reassigned."), state=assignment.state, allowed=[])
-    if case.state not in (CaseState.PUSHED, CaseState.EXECUTING, CaseState.FEEDBACK_COMPLETE):
-        raise transition_error(case, "state", "reassign")
-    errors = []
-    if not department.is_executing or not department.is_active:
-        errors.append(_("%(department)s is not an executing department.") % {"department": department.name})
-    elif department.pk == assignment.department_id:
-        errors.append(_("This department returned the push; choose another one."))
-    elif Assignment.objects.filter(case=case, department=department, target=assignment.target).exists():
-        errors.append(_("%(department)s already has a push of this case for this subject.") % {"department": department.name})
-    if errors:
-        raise ValidationError({"department": errors})
-    plan = {_Target(department.pk, assignment.target_id, assignment.target_role): list(assignment.measures.all())}
-    (new,) = _create_assignments(case, plan, today=timezone.localdate(), reassigned_from=assignment)
-    events.assignment_created(new, actor, to_state=new.state, extra={"case": case.number, "reassigned_from": assignment.pk})
-    events.assignment_reassigned(assignment, actor, from_state=assignment.state, to_state=assignment.state,
-                 extra={"to_department": department.code, "new_assignment": new.pk})
-    if case.state == CaseState.FEEDBACK_COMPLETE:
-        case.reopen()
-        case.save(update_fields=["state", "completed_at"])
-        events.case_reopened(case, actor, from_state=CaseState.FEEDBACK_COMPLETE, to_state=case.state)
-    _notify_pushed(case, [new])
-    return new
-
-
-@transaction.atomic(durable=True)
-def assignment_confirm_lift(*, assignment: Assignment, actor) -> Assignment:
-    case, assignment = _lock_for_work(assignment, actor, _("Only the executing department can confirm lifting."))
-    previous = assignment.state
-    now = timezone.now()
-    run_transition(assignment, "confirm_lift", at=now)
-    assignment.lift_confirmed_on_time = timezone.localdate(now) <= assignment.lift_due
-    assignment.save(update_fields=["state", "lifted_at", "lift_confirmed_on_time"])
-    events.assignment_lifted(assignment, actor, from_state=previous, to_state=assignment.state)
-    return assignment
-
-
-# --- periodic work -------------------------------------------------------------------------------
-
-
-def cases_expire_due(*, today: datetime.date | None = None, batch_size: int = 500) -> int:
-    """End every live case whose period has ended; each in its own transaction. Returns how many."""
-    today = today or timezone.localdate()
-    expired = 0
-    ids = list(JointCase.objects.filter(state__in=[CaseState.PUSHED, CaseState.EXECUTING, CaseState.FEEDBACK_COMPLETE], period_end__lt=today)
-               .order_by("pk").values_list("pk", flat=True)[:batch_size])
-    for case_id in ids:
-        try:
-            case_end(case=JointCase(pk=case_id), actor=None, how="expired", reason=_("The period of the measures has ended."))
-        except IllegalTransition:  # moved meanwhile (suspended, revoked): the next scan decides again
-            continue
-        expired += 1
-    return expired
-
-
-# --- bulk push -----------------------------------------------------------------------------------
-
-BULK_PUSH_BATCH = 50
-
-
-@transaction.atomic(durable=True)
-def bulk_push_request(*, actor, case_ids: list[int]):
-    """Queue a push of many cases; Celery tasks push them in batches after commit."""
-    from sanctions.models import BulkPushJob
-    from sanctions.tasks import bulk_push_batch_task
-
-    ids = sorted({int(i) for i in case_ids})
-    if not ids:
-        raise ValidationError({"cases": [_("Choose at least one case.")]})
-    visible = set(access.cases_for_user(actor).filter(pk__in=ids).values_list("pk", flat=True))
-    unknown = [i for i in ids if i not in visible]
-    if unknown:
-        raise ValidationError({"cases": [_("Unknown cases: %(ids)s.") % {"ids": ", ".join(map(str, unknown[:20]))}]})
-    job = BulkPushJob.objects.create(requested_by=actor, case_ids=ids, total=len(ids))
-    events.bulk_push_requested(job, actor, extra={"cases": len(ids)})
-    for start in range(0, len(ids), BULK_PUSH_BATCH):
-        batch = ids[start:start + BULK_PUSH_BATCH]
-        transaction.on_commit(lambda batch=batch: bulk_push_batch_task.delay(job.pk, batch))
-    return job
-
-
-def bulk_push_batch(*, job_id: int, case_ids: list[int]) -> None:
-    """Push one batch of a bulk job, each case in its own transaction; a repeat pushes nothing twice."""
-    from sanctions.models import BulkPushJob
-
-    job = BulkPushJob.objects.select_related("requested_by__department").get(pk=job_id)
-    actor = job.requested_by
-    pushed = skipped = 0
-    errors = {}
-    for case_id in case_ids:
-        try:
-            outcome = _bulk_push_one(case_id, actor)
-        except (IllegalTransition, PermissionDenied, ValidationError) as exc:
-            errors[str(case_id)] = str(getattr(exc, "detail", None) or getattr(exc, "messages", None) or exc)
-            continue
-        if outcome == "missing":
-            errors[str(case_id)] = _("No such case.")
-        elif outcome == "pushed":
-            pushed += 1
-        else:
-            skipped += 1  # already pushed (a redelivered batch) or not ready: nothing to do
-    with transaction.atomic():
-        # Lock the job so concurrent batches add up their counts correctly.
-        job = BulkPushJob.objects.select_for_update().get(pk=job_id)
-        job.pushed += pushed
-        job.skipped += skipped
-        job.errors = {**job.errors, **errors}
-        done = job.pushed + job.skipped + len(job.errors) >= job.total
-        job.state = BulkPushJob.State.DONE if done else BulkPushJob.State.RUNNING
-        job.finished_at = timezone.now() if done else None
-        job.save(update_fields=["pushed", "skipped", "errors", "state", "finished_at"])
-
-
-@transaction.atomic(durable=True)
-def _bulk_push_one(case_id: int, actor) -> str:
-    """Push one case of a bulk job: ``pushed``, ``skipped`` or ``missing``. Its state is read under
-    the case lock, so a batch delivered twice at once pushes each case once and skips it once."""
-    try:
-        case = lock_case(case_id)
-    except JointCase.DoesNotExist:
-        return "missing"
-    if case.state != CaseState.INITIATED:
-        return "skipped"
-    case_push_in_transaction(case=case, actor=actor)
-    return "pushed"
-
-
-def deadlines_notify_overdue(*, today: datetime.date | None = None) -> int:
-    """Notify each department once a day of how many of its assignments are overdue."""
-    from sanctions.selectors import overdue_q
-
-    today = today or timezone.localdate()
-    counts = (
-        Assignment.objects.filter(overdue_q(today)).values_list("department_id").annotate(n=models.Count("pk")).order_by("department_id")
-    )
-    return notifications.notify_daily_counts(
-        counts=counts, verb="assignments_overdue", today=today,
-        title=lambda n: _("%(n)d pushes are overdue") % {"n": n}, url="/admin/sanctions/assignment/?overdue=yes",
-    )
-
-
-def assignments_recompute_provisional(year: int) -> int:
-    """Recompute the due dates that were computed from a provisional calendar (registered with
-    credit_platform.calendar). Idempotent: recomputed from the opening dates, never shifted. Each
-    assignment is locked (after its case) and its new dates and their audit event written in one
-    transaction. Returns how many changed."""
-    start = datetime.date(year - 1, 1, 1)  # a due date in `year` may have been opened in the year before
-    candidates = Assignment.objects.filter(due_dates_provisional=True, pushed_on__gte=start)
-    changed, last_pk = 0, 0
-    while rows := list(candidates.filter(pk__gt=last_pk).order_by("pk").values_list("pk", "case_id")[:500]):
-        last_pk = rows[-1][0]
-        changed += sum(_assignment_recompute_one(assignment_id, case_id, year, candidates) for assignment_id, case_id in rows)
-    return changed
-
-
-@transaction.atomic(durable=True)
-def _assignment_recompute_one(assignment_id: int, case_id: int, year: int, candidates) -> bool:
-    """Recompute one assignment's due dates under the lock of its case, then its own (still provisional: checked again)."""
-    case = lock_case(case_id)
-    locked = lock_rows(candidates.filter(pk=assignment_id))
-    if not locked:
-        return False
-    assignment = locked[0]
-    cal = calendar.current_calendar()
-    rules = case.rule_set
-    held = assignment.suspended_working_days
-    sign_for = cal.add_working_days(assignment.pushed_on, rules.sign_for_days + held)
-    feedback = cal.add_working_days(assignment.pushed_on, rules.feedback_days + held)
-    provisional = sign_for.provisional or feedback.provisional
-    fields = {"sign_for_due": sign_for.date, "feedback_due": feedback.date}
-    if assignment.lift_opened_on:
-        lift = cal.add_working_days(assignment.lift_opened_on, rules.lift_confirm_days)
-        fields["lift_due"] = lift.date
-        provisional = provisional or lift.provisional
-    fields["due_dates_provisional"] = provisional
-    if all(getattr(assignment, f) == v for f, v in fields.items()):
-        return False
-    Assignment.objects.filter(pk=assignment.pk).update(**fields)
-    events.assignment_due_dates_recomputed(assignment, extra={"year": year, **fields})
-    return True
