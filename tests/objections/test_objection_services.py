@@ -210,3 +210,21 @@ def test_provisional_deadlines_are_recomputed_when_the_calendar_changes(world):
     Objection.objects.filter(pk=verifying.pk).update(verify_due=datetime.date(2020, 1, 1), due_dates_provisional=True)
     services.objections_recompute_provisional(verifying.created_at.year)
     assert Objection.objects.get(pk=verifying.pk).verify_due == firm_due
+
+
+def test_a_recomputed_deadline_and_its_audit_event_commit_together(world, monkeypatch):
+    """Each objection's new deadline is written with its audit event in one transaction: when the
+    event cannot be written, the deadline stays as it was."""
+    entry, _case = pushed_entry(world)
+    submitted = file(world, entry)
+    Objection.objects.filter(pk=submitted.pk).update(accept_due=datetime.date(2020, 1, 1), due_dates_provisional=True)
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("audit trail unavailable")
+
+    monkeypatch.setattr("credit_platform.audit.record", refuse)
+    with pytest.raises(RuntimeError):
+        services.objections_recompute_provisional(submitted.created_at.year)
+
+    submitted.refresh_from_db()
+    assert (submitted.accept_due, submitted.due_dates_provisional) == (datetime.date(2020, 1, 1), True)
