@@ -91,9 +91,11 @@ def objection_file(*, subject: Subject, grounds: str, contact: str, applicant_na
         Evidence.objects.create(
             objection=objection, file=file, original_name=(file.name or "")[:255], content_type=content_type, size=file.size,
         )
-    events.objection_filed(objection, actor, to_state=objection.state,
-                 extra={"channel": channel, "list_entry": getattr(list_entry, "pk", None), "case": getattr(case, "pk", None),
-                        "evidence_files": len(uploads)})
+    events.objection_filed(
+        objection, actor, to_state=objection.state,
+        extra={"channel": channel, "list_entry": getattr(list_entry, "pk", None), "case": getattr(case, "pk", None),
+               "evidence_files": len(uploads)},
+    )
     notifications.notify_on_commit(
         department=objection.provider_department, verb="objection_filed",
         title=_("Objection %(receipt)s to verify: accept or refuse by %(due)s") % {"receipt": objection.receipt_number, "due": objection.accept_due},
@@ -213,7 +215,7 @@ def objection_extend(*, objection: Objection, actor, reason: str) -> Objection:
     objection.due_dates_provisional = objection.due_dates_provisional or extended.provisional
     objection.save(update_fields=["extended", "extension_reason", "verify_due", "due_dates_provisional"])
     events.objection_extended(objection, actor, from_state=objection.state, to_state=objection.state,
-                 reason=reason, extra={"verify_due": due})
+                              reason=reason, extra={"verify_due": due})
     return objection
 
 
@@ -271,7 +273,7 @@ def objection_uphold(*, objection: Objection, actor, outcome: str, reason: str =
     objection.decided_by = actor
     objection.save(update_fields=["state", "decided_at", "decision", "decision_reason", "corrections", "decided_by"])
     events.objection_upheld(objection, actor, from_state=previous, to_state=objection.state, reason=reason,
-                 extra={"outcome": outcome, "corrections": corrections})
+                            extra={"outcome": outcome, "corrections": corrections})
     note = _("Objection %(receipt)s upheld.") % {"receipt": objection.receipt_number}
     if outcome == Decision.REVOKE:
         entry = objection.list_entry

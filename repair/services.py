@@ -158,7 +158,7 @@ def repair_apply(*, entry, evidence: str, commitment_signed: bool, contact: str,
             application=application, kind=kind, file=file, original_name=(file.name or "")[:255], content_type=content_type, size=file.size,
         )
     events.repair_filed(application, actor, to_state=application.state,
-                 extra={"list_entry": entry.pk, "channel": channel, "documents": kinds})
+                        extra={"list_entry": entry.pk, "channel": channel, "documents": kinds})
     notifications.notify_on_commit(
         department=application.deciding_department, verb="repair_filed",
         title=_("Credit repair %(receipt)s to review; answer by %(due)s") % {"receipt": application.receipt_number, "due": application.answer_due},
@@ -226,7 +226,7 @@ def repair_reject(*, application: RepairApplication, actor, reason: str, false_m
     application.decided_by = actor
     application.save(update_fields=["state", "decided_at", "rejection_reason", "false_materials", "decided_by"])
     events.repair_rejected(application, actor, from_state=previous, to_state=application.state, reason=reason,
-                 extra={"false_materials": false_materials})
+                           extra={"false_materials": false_materials})
     return application
 
 

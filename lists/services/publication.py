@@ -118,7 +118,7 @@ def _open_case(entry: ListEntry, actor) -> JointCase | None:
         _case_not_opened(entry, memorandum, exc)
         return None
     events.entry_case_opened(entry, actor, from_state=entry.state, to_state=entry.state,
-                 extra={"case": case.number, "memorandum": memorandum.code})
+                             extra={"case": case.number, "memorandum": memorandum.code})
     if memorandum.push_on_publish:
         try:
             with transaction.atomic():

@@ -32,7 +32,7 @@ def _remove(entry: ListEntry, *, actor, reason: str, note: str = "") -> ListEntr
     run_transition(entry, "remove", at=timezone.now(), reason=reason)
     entry.save(update_fields=["state", "removed_at", "removal_reason", "updated_at"])
     events.entry_removed(entry, actor, from_state=previous, to_state=entry.state, reason=note or reason,
-                 extra={"removal_reason": reason})
+                         extra={"removal_reason": reason})
     how = CASE_END_FOR_REMOVAL[reason]
     case_reason = _("The list entry %(number)s left the list: %(reason)s.") % {
         "number": entry.decision_number, "reason": RemovalReason(reason).label,

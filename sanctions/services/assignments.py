@@ -210,7 +210,7 @@ def assignment_reassign(*, assignment: Assignment, actor, department) -> Assignm
     (new,) = _create_assignments(case, plan, today=timezone.localdate(), reassigned_from=assignment)
     events.assignment_created(new, actor, to_state=new.state, extra={"case": case.number, "reassigned_from": assignment.pk})
     events.assignment_reassigned(assignment, actor, from_state=assignment.state, to_state=assignment.state,
-                 extra={"to_department": department.code, "new_assignment": new.pk})
+                                 extra={"to_department": department.code, "new_assignment": new.pk})
     if case.state == CaseState.FEEDBACK_COMPLETE:
         case.reopen()
         case.save(update_fields=["state", "completed_at"])

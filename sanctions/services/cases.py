@@ -321,7 +321,7 @@ def case_push_in_transaction(*, case: JointCase, actor) -> JointCase:
     )
     for assignment in assignments:
         events.assignment_created(assignment, actor, to_state=assignment.state,
-                     extra={"case": case.number, "sign_for_due": assignment.sign_for_due, "feedback_due": assignment.feedback_due})
+                                  extra={"case": case.number, "sign_for_due": assignment.sign_for_due, "feedback_due": assignment.feedback_due})
     _notify_pushed(case, assignments)
     return case
 
@@ -442,7 +442,7 @@ def case_resume(*, case: JointCase, actor, reason: str = "") -> JointCase:
             assignment.feedback_due = calendar.add_working_days(assignment.feedback_due, held_days).date
         assignment.save(update_fields=["state", "state_before_suspension", "suspended_on", "suspended_working_days", "sign_for_due", "feedback_due"])
         events.assignment_resumed(assignment, actor, from_state=AssignmentState.SUSPENDED, to_state=assignment.state,
-                     reason=reason, extra={"held_working_days": held_days})
+                                  reason=reason, extra={"held_working_days": held_days})
         resumed.append(assignment)
     notifications.notify_many_on_commit(
         [
