@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from credit_platform import permissions
+from credit_platform.audit_labels import register_action_label
 from credit_platform.middleware import current_request_context
 from credit_platform.models import AuditCheckpoint, AuditEvent
 
@@ -133,6 +134,29 @@ def record(
     event.hash = compute_hash(event)
     event.save()
     return event
+
+
+class Event:
+    """One kind of audit event, named once: its ``code`` (stored in the chain: never change it) and
+    its human ``label``. Calling it records the event on ``obj``'s stream, in the caller's
+    transaction: ``event(obj, actor, from_state=..., to_state=..., reason=..., extra=...)``.
+    Each app defines its events in its ``events.py`` (``case_pushed = audit.Event("case_pushed", _("case pushed"))``),
+    which registers the labels when the app is ready."""
+
+    def __init__(self, code: str, label):
+        self.code = code
+        self.label = label
+        register_action_label(code, label)
+
+    def __call__(self, obj, actor=None, **fields) -> AuditEvent:
+        return record(obj=obj, action=self.code, actor=actor, **fields)
+
+    def bulk(self, objs, **fields) -> list[AuditEvent]:
+        """The first event of many new objects' streams (``record_created_bulk``)."""
+        return record_created_bulk(objs, action=self.code, **fields)
+
+    def __repr__(self):
+        return f"<audit event {self.code}>"
 
 
 def record_created_bulk(

@@ -35,7 +35,10 @@ def available_transitions(obj, field_name: str = "state") -> list[str]:
         return []
     # Moves only the platform makes (custom admin False) are not the caller's to choose; a method
     # named ``return_`` (a Python keyword) is the ``return`` action of the API.
-    return sorted({transition.name.rstrip("_") for transition in getter() if transition.custom.get("admin", True)})
+    names = {transition.name.rstrip("_") for transition in getter() if transition.custom.get("admin", True)}
+    # Actions that are not transitions but that the state opens (a model names them).
+    besides = getattr(obj, "actions_besides_transitions", None)
+    return sorted(names | set(besides() if besides else ()))
 
 
 def transition_error(obj, field_name: str | None = "state", attempted: str = "") -> IllegalTransition:

@@ -17,6 +17,7 @@ class ListsConfig(AppConfig):
         from lists.case_origin import entry_case_origin_resolve, entry_label
         from lists.notification_kinds import NOTIFICATION_KINDS
         from lists.services import entries_recompute_publication_due
+        from lists import events  # noqa: F401 - registers the labels of its audit events and states
 
         register_provisional_recompute(entries_recompute_publication_due)
         register_notification_kinds(NOTIFICATION_KINDS)

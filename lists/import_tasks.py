@@ -14,6 +14,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from credit_platform.domains import ListType
 from credit_platform.exceptions import IllegalTransition
 from lists import importing
+from lists.locks import lock_entry
 from lists.models import EntryState, ImportBatch, ListEntry
 
 logger = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ def open_cases_for_entries(*, batch_id: int, entry_ids: list[int]) -> int:
             if entry.list_type == ListType.WATCH:
                 with transaction.atomic():
                     # Lock the entry as the procedure does before what follows a publication.
-                    locked = ListEntry.objects.select_for_update(of=("self",)).select_related("subject", "identifying_department").get(pk=entry.pk)
+                    locked = lock_entry(entry.pk)
                     after_publication(entry=locked, actor=actor)
             else:
                 entry_open_case(entry=entry, actor=actor)

@@ -135,6 +135,10 @@ class ListEntry(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return f"{self.get_list_type_display()} · {self.subject.name} · {self.decision_number}"
 
+    def actions_besides_transitions(self) -> list[str]:
+        """What the state opens besides its transitions (a 409 names it): the statement while the subject is heard."""
+        return ["statement"] if self.state == EntryState.NOTIFIED else []
+
     @transition(field=state, source=EntryState.PROPOSED, target=EntryState.NOTIFIED, permission=_may_manage_entry, custom={"label": _("Notify the subject")})
     def notify(self, *, on, how, statement_due):
         # Not "method": django-fsm's change_state() takes the transition method under that name.

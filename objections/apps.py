@@ -15,6 +15,7 @@ class ObjectionsConfig(AppConfig):
         from objections.access import subjects_with_work
         from objections.notification_kinds import NOTIFICATION_KINDS
         from objections.services import objections_recompute_provisional
+        from objections import events  # noqa: F401 - registers the labels of its audit events and states
 
         register_provisional_recompute(objections_recompute_provisional)
         register_notification_kinds(NOTIFICATION_KINDS)

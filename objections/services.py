@@ -2,41 +2,34 @@
 assignment in one transaction (联合惩戒措施在信息核实期间暂不执行); deciding releases or ends them."""
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from credit_platform import audit, calendar, identifiers, notifications
+from credit_platform import calendar, identifiers, notifications
 from credit_platform.uploads import uploads_check
-from credit_platform.exceptions import transition_error
 from credit_platform.models import Department, Subject
 from credit_platform.public_filing import no_public_match
 from credit_platform.rules import rule_set_in_force
+from credit_platform.workflow import lock_rows, require, run_transition
 from django_fsm import TransitionNotAllowed
 from lists import access as list_access
-from lists.models import ListEntry
+from lists import services as list_services
+from lists.locks import lock_entry_and_cases
+from lists.models import EntryState, ListEntry, RemovalReason
 from lists.selectors import entry_matching_publicly
-from objections import access
+from objections import access, events, selectors
 from objections.models import Decision, Evidence, Objection, ObjectionState
+from sanctions import services as case_services
+from sanctions.locks import lock_case_and_assignments
 from sanctions.models import Assignment, CaseState, JointCase
 
 HELD_CASE_STATES = [CaseState.PUSHED, CaseState.EXECUTING, CaseState.FEEDBACK_COMPLETE]
 # Cases the public may name in an objection: pushed to the departments (live or held), on a public entry.
 PUBLIC_CASE_STATES = [*HELD_CASE_STATES, CaseState.SUSPENDED]
 
-
-
-def _run(obj, name, **kwargs):
-    try:
-        return getattr(obj, name)(**kwargs)
-    except TransitionNotAllowed:
-        raise transition_error(obj, "state", name) from None
-
-
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
 
 
 def _lock(objection_id) -> Objection:
@@ -55,7 +48,7 @@ def _provider_of(list_entry, case) -> Department:
     return case.initiating_department
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def objection_file(*, subject: Subject, grounds: str, contact: str, applicant_name: str = "", list_entry=None, case=None,
                    actor=None, channel: str = Objection.Channel.DEPARTMENT, files=()) -> Objection:
     """File an objection against a list entry and/or a case of ``subject``, with optional evidence
@@ -81,7 +74,7 @@ def objection_file(*, subject: Subject, grounds: str, contact: str, applicant_na
         raise ValidationError(errors)
     department = getattr(actor, "department", None) if actor is not None else None
     if channel == Objection.Channel.DEPARTMENT:
-        _require(department is not None, _("Only a user of a department can file a department objection."))
+        require(department is not None, _("Only a user of a department can file a department objection."))
     rules = rule_set_in_force(timezone.localdate())
     today = timezone.localdate()
     accept_due = calendar.add_working_days(today, rules.objection_accept_days)
@@ -104,9 +97,11 @@ def objection_file(*, subject: Subject, grounds: str, contact: str, applicant_na
         Evidence.objects.create(
             objection=objection, file=file, original_name=(file.name or "")[:255], content_type=content_type, size=file.size,
         )
-    audit.record(obj=objection, action="objection_filed", actor=actor, to_state=objection.state,
-                 extra={"channel": channel, "list_entry": getattr(list_entry, "pk", None), "case": getattr(case, "pk", None),
-                        "evidence_files": len(uploads)})
+    events.objection_filed(
+        objection, actor, to_state=objection.state,
+        extra={"channel": channel, "list_entry": getattr(list_entry, "pk", None), "case": getattr(case, "pk", None),
+               "evidence_files": len(uploads)},
+    )
     notifications.notify_on_commit(
         department=objection.provider_department, verb="objection_filed",
         title=_("Objection %(receipt)s to verify: accept or refuse by %(due)s") % {"receipt": objection.receipt_number, "due": objection.accept_due},
@@ -151,12 +146,26 @@ def _cases_of(objection: Objection):
     return JointCase.objects.filter(list_entry_id=objection.list_entry_id)
 
 
+def _lock_held(objection: Objection):
+    """Lock what the objection holds, downhill (lists.locks): the entry it or its case rests on,
+    then that entry's cases (and the objection's case) in id order, then their assignments. Every
+    decision takes these locks before it counts the other verifying objections, so two decisions
+    on one record queue and the second counts what the first committed. Answers the locked entry
+    (None for a case that rests on no entry)."""
+    entry_id = objection.list_entry_id or (objection.case.list_entry_id if objection.case_id else None)
+    if entry_id is not None:
+        entry = lock_entry_and_cases(entry_id, case_ids=[objection.case_id] if objection.case_id else [])
+        if objection.list_entry_id == entry.pk:
+            objection.list_entry = entry  # read under the lock: what a decision just committed counts
+        return entry
+    lock_case_and_assignments(objection.case_id)
+    return None
+
+
 def _other_verifying(objection: Objection):
     """Other objections still being verified on the same entry or case: the hold stays while any remains."""
     others = Objection.objects.filter(state=ObjectionState.VERIFYING).exclude(pk=objection.pk)
     q = None
-    from django.db.models import Q
-
     if objection.list_entry_id:
         q = Q(list_entry_id=objection.list_entry_id) | Q(case__list_entry_id=objection.list_entry_id)
     if objection.case_id:
@@ -167,67 +176,60 @@ def _other_verifying(objection: Objection):
     return others.filter(q)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def objection_accept(*, objection: Objection, actor) -> Objection:
     """Accept: hold the entry, its live cases and their assignments (once, however many objections)."""
-    from lists import services as list_services
-    from lists.models import EntryState
-    from sanctions import services as case_services
-
     objection = _lock(objection.pk)
-    _require(access.can_decide_objection(actor, objection), _("Only the information provider can accept this objection."))
+    require(access.can_decide_objection(actor, objection), _("Only the information provider can accept this objection."))
+    entry = _lock_held(objection)
     previous = objection.state
     now = timezone.now()
     rules = objection.rule_set
     verify_due = calendar.add_working_days(timezone.localdate(now), rules.objection_verify_days)
-    _run(objection, "accept", at=now, verify_due=verify_due.date)
+    run_transition(objection, "accept", at=now, verify_due=verify_due.date)
     objection.due_dates_provisional = verify_due.provisional
     objection.save(update_fields=["state", "accepted_at", "verify_due", "due_dates_provisional"])
-    audit.record(obj=objection, action="objection_accepted", actor=actor, from_state=previous, to_state=objection.state)
+    events.objection_accepted(objection, actor, from_state=previous, to_state=objection.state)
     reason = _("Objection %(receipt)s is being verified.") % {"receipt": objection.receipt_number}
-    if objection.list_entry_id and objection.list_entry.state == EntryState.PUBLISHED:
-        list_services.entry_suspend(entry=objection.list_entry, actor=actor, reason=reason)
+    if objection.list_entry_id and entry.state == EntryState.PUBLISHED:
+        list_services.entry_suspend(entry=entry, actor=actor, reason=reason)
     else:
         for case in _cases_of(objection).filter(state__in=HELD_CASE_STATES).order_by("pk"):
             case_services.case_suspend(case=case, actor=actor, reason=reason)
     return objection
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def objection_refuse(*, objection: Objection, actor, reason: str) -> Objection:
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Give the reason for refusing; the applicant sees it.")]})
     objection = _lock(objection.pk)
-    _require(access.can_decide_objection(actor, objection), _("Only the information provider can refuse this objection."))
+    require(access.can_decide_objection(actor, objection), _("Only the information provider can refuse this objection."))
     previous = objection.state
-    _run(objection, "refuse", at=timezone.now(), reason=reason.strip())
+    run_transition(objection, "refuse", at=timezone.now(), reason=reason.strip())
     objection.save(update_fields=["state", "decided_at", "refusal_reason"])
-    audit.record(obj=objection, action="objection_refused", actor=actor, from_state=previous, to_state=objection.state, reason=reason)
+    events.objection_refused(objection, actor, from_state=previous, to_state=objection.state, reason=reason)
     return objection
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def objection_extend(*, objection: Objection, actor, reason: str) -> Objection:
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Give the reason for extending the verification.")]})
     objection = _lock(objection.pk)
-    _require(access.can_decide_objection(actor, objection), _("Only the information provider can extend this verification."))
+    require(access.can_decide_objection(actor, objection), _("Only the information provider can extend this verification."))
     extended = calendar.add_working_days(objection.verify_due, objection.rule_set.objection_extension_days)
     due = extended.date
-    _run(objection, "extend", verify_due=due, reason=reason.strip())
+    run_transition(objection, "extend", verify_due=due, reason=reason.strip())
     objection.due_dates_provisional = objection.due_dates_provisional or extended.provisional
     objection.save(update_fields=["extended", "extension_reason", "verify_due", "due_dates_provisional"])
-    audit.record(obj=objection, action="objection_extended", actor=actor, from_state=objection.state, to_state=objection.state,
-                 reason=reason, extra={"verify_due": due})
+    events.objection_extended(objection, actor, from_state=objection.state, to_state=objection.state,
+                              reason=reason, extra={"verify_due": due})
     return objection
 
 
 def _release(objection: Objection, actor, reason: str) -> None:
     """Resume what this objection held, unless another objection on the same record still verifies."""
-    from lists import services as list_services
-    from lists.models import EntryState
-    from sanctions import services as case_services
-
     if _other_verifying(objection).exists():
         return
     entry = objection.list_entry
@@ -240,30 +242,27 @@ def _release(objection: Objection, actor, reason: str) -> None:
         case_services.case_resume(case=case, actor=actor, reason=reason)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def objection_dismiss(*, objection: Objection, actor, reason: str) -> Objection:
     """The record was right: everything resumes as it was, deadlines moved by the held working days."""
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Give the reasons for dismissing the objection.")]})
     objection = _lock(objection.pk)
-    _require(access.can_decide_objection(actor, objection), _("Only the information provider can decide this objection."))
+    require(access.can_decide_objection(actor, objection), _("Only the information provider can decide this objection."))
+    _lock_held(objection)
     previous = objection.state
-    _run(objection, "dismiss", at=timezone.now(), reason=reason.strip())
+    run_transition(objection, "dismiss", at=timezone.now(), reason=reason.strip())
     objection.decided_by = actor
     objection.save(update_fields=["state", "decided_at", "decision", "decision_reason", "decided_by"])
-    audit.record(obj=objection, action="objection_dismissed", actor=actor, from_state=previous, to_state=objection.state, reason=reason)
+    events.objection_dismissed(objection, actor, from_state=previous, to_state=objection.state, reason=reason)
     _release(objection, actor, _("Objection %(receipt)s dismissed.") % {"receipt": objection.receipt_number})
     return objection
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def objection_uphold(*, objection: Objection, actor, outcome: str, reason: str = "", corrections: dict | None = None) -> Objection:
     """The record was wrong: revoke it (entry removed, cases revoked, measures lifted, reputation
     restored) or correct it (fields corrected, old values audited, the measures resume)."""
-    from lists import services as list_services
-    from lists.models import EntryState, RemovalReason
-    from sanctions import services as case_services
-
     if outcome not in (Decision.REVOKE, Decision.CORRECT):
         raise ValidationError({"outcome": [_("Choose revoke or correct.")]})
     corrections = corrections or {}
@@ -274,22 +273,23 @@ def objection_uphold(*, objection: Objection, actor, outcome: str, reason: str =
                 {"corrections": [_("Give the corrected fields (allowed: %(fields)s).") % {"fields": ", ".join(list_services.CORRECTABLE_FIELDS)}]}
             )
     objection = _lock(objection.pk)
-    _require(access.can_decide_objection(actor, objection), _("Only the information provider can decide this objection."))
+    require(access.can_decide_objection(actor, objection), _("Only the information provider can decide this objection."))
+    _lock_held(objection)
     if outcome == Decision.CORRECT and objection.list_entry_id is None:
         raise ValidationError({"outcome": [_("Only a list entry can be corrected; revoke the case instead.")]})
     previous = objection.state
-    _run(objection, "uphold", at=timezone.now(), decision=outcome, reason=(reason or "").strip(), corrections=corrections)
+    run_transition(objection, "uphold", at=timezone.now(), decision=outcome, reason=(reason or "").strip(), corrections=corrections)
     objection.decided_by = actor
     objection.save(update_fields=["state", "decided_at", "decision", "decision_reason", "corrections", "decided_by"])
-    audit.record(obj=objection, action="objection_upheld", actor=actor, from_state=previous, to_state=objection.state, reason=reason,
-                 extra={"outcome": outcome, "corrections": corrections})
+    events.objection_upheld(objection, actor, from_state=previous, to_state=objection.state, reason=reason,
+                            extra={"outcome": outcome, "corrections": corrections})
     note = _("Objection %(receipt)s upheld.") % {"receipt": objection.receipt_number}
     if outcome == Decision.REVOKE:
         entry = objection.list_entry
         if entry is not None and entry.state in (EntryState.PUBLISHED, EntryState.SUSPENDED):
-            list_services.entry_remove(entry=entry, actor=actor, reason=RemovalReason.REVOKED, note=note, check_permission=False)
+            list_services.entry_remove_in_transaction(entry=entry, actor=actor, reason=RemovalReason.REVOKED, note=note, check_permission=False)
         for case in _cases_of(objection).filter(state__in=[*HELD_CASE_STATES, CaseState.SUSPENDED, CaseState.INITIATED]).order_by("pk"):
-            case_services.case_revoke(case=case, actor=actor, reason=note, check_permission=False)
+            case_services.case_revoke_in_transaction(case=case, actor=actor, reason=note, check_permission=False)
         _notify_reputation_restored(objection)
     else:
         list_services.entry_correct(entry=objection.list_entry, actor=actor, corrections=corrections, reason=note)
@@ -317,22 +317,9 @@ def _notify_reputation_restored(objection: Objection) -> None:
     )
 
 
-def objection_overdue_q(today: datetime.date | None = None):
-    """Past the accept or the verify due date (uses objection_state_due_idx for verifying)."""
-    from django.db.models import Q
-
-    today = today or timezone.localdate()
-    return Q(state=ObjectionState.SUBMITTED, accept_due__lt=today) | Q(state=ObjectionState.VERIFYING, verify_due__lt=today)
-
-
-def objections_overdue(*, today: datetime.date | None = None):
-    """Objections past their accept or verify due date (for the leadership office and the urge scan)."""
-    return Objection.objects.filter(objection_overdue_q(today))
-
-
 def objections_urge_overdue(*, today: datetime.date | None = None) -> int:
     """Periodic: urge each provider of an overdue objection, and tell the leadership office."""
-    overdue = list(objections_overdue(today=today).select_related("provider_department"))
+    overdue = list(selectors.objections_overdue(today=today).select_related("provider_department"))
     leadership = list(Department.objects.filter(is_leadership_office=True))
     items = [
         {
@@ -359,28 +346,40 @@ def objections_urge_overdue(*, today: datetime.date | None = None) -> int:
 def objections_recompute_provisional(year: int) -> int:
     """Recompute the deadlines of open objections computed through a provisional calendar
     (registered with credit_platform.calendar, called when a year's calendar changes): from the
-    filing and acceptance days, so running it twice changes nothing. Returns how many changed."""
+    filing and acceptance days, so running it twice changes nothing. Each objection is locked and
+    its new dates and their audit event written in one transaction. Returns how many changed."""
     start = datetime.date(year - 1, 1, 1)
-    changed = 0
-    queryset = (
-        Objection.objects.filter(due_dates_provisional=True, state__in=[ObjectionState.SUBMITTED, ObjectionState.VERIFYING],
-                                 created_at__gte=timezone.make_aware(datetime.datetime.combine(start, datetime.time.min)))
-        .select_related("rule_set").order_by("pk")
+    candidates = Objection.objects.filter(
+        due_dates_provisional=True, state__in=[ObjectionState.SUBMITTED, ObjectionState.VERIFYING],
+        created_at__gte=timezone.make_aware(datetime.datetime.combine(start, datetime.time.min)),
     )
-    for objection in queryset.iterator(chunk_size=500):
-        rules = objection.rule_set
-        if objection.state == ObjectionState.SUBMITTED:
-            due = calendar.add_working_days(timezone.localdate(objection.created_at), rules.objection_accept_days)
-            fields = {"accept_due": due.date, "due_dates_provisional": due.provisional}
-        else:
-            due = calendar.add_working_days(timezone.localdate(objection.accepted_at), rules.objection_verify_days)
-            provisional = due.provisional
-            if objection.extended:
-                due = calendar.add_working_days(due.date, rules.objection_extension_days)
-                provisional = provisional or due.provisional
-            fields = {"verify_due": due.date, "due_dates_provisional": provisional}
-        if any(getattr(objection, f) != v for f, v in fields.items()):
-            Objection.objects.filter(pk=objection.pk).update(**fields)
-            audit.record(obj=objection, action="objection_due_dates_recomputed", extra={"year": year, **fields})
-            changed += 1
+    changed, last_pk = 0, 0
+    while ids := list(candidates.filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)[:500]):
+        last_pk = ids[-1]
+        changed += sum(_objection_recompute_one(objection_id, year, candidates) for objection_id in ids)
     return changed
+
+
+@transaction.atomic(durable=True)
+def _objection_recompute_one(objection_id: int, year: int, candidates) -> bool:
+    """Recompute one objection's deadlines under its lock (still open and provisional: checked again)."""
+    locked = lock_rows(candidates.filter(pk=objection_id).select_related("rule_set"))
+    if not locked:
+        return False
+    objection = locked[0]
+    rules = objection.rule_set
+    if objection.state == ObjectionState.SUBMITTED:
+        due = calendar.add_working_days(timezone.localdate(objection.created_at), rules.objection_accept_days)
+        fields = {"accept_due": due.date, "due_dates_provisional": due.provisional}
+    else:
+        due = calendar.add_working_days(timezone.localdate(objection.accepted_at), rules.objection_verify_days)
+        provisional = due.provisional
+        if objection.extended:
+            due = calendar.add_working_days(due.date, rules.objection_extension_days)
+            provisional = provisional or due.provisional
+        fields = {"verify_due": due.date, "due_dates_provisional": provisional}
+    if all(getattr(objection, f) == v for f, v in fields.items()):
+        return False
+    Objection.objects.filter(pk=objection.pk).update(**fields)
+    events.objection_due_dates_recomputed(objection, extra={"year": year, **fields})
+    return True

@@ -15,6 +15,7 @@ class RepairConfig(AppConfig):
         from repair.access import subjects_with_work
         from repair.notification_kinds import NOTIFICATION_KINDS
         from repair.services import repairs_recompute_provisional
+        from repair import events  # noqa: F401 - registers the labels of its audit events and states
 
         register_provisional_recompute(repairs_recompute_provisional)
         register_notification_kinds(NOTIFICATION_KINDS)

@@ -1,17 +1,31 @@
-"""Read queries of credit repair applications that the admin, the API and the pages share.
+"""Read queries of credit repair that pages, the API, tasks and the dashboards share.
 
-They start from the access function (``repair.access``), so nobody sees what they may not.
+Lists start from the access function (``repair.access``), so nobody sees what they may not.
 """
-from django.db.models import BooleanField, Case, F, Prefetch, Value, When
+import datetime
 
-from repair import access, services
-from repair.models import RepairDocument, RepairState
+from django.db.models import BooleanField, Case, F, Prefetch, Q, Value, When
+from django.utils import timezone
+
+from repair import access
+from repair.models import RepairApplication, RepairDocument, RepairState
+
+
+def repair_overdue_q(today: datetime.date | None = None):
+    """Past the platform's answer date (not yet taken) or the department's decision date (uses repair_state_answer_idx)."""
+    today = today or timezone.localdate()
+    return Q(state=RepairState.SUBMITTED, answer_due__lt=today) | Q(state=RepairState.REVIEWING, decide_due__lt=today)
+
+
+def repairs_overdue(*, today: datetime.date | None = None):
+    """Applications past their answer or decision date (for the leadership office and the urge scan)."""
+    return RepairApplication.objects.filter(repair_overdue_q(today))
 
 
 def repairs_list(*, user, today=None):
     """The applications ``user`` may see, with what a row shows, and ``is_overdue``: two queries a page
     (rows with subject, entry and departments joined; the documents)."""
-    overdue = services.repair_overdue_q(today)
+    overdue = repair_overdue_q(today)
     return (
         access.repairs_for_user(user)
         .select_related("subject", "list_entry", "deciding_department", "filing_department", "rule_set")

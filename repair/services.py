@@ -2,20 +2,26 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credit_platform import audit, calendar, notifications
-from credit_platform.exceptions import ApplicationError, transition_error
-from credit_platform.models import Department
+from credit_platform.exceptions import ApplicationError
+from credit_platform.models import AuditEvent, Department
 from credit_platform.public_filing import no_public_match
 from credit_platform.rules import add_months
-from django_fsm import TransitionNotAllowed
+from credit_platform.uploads import uploads_check
+from credit_platform.workflow import lock_rows, require, run_transition
+from lists import services as list_services
+from lists.locks import lock_entry
+from lists.models import EntryState, RemovalReason
 from lists.selectors import entry_matching_publicly
-from repair import access
+from repair import access, events, selectors
 from repair.models import CommitmentBreach, RepairApplication, RepairDocument, RepairState
+from sanctions.access import assignments_for_user
+from sanctions.models import AssignmentState
 
 LIVE_APPLICATION_STATES = [RepairState.SUBMITTED, RepairState.REVIEWING]
 
@@ -32,8 +38,6 @@ class Eligibility:
 
 def repair_eligibility(*, entry, today: datetime.date | None = None) -> Eligibility:
     """Check an entry against the rule set it was decided under (RULES.md, credit repair)."""
-    from lists.models import EntryState
-
     today = today or timezone.localdate()
     rules = entry.rule_set
     reasons: list[str] = []
@@ -79,18 +83,6 @@ def repair_eligibility(*, entry, today: datetime.date | None = None) -> Eligibil
     return Eligibility(False, reasons, None if never else max(dates))
 
 
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
-
-
-def _run(obj, name, **kwargs):
-    try:
-        return getattr(obj, name)(**kwargs)
-    except TransitionNotAllowed:
-        raise transition_error(obj, "state", name) from None
-
-
 def _url(application) -> str:
     return f"/admin/repair/repairapplication/{application.pk}/change/"
 
@@ -108,15 +100,13 @@ def public_repair_entry(*, identifier: str, name: str, decision_number: str):
     return entry
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def repair_apply(*, entry, evidence: str, commitment_signed: bool, contact: str, applicant_name: str = "",
                  training_completed: bool = False, actor=None, channel: str = RepairApplication.Channel.DEPARTMENT,
                  documents=()) -> RepairApplication:
     """File a repair application, with optional ``documents`` (``[(kind, file)]``: PDF, JPG or PNG).
     An ineligible one is refused at once with every reason and the date from which it could be
     filed (400 with ``eligible_from``)."""
-    from credit_platform.uploads import uploads_check
-
     errors = {}
     if not (evidence or "").strip():
         errors["evidence"] = [_("Describe how the obligations were fulfilled.")]
@@ -136,6 +126,9 @@ def repair_apply(*, entry, evidence: str, commitment_signed: bool, contact: str,
         errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
+    # Lock the entry before counting its live applications: two filed at the same moment queue here,
+    # and the second sees the first.
+    entry = lock_entry(entry.pk)
     eligibility = repair_eligibility(entry=entry)
     if not eligibility.eligible:
         raise ApplicationError(
@@ -146,7 +139,7 @@ def repair_apply(*, entry, evidence: str, commitment_signed: bool, contact: str,
         raise ValidationError({"list_entry": [_("A repair application for this entry is already being handled.")]})
     department = getattr(actor, "department", None) if actor is not None else None
     if channel == RepairApplication.Channel.DEPARTMENT:
-        _require(department is not None, _("Only a user of a department can enter an application."))
+        require(department is not None, _("Only a user of a department can enter an application."))
     today = timezone.localdate()
     answer_due = calendar.add_working_days(today, entry.rule_set.repair_answer_days)
     application = RepairApplication.objects.create(
@@ -169,8 +162,8 @@ def repair_apply(*, entry, evidence: str, commitment_signed: bool, contact: str,
         RepairDocument.objects.create(
             application=application, kind=kind, file=file, original_name=(file.name or "")[:255], content_type=content_type, size=file.size,
         )
-    audit.record(obj=application, action="repair_filed", actor=actor, to_state=application.state,
-                 extra={"list_entry": entry.pk, "channel": channel, "documents": kinds})
+    events.repair_filed(application, actor, to_state=application.state,
+                        extra={"list_entry": entry.pk, "channel": channel, "documents": kinds})
     notifications.notify_on_commit(
         department=application.deciding_department, verb="repair_filed",
         title=_("Credit repair %(receipt)s to review; answer by %(due)s") % {"receipt": application.receipt_number, "due": application.answer_due},
@@ -184,101 +177,86 @@ def _lock(application_id) -> RepairApplication:
     return RepairApplication.objects.select_for_update(of=("self",)).select_related("list_entry", "rule_set").get(pk=application_id)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def repair_accept(*, application: RepairApplication, actor) -> RepairApplication:
     application = _lock(application.pk)
-    _require(access.can_decide_repair(actor, application), _("Only the identifying department decides this repair."))
+    require(access.can_decide_repair(actor, application), _("Only the identifying department decides this repair."))
     previous = application.state
     now = timezone.now()
     decide_due = calendar.add_working_days(timezone.localdate(now), application.rule_set.repair_decide_days)
-    _run(application, "accept", at=now, decide_due=decide_due.date)
+    run_transition(application, "accept", at=now, decide_due=decide_due.date)
     application.due_dates_provisional = decide_due.provisional
     application.save(update_fields=["state", "accepted_at", "decide_due", "due_dates_provisional"])
-    audit.record(obj=application, action="repair_accepted", actor=actor, from_state=previous, to_state=application.state)
+    events.repair_accepted(application, actor, from_state=previous, to_state=application.state)
     return application
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def repair_refuse(*, application: RepairApplication, actor, reason: str) -> RepairApplication:
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Give the reason for refusing; the applicant sees it.")]})
     application = _lock(application.pk)
-    _require(access.can_decide_repair(actor, application), _("Only the identifying department decides this repair."))
+    require(access.can_decide_repair(actor, application), _("Only the identifying department decides this repair."))
     previous = application.state
-    _run(application, "refuse", at=timezone.now(), reason=reason.strip())
+    run_transition(application, "refuse", at=timezone.now(), reason=reason.strip())
     application.save(update_fields=["state", "decided_at", "refusal_reason", "eligible_from"])
-    audit.record(obj=application, action="repair_refused", actor=actor, from_state=previous, to_state=application.state, reason=reason)
+    events.repair_refused(application, actor, from_state=previous, to_state=application.state, reason=reason)
     return application
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def repair_extend(*, application: RepairApplication, actor, reason: str) -> RepairApplication:
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Give the reason for extending.")]})
     application = _lock(application.pk)
-    _require(access.can_decide_repair(actor, application), _("Only the identifying department decides this repair."))
+    require(access.can_decide_repair(actor, application), _("Only the identifying department decides this repair."))
     rules = application.rule_set
     answer = calendar.add_working_days(application.answer_due, rules.repair_answer_days)
     decide = calendar.add_working_days(application.decide_due, rules.repair_decide_days) if application.decide_due else None
-    _run(application, "extend", reason=reason.strip(), answer_due=answer.date, decide_due=decide.date if decide else None)
+    run_transition(application, "extend", reason=reason.strip(), answer_due=answer.date, decide_due=decide.date if decide else None)
     application.due_dates_provisional = application.due_dates_provisional or (decide or answer).provisional
     application.save(update_fields=["extended", "extension_reason", "answer_due", "decide_due", "due_dates_provisional"])
-    audit.record(obj=application, action="repair_extended", actor=actor, from_state=application.state, to_state=application.state, reason=reason)
+    events.repair_extended(application, actor, from_state=application.state, to_state=application.state, reason=reason)
     return application
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def repair_reject(*, application: RepairApplication, actor, reason: str, false_materials: bool = False) -> RepairApplication:
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Give the reasons for rejecting; the applicant sees them.")]})
     application = _lock(application.pk)
-    _require(access.can_decide_repair(actor, application), _("Only the identifying department decides this repair."))
+    require(access.can_decide_repair(actor, application), _("Only the identifying department decides this repair."))
     previous = application.state
-    _run(application, "reject", at=timezone.now(), reason=reason.strip(), false_materials=false_materials)
+    run_transition(application, "reject", at=timezone.now(), reason=reason.strip(), false_materials=false_materials)
     application.decided_by = actor
     application.save(update_fields=["state", "decided_at", "rejection_reason", "false_materials", "decided_by"])
-    audit.record(obj=application, action="repair_rejected", actor=actor, from_state=previous, to_state=application.state, reason=reason,
-                 extra={"false_materials": false_materials})
+    events.repair_rejected(application, actor, from_state=previous, to_state=application.state, reason=reason,
+                           extra={"false_materials": false_materials})
     return application
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def repair_approve(*, application: RepairApplication, actor) -> RepairApplication:
     """Approve: the entry leaves the list (repaired) and the public site; its cases go to repaired;
     every live assignment goes to lifting with a confirmation due date; departments are told."""
-    from lists import services as list_services
-    from lists.models import RemovalReason
-
     application = _lock(application.pk)
-    _require(access.can_decide_repair(actor, application), _("Only the identifying department decides this repair."))
+    require(access.can_decide_repair(actor, application), _("Only the identifying department decides this repair."))
     eligibility = repair_eligibility(entry=application.list_entry)
     if not eligibility.eligible:
         raise ApplicationError(" ".join(eligibility.reasons), extra={"reasons": eligibility.reasons})
     previous = application.state
-    _run(application, "approve", at=timezone.now())
+    run_transition(application, "approve", at=timezone.now())
     application.decided_by = actor
     application.save(update_fields=["state", "decided_at", "decided_by"])
-    audit.record(obj=application, action="repair_approved", actor=actor, from_state=previous, to_state=application.state)
-    list_services.entry_remove(
+    events.repair_approved(application, actor, from_state=previous, to_state=application.state)
+    list_services.entry_remove_in_transaction(
         entry=application.list_entry, actor=actor, reason=RemovalReason.REPAIRED, note=application.receipt_number, check_permission=False
     )
     return application
 
 
-def repair_overdue_q(today: datetime.date | None = None):
-    """Past the platform's answer date (not yet taken) or the department's decision date (uses repair_state_answer_idx)."""
-    from django.db.models import Q
-
-    today = today or timezone.localdate()
-    return Q(state=RepairState.SUBMITTED, answer_due__lt=today) | Q(state=RepairState.REVIEWING, decide_due__lt=today)
-
-
-def repairs_overdue(*, today: datetime.date | None = None):
-    return RepairApplication.objects.filter(repair_overdue_q(today))
-
-
 def repairs_urge_overdue(*, today: datetime.date | None = None) -> int:
-    overdue = list(repairs_overdue(today=today))
+    overdue = list(selectors.repairs_overdue(today=today))
     items = [
         {"department_id": a.deciding_department_id, "verb": "repair_overdue",
          "title": _("Credit repair %(receipt)s is overdue") % {"receipt": a.receipt_number}, "url": _url(a)}
@@ -299,9 +277,6 @@ def repair_lifting_progress(*, user, application: RepairApplication, today: date
     """The lifting of the entry's measures as ``user`` may see it (sanctions.access): one row per push
     of the entry's cases, with ``status`` lifted | lifted_late | late | lifting | <assignment state>.
     One query (rows with case, department and target joined)."""
-    from sanctions.access import assignments_for_user
-    from sanctions.models import AssignmentState
-
     today = today or timezone.localdate()
     rows = []
     assignments = (
@@ -324,37 +299,47 @@ def repairs_recompute_provisional(year: int) -> int:
     (registered with credit_platform.calendar): the answer date from the filing day, the decision
     date from the acceptance day, each moved once more if the application was extended at that
     stage (the extension's audit event says whether it came before or after acceptance). Running it
-    twice changes nothing. Returns how many changed."""
-    from credit_platform.models import AuditEvent
-
+    twice changes nothing. Each application is locked and its new dates and their audit event
+    written in one transaction. Returns how many changed."""
     start = datetime.date(year - 1, 1, 1)
-    changed = 0
-    queryset = (
-        RepairApplication.objects.filter(due_dates_provisional=True, state__in=[RepairState.SUBMITTED, RepairState.REVIEWING],
-                                         created_at__gte=timezone.make_aware(datetime.datetime.combine(start, datetime.time.min)))
-        .select_related("rule_set").order_by("pk")
+    candidates = RepairApplication.objects.filter(
+        due_dates_provisional=True, state__in=[RepairState.SUBMITTED, RepairState.REVIEWING],
+        created_at__gte=timezone.make_aware(datetime.datetime.combine(start, datetime.time.min)),
     )
-    for application in queryset.iterator(chunk_size=500):
-        rules = application.rule_set
-        extended_while = set(
-            AuditEvent.objects.filter(stream=audit.stream_for(application), action="repair_extended").values_list("from_state", flat=True)
-        ) if application.extended else set()
-        if application.state == RepairState.SUBMITTED:
-            due = calendar.add_working_days(timezone.localdate(application.created_at), rules.repair_answer_days)
-            provisional = due.provisional
-            if RepairState.SUBMITTED in extended_while:
-                due = calendar.add_working_days(due.date, rules.repair_answer_days)
-                provisional = provisional or due.provisional
-            fields = {"answer_due": due.date, "due_dates_provisional": provisional}
-        else:
-            due = calendar.add_working_days(timezone.localdate(application.accepted_at), rules.repair_decide_days)
-            provisional = due.provisional
-            if RepairState.REVIEWING in extended_while:
-                due = calendar.add_working_days(due.date, rules.repair_decide_days)
-                provisional = provisional or due.provisional
-            fields = {"decide_due": due.date, "due_dates_provisional": provisional}
-        if any(getattr(application, f) != v for f, v in fields.items()):
-            RepairApplication.objects.filter(pk=application.pk).update(**fields)
-            audit.record(obj=application, action="repair_due_dates_recomputed", extra={"year": year, **fields})
-            changed += 1
+    changed, last_pk = 0, 0
+    while ids := list(candidates.filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)[:500]):
+        last_pk = ids[-1]
+        changed += sum(_repair_recompute_one(application_id, year, candidates) for application_id in ids)
     return changed
+
+
+@transaction.atomic(durable=True)
+def _repair_recompute_one(application_id: int, year: int, candidates) -> bool:
+    """Recompute one application's deadlines under its lock (still open and provisional: checked again)."""
+    locked = lock_rows(candidates.filter(pk=application_id).select_related("rule_set"))
+    if not locked:
+        return False
+    application = locked[0]
+    rules = application.rule_set
+    extended_while = set(
+        AuditEvent.objects.filter(stream=audit.stream_for(application), action=events.repair_extended.code).values_list("from_state", flat=True)
+    ) if application.extended else set()
+    if application.state == RepairState.SUBMITTED:
+        due = calendar.add_working_days(timezone.localdate(application.created_at), rules.repair_answer_days)
+        provisional = due.provisional
+        if RepairState.SUBMITTED in extended_while:
+            due = calendar.add_working_days(due.date, rules.repair_answer_days)
+            provisional = provisional or due.provisional
+        fields = {"answer_due": due.date, "due_dates_provisional": provisional}
+    else:
+        due = calendar.add_working_days(timezone.localdate(application.accepted_at), rules.repair_decide_days)
+        provisional = due.provisional
+        if RepairState.REVIEWING in extended_while:
+            due = calendar.add_working_days(due.date, rules.repair_decide_days)
+            provisional = provisional or due.provisional
+        fields = {"decide_due": due.date, "due_dates_provisional": provisional}
+    if all(getattr(application, f) == v for f, v in fields.items()):
+        return False
+    RepairApplication.objects.filter(pk=application.pk).update(**fields)
+    events.repair_due_dates_recomputed(application, extra={"year": year, **fields})
+    return True

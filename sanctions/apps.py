@@ -18,6 +18,7 @@ class SanctionsConfig(AppConfig):
         from sanctions import access, demo
         from sanctions.notification_kinds import NOTIFICATION_KINDS
         from sanctions.services import assignments_recompute_provisional
+        from sanctions import events  # noqa: F401 - registers the labels of its audit events and states
 
         register_provisional_recompute(assignments_recompute_provisional)
         register_notification_kinds(NOTIFICATION_KINDS)

@@ -9,6 +9,7 @@ class SupervisionConfig(AppConfig):
 
     def ready(self):
         from credit_platform.notifications import register_notification_kinds
+        from supervision import events  # noqa: F401 - registers the audit labels
         from supervision.notification_kinds import NOTIFICATION_KINDS
 
         register_notification_kinds(NOTIFICATION_KINDS)

@@ -19,20 +19,20 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from credit_platform import audit, calendar, notifications
+from credit_platform import calendar, notifications
 from credit_platform.models import Department
 from credit_platform.permissions import is_credit_office, is_leadership
 from objections import access as objection_access
 from objections.models import Objection, ObjectionState
-from objections.services import objections_overdue
+from objections.selectors import objections_overdue
 from repair import access as repair_access
 from repair.models import RepairApplication, RepairState
-from repair.services import repairs_overdue
+from repair.selectors import repairs_overdue
 from sanctions import access as sanctions_access
 from sanctions.models import Assignment, AssignmentState, JointCase
 from sanctions.selectors import overdue_q
 from sanctions.services import assignment_urged
-from supervision import export, notification_kinds, selectors, tallies
+from supervision import events, export, notification_kinds, selectors, tallies
 from supervision.models import Escalation, MonthlyReport, ScorecardSnapshot, SupervisedKind, Urge
 
 logger = logging.getLogger(__name__)
@@ -111,7 +111,7 @@ def urge_send(*, actor, kind: str, item_id, note: str = "") -> Urge:
     extra = {"urge": urge.pk, "department": department.code}
     if kind == SupervisedKind.ASSIGNMENT:
         extra["urge_count"] = assignment_urged(assignment=item)
-    audit.record(obj=item, action=f"{kind}_urged", actor=actor, from_state=item.state, to_state=item.state, reason=note, extra=extra)
+    events.URGED[kind](item, actor, from_state=item.state, to_state=item.state, reason=note, extra=extra)
     notifications.notify_on_commit(
         department=department,
         verb="urged",
@@ -199,8 +199,8 @@ def overdue_escalate(*, today: datetime.date | None = None, working_days: int | 
         # Each escalation opens its own audit stream (bulk path: one event per row, no chain to
         # read); the platform is the actor. ignore_conflicts leaves the new rows without ids.
         created = list(Escalation.objects.filter(pk__gt=last_pk).order_by("pk"))
-        audit.record_created_bulk(
-            created, action="overdue_escalated",
+        events.overdue_escalated.bulk(
+            created,
             extra_for=lambda e: {"kind": e.kind, "object_id": e.object_id, "department_id": e.department_id,
                                  "due_date": e.due_date.isoformat(), "overdue_working_days": e.overdue_working_days},
         )
@@ -350,7 +350,7 @@ def monthly_report_generate(*, month: datetime.date, actor=None, replace: bool =
     report.generated_by = actor if getattr(actor, "pk", None) else None
     report.file.save(name, ContentFile(content), save=False)
     report.save()
-    audit.record(obj=report, action="monthly_report_generated", actor=actor, extra={"month": f"{month:%Y-%m}", "sha256": report.sha256, **headline})
+    events.monthly_report_generated(report, actor, extra={"month": f"{month:%Y-%m}", "sha256": report.sha256, **headline})
     return report
 
 

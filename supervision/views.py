@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from credit_platform.permissions import can_see_everything, is_department_member
-from objections.services import objections_overdue
-from repair.services import repairs_overdue
+from objections.selectors import objections_overdue
+from repair.selectors import repairs_overdue
 from sanctions.selectors import with_overdue
 from supervision import export, labels, selectors, services, tables
 from supervision.forms import FilterForm

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from credit_platform import audit, permissions
 from credit_platform.domains import ListType
 from credit_platform.models import Subject, SubjectKind
-from lists import access
+from lists import access, events
 from lists.importing.bulk import bulk_insert
 from lists.importing.files import COLUMNS, FileInfo, inspect_file, iter_rows
 from lists.importing.rows import ERROR, WARNING, Issue, Periods, validate_row
@@ -134,13 +134,12 @@ def imports_resume_stale(*, now=None) -> dict:
                 _set_state(batch.pk, state=ImportBatch.State.FAILED, finished_at=now, message=_(
                     "The import could not be completed after %(n)d attempts: upload the file again."
                 ) % {"n": batch.attempts})
-                audit.record(obj=batch, action="import_batch_abandoned", actor=None, department=batch.department,
-                             extra={"attempts": batch.attempts})
+                events.import_batch_abandoned(batch, None, department=batch.department, extra={"attempts": batch.attempts})
                 failed += 1
                 continue
             ImportBatch.objects.filter(pk=batch.pk).update(attempts=F("attempts") + 1, heartbeat_at=now)
-            audit.record(obj=batch, action="import_batch_resumed", actor=None, department=batch.department,
-                         extra={"state": batch.state, "attempt": batch.attempts + 1, "rows_done": batch.rows_done})
+            events.import_batch_resumed(batch, None, department=batch.department,
+                                        extra={"state": batch.state, "attempt": batch.attempts + 1, "rows_done": batch.rows_done})
             resent.append((batch.pk, batch.open_cases))
     for batch_id, open_cases in resent:
         _send_run(batch_id, open_cases)
@@ -291,8 +290,8 @@ class _Importer:
                 ListEntryGroupObjectPermission,
                 [ListEntryGroupObjectPermission(content_object_id=e.pk, group_id=self.department.group_id, permission_id=self.manage_perm_id) for e in entries],
             )
-            audit.record_created_bulk(
-                entries, action="entry_imported", actor=self.actor, department=self.department, to_state=EntryState.PUBLISHED,
+            events.entry_imported.bulk(
+                entries, actor=self.actor, department=self.department, to_state=EntryState.PUBLISHED,
                 extra_for=lambda e: {"import_batch": self.batch_id, "row": e._import_row, "rule_set": e.rule_set.code},
                 insert=self._insert_events,
             )

@@ -6,9 +6,9 @@ from django.db.models import Count, Q, QuerySet
 
 from credit_platform.models import Department
 from objections.models import ObjectionState
-from objections.services import objections_overdue
+from objections.selectors import objections_overdue
 from repair.models import RepairState
-from repair.services import repairs_overdue
+from repair.selectors import repairs_overdue
 from sanctions.models import AssignmentState, CaseState, MeasureFeedback
 from sanctions.selectors import overdue_q
 from supervision.selectors.scope import Scope

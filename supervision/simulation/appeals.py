@@ -3,10 +3,10 @@
 from lists.models import ListEntry
 from objections import services as objection_services
 from objections.models import Objection
-from objections.services import objections_overdue
+from objections.selectors import objections_overdue
 from repair import services as repair_services
 from repair.models import RepairApplication
-from repair.services import repairs_overdue
+from repair.selectors import repairs_overdue
 from sanctions.models import Assignment, JointCase
 from sanctions.selectors import overdue_q
 from supervision import services as supervision_services

@@ -4,11 +4,11 @@ from contextlib import contextmanager
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
 from credit_platform import demo
 from supervision.simulation import SimulatedClock
 from tests.sanctions.conftest import DemoWorld
+from tests.rollback import rolled_back
 
 # The simulated activity every figure test reads: built once per test module, rolled back after it.
 SIMULATION = {"days": 45, "cases": 30, "seed": 7, "subjects": 12}
@@ -27,11 +27,10 @@ def world(db):
 def simulated_db(django_db_setup, django_db_blocker):
     """The demo world plus a short simulated activity, shared by the tests of a module."""
     with django_db_blocker.unblock():
-        with transaction.atomic():
+        with rolled_back():
             demo.seed()
             call_command("simulate_activity", **SIMULATION, stdout=open("/dev/null", "w"))
             yield
-            transaction.set_rollback(True)
 
 
 @pytest.fixture

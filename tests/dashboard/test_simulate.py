@@ -4,12 +4,12 @@ import io
 import re
 
 from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from credit_platform import demo
 from credit_platform.models import AuditEvent
 from sanctions.models import Assignment, JointCase
+from tests.rollback import rolled_back
 
 END = datetime.date(2026, 11, 20)
 
@@ -24,9 +24,8 @@ def test_same_seed_same_activity(db):
     demo.seed()
     outputs = []
     for _ in range(2):
-        with transaction.atomic():
+        with rolled_back():
             outputs.append(_run())
-            transaction.set_rollback(True)
 
     assert outputs[0] == outputs[1]
     assert "cases_opened 8" in outputs[0]

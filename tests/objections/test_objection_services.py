@@ -7,7 +7,7 @@ from credit_platform import calendar
 from credit_platform.exceptions import IllegalTransition
 from credit_platform.models import Notification
 from lists.models import EntryState, RemovalReason
-from objections import services
+from objections import selectors, services
 from objections.models import Objection, ObjectionState
 from sanctions import services as case_services
 from sanctions.models import Assignment, AssignmentState, CaseState, JointCase, Outcome
@@ -178,7 +178,7 @@ def test_overdue_objections_are_urged_and_reported(world):
     entry, _case = pushed_entry(world)
     objection = file(world, entry)
     Objection.objects.filter(pk=objection.pk).update(accept_due=datetime.date(2020, 1, 1))
-    assert list(services.objections_overdue()) == [Objection.objects.get(pk=objection.pk)]
+    assert list(selectors.objections_overdue()) == [Objection.objects.get(pk=objection.pk)]
     assert services.objections_urge_overdue() == 1
 
 
@@ -211,3 +211,21 @@ def test_provisional_deadlines_are_recomputed_when_the_calendar_changes(world):
     Objection.objects.filter(pk=verifying.pk).update(verify_due=datetime.date(2020, 1, 1), due_dates_provisional=True)
     services.objections_recompute_provisional(verifying.created_at.year)
     assert Objection.objects.get(pk=verifying.pk).verify_due == firm_due
+
+
+def test_a_recomputed_deadline_and_its_audit_event_commit_together(world, monkeypatch):
+    """Each objection's new deadline is written with its audit event in one transaction: when the
+    event cannot be written, the deadline stays as it was."""
+    entry, _case = pushed_entry(world)
+    submitted = file(world, entry)
+    Objection.objects.filter(pk=submitted.pk).update(accept_due=datetime.date(2020, 1, 1), due_dates_provisional=True)
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("audit trail unavailable")
+
+    monkeypatch.setattr("credit_platform.audit.record", refuse)
+    with pytest.raises(RuntimeError):
+        services.objections_recompute_provisional(submitted.created_at.year)
+
+    submitted.refresh_from_db()
+    assert (submitted.accept_due, submitted.due_dates_provisional) == (datetime.date(2020, 1, 1), True)

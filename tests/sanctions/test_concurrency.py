@@ -7,8 +7,10 @@ from django.db import connection
 from credit_platform import demo
 from credit_platform.models import AuditEvent, User
 from sanctions import services
-from sanctions.models import AssignmentState, CaseState, JointCase, Outcome
+from sanctions.models import AssignmentState, BulkPushJob, CaseState, JointCase, Outcome
 from sanctions.services import FeedbackItem
+
+from tests.threads import race
 
 from .conftest import DemoWorld
 
@@ -56,3 +58,25 @@ def test_last_two_feedbacks_at_the_same_moment_complete_the_case_once(seeded_rul
     assert case.state == CaseState.FEEDBACK_COMPLETE
     assert set(case.assignments.values_list("state", flat=True)) == {AssignmentState.FED_BACK}
     assert AuditEvent.objects.filter(stream=f"sanctions.jointcase:{case.pk}", action="case_feedback_complete").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_batch_delivered_twice_at_the_same_moment_pushes_each_case_once(seeded_rule_sets):
+    demo.seed()
+    world = DemoWorld()
+    court = world.user("court")
+    for _round in range(5):
+        cases = [world.defaulter_case() for _ in range(3)]
+        for case in cases:
+            services.case_initiate(case=case, actor=court)
+        ids = [c.pk for c in cases]
+        job = BulkPushJob.objects.create(requested_by=court, case_ids=ids, total=len(ids))
+
+        errors = race(*[lambda: services.bulk_push_batch(job_id=job.pk, case_ids=ids)] * 2)
+
+        assert errors == []
+        job.refresh_from_db()
+        assert job.errors == {}
+        assert job.pushed == len(ids)
+        assert set(JointCase.objects.filter(pk__in=ids).values_list("state", flat=True)) == {CaseState.PUSHED}
+        assert AuditEvent.objects.filter(action="case_pushed", stream__in=[f"sanctions.jointcase:{i}" for i in ids]).count() == len(ids)

@@ -1,0 +1,157 @@
+"""The periodic and bulk work of sanctions: the expiry scan, bulk pushes, overdue notices and the
+recompute of provisional due dates."""
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from credit_platform import calendar, notifications
+from credit_platform.exceptions import IllegalTransition
+from credit_platform.workflow import lock_rows
+from sanctions import access, events, tasks
+from sanctions.locks import lock_case
+from sanctions.models import Assignment, BulkPushJob, CaseState, JointCase
+from sanctions.selectors import overdue_q
+from sanctions.services.cases import case_end, case_push_in_transaction
+
+
+# --- periodic work -------------------------------------------------------------------------------
+
+
+def cases_expire_due(*, today: datetime.date | None = None, batch_size: int = 500) -> int:
+    """End every live case whose period has ended; each in its own transaction. Returns how many."""
+    today = today or timezone.localdate()
+    expired = 0
+    ids = list(JointCase.objects.filter(state__in=[CaseState.PUSHED, CaseState.EXECUTING, CaseState.FEEDBACK_COMPLETE], period_end__lt=today)
+               .order_by("pk").values_list("pk", flat=True)[:batch_size])
+    for case_id in ids:
+        try:
+            case_end(case=JointCase(pk=case_id), actor=None, how="expired", reason=_("The period of the measures has ended."))
+        except IllegalTransition:  # moved meanwhile (suspended, revoked): the next scan decides again
+            continue
+        expired += 1
+    return expired
+
+
+# --- bulk push -----------------------------------------------------------------------------------
+
+BULK_PUSH_BATCH = 50
+
+
+@transaction.atomic(durable=True)
+def bulk_push_request(*, actor, case_ids: list[int]):
+    """Queue a push of many cases; Celery tasks push them in batches after commit."""
+
+    ids = sorted({int(i) for i in case_ids})
+    if not ids:
+        raise ValidationError({"cases": [_("Choose at least one case.")]})
+    visible = set(access.cases_for_user(actor).filter(pk__in=ids).values_list("pk", flat=True))
+    unknown = [i for i in ids if i not in visible]
+    if unknown:
+        raise ValidationError({"cases": [_("Unknown cases: %(ids)s.") % {"ids": ", ".join(map(str, unknown[:20]))}]})
+    job = BulkPushJob.objects.create(requested_by=actor, case_ids=ids, total=len(ids))
+    events.bulk_push_requested(job, actor, extra={"cases": len(ids)})
+    for start in range(0, len(ids), BULK_PUSH_BATCH):
+        batch = ids[start:start + BULK_PUSH_BATCH]
+        transaction.on_commit(lambda batch=batch: tasks.bulk_push_batch_task.delay(job.pk, batch))
+    return job
+
+
+def bulk_push_batch(*, job_id: int, case_ids: list[int]) -> None:
+    """Push one batch of a bulk job, each case in its own transaction; a repeat pushes nothing twice."""
+    job = BulkPushJob.objects.select_related("requested_by__department").get(pk=job_id)
+    actor = job.requested_by
+    pushed = skipped = 0
+    errors = {}
+    for case_id in case_ids:
+        try:
+            outcome = _bulk_push_one(case_id, actor)
+        except (IllegalTransition, PermissionDenied, ValidationError) as exc:
+            errors[str(case_id)] = str(getattr(exc, "detail", None) or getattr(exc, "messages", None) or exc)
+            continue
+        if outcome == "missing":
+            errors[str(case_id)] = _("No such case.")
+        elif outcome == "pushed":
+            pushed += 1
+        else:
+            skipped += 1  # already pushed (a redelivered batch) or not ready: nothing to do
+    with transaction.atomic():
+        # Lock the job so concurrent batches add up their counts correctly.
+        job = BulkPushJob.objects.select_for_update().get(pk=job_id)
+        job.pushed += pushed
+        job.skipped += skipped
+        job.errors = {**job.errors, **errors}
+        done = job.pushed + job.skipped + len(job.errors) >= job.total
+        job.state = BulkPushJob.State.DONE if done else BulkPushJob.State.RUNNING
+        job.finished_at = timezone.now() if done else None
+        job.save(update_fields=["pushed", "skipped", "errors", "state", "finished_at"])
+
+
+@transaction.atomic(durable=True)
+def _bulk_push_one(case_id: int, actor) -> str:
+    """Push one case of a bulk job: ``pushed``, ``skipped`` or ``missing``. Its state is read under
+    the case lock, so a batch delivered twice at once pushes each case once and skips it once."""
+    try:
+        case = lock_case(case_id)
+    except JointCase.DoesNotExist:
+        return "missing"
+    if case.state != CaseState.INITIATED:
+        return "skipped"
+    case_push_in_transaction(case=case, actor=actor)
+    return "pushed"
+
+
+def deadlines_notify_overdue(*, today: datetime.date | None = None) -> int:
+    """Notify each department once a day of how many of its assignments are overdue."""
+    today = today or timezone.localdate()
+    counts = (
+        Assignment.objects.filter(overdue_q(today)).values_list("department_id").annotate(n=models.Count("pk")).order_by("department_id")
+    )
+    return notifications.notify_daily_counts(
+        counts=counts, verb="assignments_overdue", today=today,
+        title=lambda n: _("%(n)d pushes are overdue") % {"n": n}, url="/admin/sanctions/assignment/?overdue=yes",
+    )
+
+
+def assignments_recompute_provisional(year: int) -> int:
+    """Recompute the due dates that were computed from a provisional calendar (registered with
+    credit_platform.calendar). Idempotent: recomputed from the opening dates, never shifted. Each
+    assignment is locked (after its case) and its new dates and their audit event written in one
+    transaction. Returns how many changed."""
+    start = datetime.date(year - 1, 1, 1)  # a due date in `year` may have been opened in the year before
+    candidates = Assignment.objects.filter(due_dates_provisional=True, pushed_on__gte=start)
+    changed, last_pk = 0, 0
+    while rows := list(candidates.filter(pk__gt=last_pk).order_by("pk").values_list("pk", "case_id")[:500]):
+        last_pk = rows[-1][0]
+        changed += sum(_assignment_recompute_one(assignment_id, case_id, year, candidates) for assignment_id, case_id in rows)
+    return changed
+
+
+@transaction.atomic(durable=True)
+def _assignment_recompute_one(assignment_id: int, case_id: int, year: int, candidates) -> bool:
+    """Recompute one assignment's due dates under the lock of its case, then its own (still provisional: checked again)."""
+    case = lock_case(case_id)
+    locked = lock_rows(candidates.filter(pk=assignment_id))
+    if not locked:
+        return False
+    assignment = locked[0]
+    cal = calendar.current_calendar()
+    rules = case.rule_set
+    held = assignment.suspended_working_days
+    sign_for = cal.add_working_days(assignment.pushed_on, rules.sign_for_days + held)
+    feedback = cal.add_working_days(assignment.pushed_on, rules.feedback_days + held)
+    provisional = sign_for.provisional or feedback.provisional
+    fields = {"sign_for_due": sign_for.date, "feedback_due": feedback.date}
+    if assignment.lift_opened_on:
+        lift = cal.add_working_days(assignment.lift_opened_on, rules.lift_confirm_days)
+        fields["lift_due"] = lift.date
+        provisional = provisional or lift.provisional
+    fields["due_dates_provisional"] = provisional
+    if all(getattr(assignment, f) == v for f, v in fields.items()):
+        return False
+    Assignment.objects.filter(pk=assignment.pk).update(**fields)
+    events.assignment_due_dates_recomputed(assignment, extra={"year": year, **fields})
+    return True
