@@ -37,6 +37,7 @@ import environ; cfg = environ.Env.db_url_config(url); \
 cfg['NAME'] = 'postgres'; \
 psycopg.connect(host=cfg['HOST'] or None, port=cfg['PORT'] or None, user=cfg['USER'] or None, password=cfg['PASSWORD'] or None, dbname='postgres', connect_timeout=5).close()" \
 	|| { echo ""; echo "PostgreSQL does not answer at $(TEST_DATABASE_URL)."; echo "Start it (e.g. pg_ctlcluster 15 main start) or set DATABASE_URL=postgres://user@host:port/db"; exit 2; }
+	$(VENV)/bin/lint-imports --no-cache
 	DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) -m pytest --create-db $(PYTEST_ARGS)
 
 messages: install
