@@ -18,7 +18,7 @@ from credit_platform.api.serializers import ReasonSerializer, SubjectBriefSerial
 from credit_platform.api.views import PlatformReadOnlyViewSet
 from credit_platform.domains import Domain, ListType
 from credit_platform.models import Subject
-from credit_platform.selectors import person_records_viewed, subjects_for_user
+from credit_platform.selectors import REASON_MAX_LENGTH, person_records_viewed, subjects_for_user
 from lists import access, selectors, services
 from lists.filters import ListEntryFilter
 from lists.models import BASIS_MAX_LENGTH, ListEntry, RemovalReason, Severity
@@ -118,7 +118,9 @@ class ListEntryPermissions(permissions.IsDepartmentMember):
 
 TAG = ["list entries"]
 REASON_PARAMETER = OpenApiParameter(
-    "reason", str, description="Why the records are looked up; logged with every natural person shown (RULES.md)."
+    "reason", str,
+    description="Why the records are looked up; logged with every natural person shown (RULES.md). "
+    "Without a reason, natural persons' identifiers and names are masked and nothing is logged.",
 )
 
 
@@ -159,8 +161,16 @@ class ListEntryViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet):
         entry = access.entry_get_for_user(user=self.request.user, entry_id=entry_id, queryset=self.get_queryset())
         return Response(ListEntrySerializer(entry, context=self.get_serializer_context()).data, status=status_code)
 
+    def _reason(self) -> str:
+        return (self.request.query_params.get("reason") or "").strip()[:REASON_MAX_LENGTH]
+
+    def get_serializer_context(self):
+        # A person's full identifier and name only with a reason, which is logged (_log_persons).
+        return {**super().get_serializer_context(), "mask_persons": not self._reason()}
+
     def _log_persons(self, entries) -> None:
-        person_records_viewed(user=self.request.user, subjects=[e.subject for e in entries], reason=self.request.query_params.get("reason", ""))
+        if self._reason():
+            person_records_viewed(user=self.request.user, subjects=[e.subject for e in entries], reason=self._reason())
 
     def list(self, request, *args, **kwargs):
         page = selectors.with_visible_cases(user=request.user, entries=self.paginate_queryset(self.filter_queryset(self.get_queryset())))

@@ -45,10 +45,20 @@ class DepartmentSerializer(serializers.ModelSerializer):
 
 
 class SubjectBriefSerializer(serializers.ModelSerializer):
+    """A subject in a row of cases or entries. A natural person is masked (ID: first 6 and last 4
+    characters; name: family name) when the view says no reason was given (``mask_persons``)."""
+
     class Meta:
         model = Subject
         fields = ["id", "name", "identifier", "kind"]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if self.context.get("mask_persons") and instance.kind == SubjectKind.NATURAL_PERSON:
+            data["identifier"] = identifiers.mask_identifier(data["identifier"])
+            data["name"] = identifiers.mask_person_name(data["name"])
+        return data
 
 
 class SubjectSerializer(serializers.ModelSerializer):

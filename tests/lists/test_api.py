@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from credit_platform.models import AuditEvent
 from lists.models import EntryState, ListEntry
 from sanctions import services as case_services
 from sanctions.models import CaseState, JointCase
@@ -296,8 +297,6 @@ def test_the_list_makes_a_bounded_number_of_queries(world, api, username):
 
 
 def test_person_look_ups_are_logged(world, api):
-    from credit_platform.models import AuditEvent
-
     person = world.subject("620702197804128519")
     entry = world.published(subject=person, decision_number="（2026）甘0702执800号")
     response = api("tax").get(f"{detail(entry)}?reason=credit check for a permit")
@@ -324,3 +323,17 @@ def test_permission_is_checked_before_the_input(world, api, published):
     tax = api("tax")
     assert tax.post(f"{detail(published)}remove/", {"reason": "bored"}, format="json").status_code == 403
     assert tax.post(f"{detail(published)}withdraw/", {}, format="json").status_code == 403
+
+
+def test_without_a_reason_persons_are_masked_and_nothing_is_logged(world, api):
+    person = world.subject("620702197804128519")
+    entry = world.published(subject=person, decision_number="（2026）甘0702执801号")
+    shown = api("court").get(detail(entry)).json()["subject"]
+    assert shown["identifier"] == "620702********8519"
+    assert shown["name"].endswith("*") and shown["name"] != person.name
+    listed = [e["subject"] for e in api("court").get(URL).json()["results"] if e["subject"]["id"] == person.pk]
+    assert listed and listed[0]["identifier"] == "620702********8519"
+    assert not AuditEvent.objects.filter(action="person_record_viewed").exists()
+    full = api("court").get(detail(entry), {"reason": "enforcement file 2026-9"}).json()["subject"]
+    assert (full["identifier"], full["name"]) == (person.identifier, person.name)
+    assert AuditEvent.objects.filter(action="person_record_viewed", reason="enforcement file 2026-9").count() == 1
