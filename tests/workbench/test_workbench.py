@@ -25,12 +25,13 @@ def task_items(page: str) -> dict[str, dict]:
     """The 待办 panel's tasks: ``{code: {"label", "count", "overdue", "url", "overdue_url"}}``."""
     panel = page.split('id="workbench"', 1)[1].split("</ul>", 1)[0]
     tasks = {}
-    for code, body in re.findall(r'<li class="workbench-task[^"]*" data-task="([a-z_]+)">(.*?)</li>', panel, re.S):
+    items = re.findall(r'<li class="workbench-task[^"]*" data-task="([a-z_]+)" data-count="(\d+)" data-overdue="(\d+)">(.*?)</li>', panel, re.S)
+    for code, count, overdue, body in items:
         overdue_url = re.search(r'class="workbench-overdue" href="([^"]+)"', body)
         tasks[code] = {
             "label": re.search(r'<span class="workbench-label">([^<]+)</span>', body).group(1),
-            "count": int(re.search(r'data-count="(\d+)"', body).group(1)),
-            "overdue": int(re.search(r'data-overdue="(\d+)"', body).group(1)),
+            "count": int(count),
+            "overdue": int(overdue),
             "url": re.search(r'class="workbench-open" href="([^"]+)"', body).group(1).replace("&amp;", "&"),
             "overdue_url": overdue_url.group(1).replace("&amp;", "&") if overdue_url else "",
         }
