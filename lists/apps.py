@@ -13,6 +13,7 @@ class ListsConfig(AppConfig):
         from credit_platform.origins import LIST_ENTRY, register_case_origin
         from credit_platform.roles import register_role_permissions
         from credit_platform.selectors import register_subject_scope
+        from lists import workbench as workbench_tasks
         from lists.access import subjects_with_work
         from lists.case_origin import entry_case_origin_resolve, entry_label
         from lists.notification_kinds import NOTIFICATION_KINDS
@@ -32,3 +33,4 @@ class ListsConfig(AppConfig):
             initiating={"lists.add_listentry", "lists.change_listentry"},
             credit_office={"lists.add_listentry", "lists.change_listentry", "lists.add_importbatch", "lists.view_importbatch"},
         )
+        workbench_tasks.register()  # its 待办 tasks (credit_platform.workbench)

@@ -12,6 +12,7 @@ class ObjectionsConfig(AppConfig):
         from credit_platform.notifications import register_notification_kinds
         from credit_platform.roles import register_role_permissions
         from credit_platform.selectors import register_subject_scope
+        from objections import workbench as workbench_tasks
         from objections.access import subjects_with_work
         from objections.notification_kinds import NOTIFICATION_KINDS
         from objections.services import objections_recompute_provisional
@@ -28,3 +29,4 @@ class ObjectionsConfig(AppConfig):
             initiating={"objections.add_objection", "objections.change_objection"},
             credit_office={"objections.add_objection", "objections.change_objection"},
         )
+        workbench_tasks.register()  # its 待办 tasks (credit_platform.workbench)

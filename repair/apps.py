@@ -12,6 +12,7 @@ class RepairConfig(AppConfig):
         from credit_platform.notifications import register_notification_kinds
         from credit_platform.roles import register_role_permissions
         from credit_platform.selectors import register_subject_scope
+        from repair import workbench as workbench_tasks
         from repair.access import subjects_with_work
         from repair.notification_kinds import NOTIFICATION_KINDS
         from repair.services import repairs_recompute_provisional
@@ -29,3 +30,4 @@ class RepairConfig(AppConfig):
                 "repair.view_commitmentbreach", "repair.add_commitmentbreach",
             },
         )
+        workbench_tasks.register()  # its 待办 tasks (credit_platform.workbench)

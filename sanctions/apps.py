@@ -16,6 +16,7 @@ class SanctionsConfig(AppConfig):
         from credit_platform.roles import register_role_permissions
         from credit_platform.selectors import register_subject_scope
         from sanctions import access, demo
+        from sanctions import workbench as workbench_tasks
         from sanctions.notification_kinds import NOTIFICATION_KINDS
         from sanctions.services import assignments_recompute_provisional
         from sanctions import events  # noqa: F401 - registers the labels of its audit events and states
@@ -44,3 +45,4 @@ class SanctionsConfig(AppConfig):
                 "sanctions.view_bulkpushjob", "sanctions.add_bulkpushjob",
             },
         )
+        workbench_tasks.register()  # its 待办 tasks (credit_platform.workbench)

@@ -8,6 +8,7 @@ from rest_framework import routers
 from checks import api as checks_api
 from credit_platform.api import views
 from credit_platform.api.authentication import API_AUTHENTICATION_CLASSES
+from credit_platform.api.workbench import WorkbenchView
 from credit_platform.permissions import IsDepartmentMember
 from lists import api as lists_api
 from lists import import_api, public_api
@@ -57,6 +58,7 @@ urlpatterns = [
     path("dashboard/cases-by-month/", dashboard_api.CasesByMonthAPIView.as_view(), name="dashboard-cases-by-month"),
     path("dashboard/objections-repairs/", dashboard_api.ObjectionsRepairsAPIView.as_view(), name="dashboard-objections-repairs"),
     path("dashboard/urges/", dashboard_api.UrgeAPIView.as_view(), name="dashboard-urges"),
+    path("workbench/", WorkbenchView.as_view(), name="workbench"),
     path("credit-check/", checks_api.CreditCheckView.as_view(), name="credit-check"),
     path("credit-check/<int:assignment_id>/feedback/", checks_api.CreditCheckFeedbackView.as_view(), name="credit-check-feedback"),
     *router.urls,

@@ -47,7 +47,11 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("audit events")
         ordering = ["stream", "seq"]
         constraints = [models.UniqueConstraint(fields=["stream", "seq"], name="uniq_audit_stream_seq")]
-        indexes = [models.Index(fields=["content_type", "object_id", "seq"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "seq"], name="audit_object_idx"),
+            # A department's latest events (the workbench's 已办), newest first.
+            models.Index(fields=["department", "created_at"], name="audit_department_time_idx"),
+        ]
 
     def __str__(self):
         return f"{self.stream}#{self.seq} {self.action}"
