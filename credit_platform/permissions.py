@@ -48,6 +48,14 @@ def is_leadership(user) -> bool:
     return department is not None and department.is_leadership_office
 
 
+def is_credit_office_or_member(user, department_id) -> bool:
+    """The credit office, or a member of the department ``department_id`` (who decides an application)."""
+    if is_credit_office(user):
+        return True
+    department = department_of(user) if is_department_member(user) else None
+    return department is not None and department.pk == department_id
+
+
 @cache
 def permission_id(model, codename: str) -> int:
     """The id of ``model``'s app's permission ``codename`` (cached; cleared after migrate)."""

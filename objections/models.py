@@ -5,17 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 # The receipt number's default; migration 0001 names it ``objections.models.new_receipt_number``, keep it importable here.
-from credit_platform.permissions import department_of, is_credit_office, is_department_member
+from credit_platform.permissions import is_credit_office_or_member
 from credit_platform.public_filing import new_receipt_number
 
 
 def may_decide_objection(objection, user) -> bool:
     """Accept, refuse, extend, uphold, dismiss: the information provider or the credit office.
     The transitions' ``permission`` and ``objections.access.can_decide_objection``'s answer."""
-    if is_credit_office(user):
-        return True
-    department = department_of(user) if is_department_member(user) else None
-    return department is not None and department.pk == objection.provider_department_id
+    return is_credit_office_or_member(user, objection.provider_department_id)
 
 
 class ObjectionState(models.TextChoices):

@@ -4,17 +4,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
-from credit_platform.permissions import department_of, is_credit_office, is_department_member
+from credit_platform.permissions import is_credit_office_or_member
 from credit_platform.public_filing import new_receipt_number
 
 
 def may_decide_repair(application, user) -> bool:
     """Approve, refuse, ask for more: the deciding (identifying) department or the credit office.
     The transitions' ``permission`` and ``repair.access.can_decide_repair``'s answer."""
-    if is_credit_office(user):
-        return True
-    department = department_of(user) if is_department_member(user) else None
-    return department is not None and department.pk == application.deciding_department_id
+    return is_credit_office_or_member(user, application.deciding_department_id)
 
 
 def _new_repair_receipt() -> str:
