@@ -16,7 +16,8 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from credit_platform import audit, permissions
+from credit_platform import events as core_events
+from credit_platform import permissions
 from credit_platform.domains import ListType
 from credit_platform.models import AuditEvent, Subject, SubjectKind
 from lists import access, events
@@ -259,8 +260,8 @@ class _Importer:
                                       % {"kind": SubjectKind(subject.kind).label}, WARNING, values))
         if new_subjects:
             bulk_insert(Subject, list(new_subjects.values()))
-            audit.record_created_bulk(
-                new_subjects.values(), action="subject_created", actor=self.actor, department=self.department,
+            core_events.subject_created.bulk(
+                new_subjects.values(), actor=self.actor, department=self.department,
                 extra_for=lambda s: {"kind": s.kind, "import_batch": self.batch_id}, insert=self._insert_events,
             )
             subjects.update(new_subjects)

@@ -11,7 +11,7 @@ from lists.models import EntryState
 from objections import services
 from objections.models import Objection, ObjectionState
 from sanctions import services as case_services
-from sanctions.models import AssignmentState, CaseState
+from sanctions.models import AssignmentState, CaseState, JointCase
 from tests.lists.conftest import ListWorld
 from tests.threads import race
 
@@ -26,7 +26,7 @@ def world(seeded_rule_sets):
 
 def pushed_entry(world, n):
     entry = world.published(decision_number=f"（2026）甘0702执{200 + n}号")
-    case = entry.cases.get()
+    case = JointCase.objects.get(list_entry_id=entry.pk)
     case_services.case_push(case=case, actor=world.user("court"))
     return entry, case
 

@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from lists import services as list_services
 from objections.models import Objection
 from sanctions import services as case_services
+from sanctions.models import JointCase
 from tests.objections.test_objection_services import pushed_entry
 from tests.public_answers import api_answer, page_answer
 
@@ -37,9 +38,9 @@ def registry(world):
     draft = world.defaulter_case()  # the company's, a draft resting on no entry
     manual = world.pushed_case()  # the company's, pushed, resting on no entry
     second = world.published(decision_number="（2026）甘0702执888号")  # the company's, public: another entry
-    second_case = case_services.case_push(case=second.cases.get(), actor=court)
+    second_case = case_services.case_push(case=JointCase.objects.get(list_entry_id=second.pk), actor=court)
     other = world.published(subject=world.subject(QILIAN), decision_number="（2026）甘0702执555号")
-    other_case = case_services.case_push(case=other.cases.get(), actor=court)
+    other_case = case_services.case_push(case=JointCase.objects.get(list_entry_id=other.pk), actor=court)
     person_entry = world.published(subject=world.subject(PERSON), decision_number="（2026）甘0702执777号")
     return {
         "entry": entry, "case": case, "notified": notified, "draft": draft, "manual": manual, "second_case": second_case,
