@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,6 +10,11 @@ class CreditPlatformConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from credit_platform import events  # noqa: F401 - registers the labels of the core's audit events
+        from credit_platform import tasks  # noqa: F401 - registers the tasks the core queues by name
         from credit_platform.middleware import session_seen_at_login
+        from credit_platform.permissions import permission_id
 
         user_logged_in.connect(session_seen_at_login, dispatch_uid="credit_platform.session_seen_at_login")
+        # Permission ids are cached per process; a flush (tests) recreates them with new ids.
+        post_migrate.connect(lambda **kwargs: permission_id.cache_clear(), weak=False, dispatch_uid="credit_platform.permission_id_cache")

@@ -1,25 +1,10 @@
 """Readable, translated labels of audit actions and states (the trail stores the English codes).
 
-A registry: the core's own actions are below; each app registers the labels of its events (its
-``events.py``, imported by its ``AppConfig.ready``) and of its states, so the core imports no app.
+A registry: every ``audit.Event`` registers its label when it is defined, the core's in
+``credit_platform/events.py`` and each app's in its ``events.py`` (each imported by its app's
+``AppConfig.ready``); an app registers its states' labels there too, so the core imports no app.
 """
-from django.utils.translation import gettext_lazy as _
-
-ACTION_LABELS = {
-    "api_token_issued": _("API token issued"),
-    "api_token_revoked": _("API token revoked"),
-    "person_record_viewed": _("person's record viewed"),
-    "department_created": _("department created"),
-    "department_changed": _("department changed"),
-    "subject_created": _("subject registered"),
-    "subject_changed": _("subject changed"),
-    "responsible_person_linked": _("responsible person linked"),
-    "rule_set_created": _("rule set created"),
-    "rule_set_changed": _("rule set changed"),
-    "calendar_override_set": _("calendar day set"),
-    "calendar_override_deleted": _("calendar day removed"),
-    "calendar_year_published": _("official calendar of the year entered"),
-}
+ACTION_LABELS: dict[str, str] = {}
 STATE_LABELS: dict[str, str] = {}
 
 

@@ -37,7 +37,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from credit_platform import audit
+from credit_platform import events
 from credit_platform.models import CalendarOverride, OfficialCalendarYear
 
 logger = logging.getLogger(__name__)
@@ -276,10 +276,9 @@ def _override_upsert(*, date: datetime.date, is_working_day: bool, note: str, ac
         override.is_working_day, override.note = is_working_day, note
         override.full_clean()
         override.save(update_fields=["is_working_day", "note"])
-    audit.record(
-        obj=override,
-        action="calendar_override_set",
-        actor=actor,
+    events.calendar_override_set(
+        override,
+        actor,
         from_state=_state(old),
         to_state=_state(is_working_day),
         reason=reason,
@@ -307,10 +306,9 @@ def calendar_override_delete(*, override: CalendarOverride, actor=None) -> None:
     """Remove an override: the day falls back to the library, official or provisional calendar."""
     # Lock the row so a concurrent edit of the same day does not resurrect it half-way.
     override = CalendarOverride.objects.select_for_update().get(pk=override.pk)
-    audit.record(
-        obj=override,
-        action="calendar_override_deleted",
-        actor=actor,
+    events.calendar_override_deleted(
+        override,
+        actor,
         from_state=_state(override.is_working_day),
         extra={"date": override.date, "note": override.note},
     )
@@ -364,10 +362,9 @@ def calendar_publish_year(*, year: int, source: str, days: list[tuple[datetime.d
     official.full_clean()
     official.save()
     entered = CalendarOverride.objects.filter(date__year=year)
-    audit.record(
-        obj=official,
-        action="calendar_year_published",
-        actor=actor,
+    events.calendar_year_published(
+        official,
+        actor,
         to_state="official",
         extra={
             "year": year,

@@ -4,6 +4,9 @@ Roles come from the user's department (``Department.is_credit_office`` …). Obj
 django-guardian permissions granted to department groups, plus the credit office's and the
 leadership office's platform-wide reach. Apps add their own ``can_*`` helpers here.
 """
+from functools import cache
+
+from django.contrib.auth.models import Permission
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
@@ -43,6 +46,35 @@ def is_leadership(user) -> bool:
         return False
     department = department_of(user)
     return department is not None and department.is_leadership_office
+
+
+def is_credit_office_or_member(user, department_id) -> bool:
+    """The credit office, or a member of the department ``department_id`` (who decides an application)."""
+    if is_credit_office(user):
+        return True
+    department = department_of(user) if is_department_member(user) else None
+    return department is not None and department.pk == department_id
+
+
+@cache
+def permission_id(model, codename: str) -> int:
+    """The id of ``model``'s app's permission ``codename`` (cached; cleared after migrate)."""
+    return Permission.objects.get(content_type__app_label=model._meta.app_label, codename=codename).pk
+
+
+def department_group_id(user) -> int | None:
+    """The group of the user's department (the holder of its object grants), or None."""
+    department = department_of(user) if is_department_member(user) else None
+    return department.group_id if department else None
+
+
+def has_group_grant(user, obj, grant_model, codename: str) -> bool:
+    """Whether the user's department holds the object permission ``codename`` on ``obj``
+    (a guardian row of ``grant_model``, the object's direct foreign-key grant table)."""
+    group_id = department_group_id(user)
+    return group_id is not None and grant_model.objects.filter(
+        content_object=obj, group_id=group_id, permission_id=permission_id(type(obj), codename)
+    ).exists()
 
 
 def can_see_everything(user) -> bool:

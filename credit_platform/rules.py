@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from credit_platform import audit
+from credit_platform import calendar, events
 from credit_platform.calendar import DateLike, as_local_date
 from credit_platform.models import RuleSet
 
@@ -66,8 +66,6 @@ def entry_periods(rule_set: RuleSet, severity: str, decided_on: DateLike) -> tup
 def publication_due(rule_set: RuleSet, decided_on: DateLike):
     """The last day to publish a decision of ``decided_on`` (双公示: the rule set's working days, 7),
     as a ``calendar.DueDate`` (``.date``, ``.provisional``)."""
-    from credit_platform import calendar
-
     return calendar.add_working_days(decided_on, rule_set.publication_due_days)
 
 
@@ -102,7 +100,7 @@ def rule_set_save(*, rule_set: RuleSet, actor=None) -> RuleSet:
     rule_set_validate({field.name: getattr(rule_set, field.name) for field in RuleSet._meta.concrete_fields})
     if rule_set.pk is None:
         rule_set.save()
-        audit.record(obj=rule_set, action="rule_set_created", actor=actor, extra={"code": rule_set.code})
+        events.rule_set_created(rule_set, actor, extra={"code": rule_set.code})
         return rule_set
     # Lock the row so two offices editing at once produce two audited changes, not a lost one.
     stored = RuleSet.objects.select_for_update().get(pk=rule_set.pk)
@@ -111,5 +109,5 @@ def rule_set_save(*, rule_set: RuleSet, actor=None) -> RuleSet:
     if not changed:
         return stored
     rule_set.save(update_fields=[*changed, "updated_at"])
-    audit.record(obj=rule_set, action="rule_set_changed", actor=actor, extra={"changes": changed})
+    events.rule_set_changed(rule_set, actor, extra={"changes": changed})
     return rule_set

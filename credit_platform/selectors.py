@@ -14,11 +14,10 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from credit_platform import audit, identifiers
+from credit_platform import events, identifiers
 from credit_platform.models import Department, ResponsiblePerson, Subject, SubjectKind, User
 from credit_platform.permissions import can_see_everything, department_of
 
-PERSON_RECORD_VIEWED = "person_record_viewed"
 REASON_MAX_LENGTH = 500
 REASON_REQUIRED = _(
     "Give the reason for looking up a natural person's record (for example the case or file number): "
@@ -146,4 +145,4 @@ def person_records_viewed(*, user: User, subjects: Iterable[Subject], reason: st
         # audit stream one after the other instead of racing for the same sequence number.
         persons = list(Subject.objects.select_for_update().filter(pk__in=person_ids).order_by("pk"))
         for person in persons:
-            audit.record(obj=person, action=PERSON_RECORD_VIEWED, actor=user, reason=reason[:REASON_MAX_LENGTH])
+            events.person_record_viewed(person, user, reason=reason[:REASON_MAX_LENGTH])

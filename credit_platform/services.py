@@ -4,7 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from credit_platform import identifiers
+from credit_platform import events, identifiers
+from credit_platform.audit import Event
 from credit_platform.models import Department, ResponsiblePerson, Subject, SubjectKind, User
 from credit_platform.roles import sync_group_permissions
 
@@ -29,7 +30,7 @@ def department_upsert(*, code: str, name: str, name_en: str = "", roles: list[st
         department.full_clean()
         department.save()
         sync_group_permissions(department)
-        _audit_department(department, "department_created", values)
+        _audit_department(department, events.department_created, values)
         return department, True
     changed = [field for field, value in values.items() if getattr(department, field) != value]
     if changed:
@@ -37,17 +38,15 @@ def department_upsert(*, code: str, name: str, name_en: str = "", roles: list[st
             setattr(department, field, values[field])
         department.full_clean()
         department.save(update_fields=changed)
-        _audit_department(department, "department_changed", {field: values[field] for field in changed})
+        _audit_department(department, events.department_changed, {field: values[field] for field in changed})
     sync_group_permissions(department)
     return department, False
 
 
-def _audit_department(department: Department, action: str, values: dict) -> None:
-    from credit_platform import audit
-
+def _audit_department(department: Department, event: Event, values: dict) -> None:
     # The webhook secret is never written to the audit trail, only that it changed.
     shown = {k: ("***" if k == "webhook_secret" else (v.code if isinstance(v, Department) else v)) for k, v in values.items()}
-    audit.record(obj=department, action=action, extra={"values": shown})
+    event(department, extra={"values": shown})
 
 
 @transaction.atomic
@@ -86,9 +85,7 @@ def subject_create(*, kind: str, identifier: str, name: str, actor: User | None 
     subject = Subject(kind=kind, identifier=identifier, name=name)
     subject.full_clean()
     subject.save()
-    from credit_platform import audit
-
-    audit.record(obj=subject, action="subject_created", actor=actor, extra={"kind": kind})
+    events.subject_created(subject, actor, extra={"kind": kind})
     return subject
 
 
@@ -100,9 +97,7 @@ def subject_link_responsible_person(*, organisation: Subject, person: Subject, r
         raise ValidationError({"person": [_("A responsible person must be a natural person.")]})
     link, created = ResponsiblePerson.objects.get_or_create(organisation=organisation, person=person, role=role)
     if created:
-        from credit_platform import audit
-
-        audit.record(obj=organisation, action="responsible_person_linked", actor=actor, extra={"person": person.identifier, "role": role})
+        events.responsible_person_linked(organisation, actor, extra={"person": person.identifier, "role": role})
     return link
 
 
@@ -127,11 +122,9 @@ def object_save(*, obj, actor, changed: list[str] = (), created: bool = False):
     the row and its audit event in one transaction, the changed fields' new values in the event."""
     obj.full_clean()
     obj.save()
-    from credit_platform import audit
-
     values = {name: getattr(obj, name, None) for name in changed if not isinstance(getattr(type(obj), name, None), property)}
-    audit.record(
-        obj=obj, action=f"{obj._meta.model_name}_{'created' if created else 'changed'}", actor=actor,
+    events.object_saved(
+        obj, actor, created=created,
         extra={"changed": {k: v if isinstance(v, (str, int, float, bool, list, dict, type(None))) else str(v) for k, v in values.items()}},
     )
     return obj

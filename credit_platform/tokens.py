@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from credit_platform import audit, permissions
+from credit_platform import events, permissions
 from credit_platform.models import ApiToken, User
 from credit_platform.models.tokens import PREFIX_LENGTH
 
@@ -95,8 +95,8 @@ def api_token_issue(*, user: User, actor: User | None, name: str = DEFAULT_NAME,
         user=user, name=name, prefix=key[:PREFIX_LENGTH], key_hash=hash_key(key),
         created_at=now, created_by=actor, expires_at=now + datetime.timedelta(days=days),
     )
-    audit.record(
-        obj=user, action="api_token_issued", actor=actor, department=user.department,
+    events.api_token_issued(
+        user, actor, department=user.department,
         extra={"token": token.pk, "name": name, "prefix": token.prefix, "expires_at": token.expires_at},
     )
     return token, key
@@ -121,8 +121,8 @@ def api_token_revoke(*, token: ApiToken, actor: User | None, reason: str) -> Api
 def _revoke(*, token: ApiToken, actor: User | None, reason: str, now: datetime.datetime) -> ApiToken:
     token.revoked_at, token.revoked_by, token.revoke_reason = now, actor, reason[:500]
     token.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
-    audit.record(
-        obj=token.user, action="api_token_revoked", actor=actor, department=token.user.department, reason=reason,
+    events.api_token_revoked(
+        token.user, actor, department=token.user.department, reason=reason,
         extra={"token": token.pk, "name": token.name, "prefix": token.prefix},
     )
     return token

@@ -31,6 +31,7 @@ import urllib.request
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 
@@ -43,9 +44,15 @@ MAX_ATTEMPTS = 8
 BACKOFF_BASE_SECONDS = 30  # 30 s, 1, 2, 4, 8, 16, 32 min between the eight attempts
 SWEEP_BATCH = 200
 USER_AGENT = "credit-platform-webhooks/1"
+DELIVER_TASK = "credit_platform.tasks.deliver_webhook_task"
 
 
 # --- Signing ----------------------------------------------------------------------------------
+
+
+def _deliver_task():
+    """The delivery task, found by name: the tasks module imports this one."""
+    return current_app.tasks[DELIVER_TASK]
 
 
 def _as_bytes(value: str | bytes) -> bytes:
@@ -114,11 +121,9 @@ def enqueue(items: Iterable[dict]) -> list[WebhookDelivery]:
         deliveries.append(WebhookDelivery(department_id=department_id, event=item["verb"], payload=payload, next_attempt_at=now))
     deliveries = WebhookDelivery.objects.bulk_create(deliveries, batch_size=1000)
 
-    from credit_platform.tasks import deliver_webhook_task
-
     for delivery in deliveries:
         # robust: a broker that is down must not fail the committed change; the sweep delivers later.
-        transaction.on_commit(lambda pk=delivery.pk: deliver_webhook_task.delay(pk), robust=True)
+        transaction.on_commit(lambda pk=delivery.pk: _deliver_task().delay(pk), robust=True)
     return deliveries
 
 
@@ -241,10 +246,8 @@ def _record(delivery_id: int, *, at, status_code: int | None, error: str, durati
 
 def _schedule_retry(delivery: WebhookDelivery) -> None:
     """Queue the next attempt at its time; if that fails (or runs eagerly, too early) the sweep catches it."""
-    from credit_platform.tasks import deliver_webhook_task
-
     delay = max(int((delivery.next_attempt_at - timezone.now()).total_seconds()), 0)
-    transaction.on_commit(lambda: deliver_webhook_task.apply_async((delivery.pk,), countdown=delay), robust=True)
+    transaction.on_commit(lambda: _deliver_task().apply_async((delivery.pk,), countdown=delay), robust=True)
 
 
 def sweep(limit: int = SWEEP_BATCH) -> int:

@@ -10,19 +10,12 @@ The admin, the API, the services and the transitions' ``permission=`` callables 
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 
-from credit_platform.permissions import can_see_everything, department_of, is_credit_office, is_department_member
-from lists.models import EntryState, ListEntry, ListEntryGroupObjectPermission
-from sanctions.access import permission_id
+from credit_platform.permissions import can_see_everything, department_of, is_credit_office, is_department_member, permission_id
+from credit_platform.permissions import department_group_id as _group_id
+from lists.models import EntryState, ListEntry, ListEntryGroupObjectPermission, may_manage_entry
 
 # States every department may read: the entry is on the list (suspended = marked under verification).
 ON_THE_LIST = [EntryState.PUBLISHED, EntryState.SUSPENDED]
-
-
-def _group_id(user):
-    if not is_department_member(user):
-        return None
-    department = department_of(user)
-    return department.group_id if department else None
 
 
 def _manage_exists(group_id) -> Exists:
@@ -75,14 +68,7 @@ def can_propose(user) -> bool:
 
 def can_manage_entry(user, entry: ListEntry) -> bool:
     """Notify, record the statement, publish, withdraw, remove: the identifying department and the credit office."""
-    if is_credit_office(user):
-        return True
-    group_id = _group_id(user)
-    if group_id is None:
-        return False
-    return ListEntryGroupObjectPermission.objects.filter(
-        content_object=entry, group_id=group_id, permission_id=permission_id(ListEntry, "manage_listentry")
-    ).exists()
+    return may_manage_entry(entry, user)
 
 
 def subjects_with_work(department_id: int) -> QuerySet:

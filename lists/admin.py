@@ -19,6 +19,7 @@ from credit_platform.admin.mixins import AuditHistoryAdminMixin, ServiceAddFormM
 from lists import access, selectors, services
 # The import admin (uploads and their reports) lives beside the importer; autodiscovery only imports admin.py.
 from lists import admin_import  # noqa: F401
+from lists.export import export_entries_action
 from lists.forms import EntryProposeForm, NotifyForm, RemoveForm, StatementForm, WithdrawForm
 from lists.models import EntryState, ListEntry, publication_refusal
 
@@ -34,16 +35,6 @@ def _entry_service(service):
 
 def _may_record_statement(request, entry) -> bool:
     return entry.state == EntryState.NOTIFIED and access.can_manage_entry(request.user, entry)
-
-
-def _export_actions() -> list:
-    """The export action of lists.export, when that module offers one."""
-    try:
-        from lists import export
-    except ImportError:
-        return []
-    action = getattr(export, "export_entries_action", None)
-    return [action] if action is not None else []
 
 
 class PublicationDeadlineFilter(admin.SimpleListFilter):
@@ -73,7 +64,7 @@ class ListEntryAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
     search_help_text = _("Subject identifier (exact), or part of the subject's name or of the decision number.")
     show_full_result_count = False  # no COUNT(*) over every entry the department may see
     show_facets = admin.ShowFacets.NEVER  # nor one per filter value
-    actions = _export_actions()
+    actions = [export_entries_action]
     fieldsets = [
         (None, {"fields": ["state", "subject", "list_type", "severity", "domain", "identifying_department", "source", "created_by"]}),
         (_("Decision"), {"fields": ["decision_number", "decided_on", "basis", "rule_set", "publication_due"]}),

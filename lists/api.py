@@ -20,6 +20,7 @@ from credit_platform.domains import Domain, ListType
 from credit_platform.models import Subject
 from credit_platform.selectors import REASON_MAX_LENGTH, person_records_viewed, subjects_for_user
 from lists import access, selectors, services
+from lists.export import export_entries_xlsx
 from lists.filters import ListEntryFilter
 from lists.models import BASIS_MAX_LENGTH, ListEntry, RemovalReason, Severity
 from sanctions.models import JointCase
@@ -186,8 +187,6 @@ class ListEntryViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet):
     @action(detail=False, methods=["get"], url_path="export", pagination_class=None)
     def export(self, request):
         """The same filters as the list; formulas in cells are neutralised (lists.export)."""
-        from lists.export import export_entries_xlsx
-
         entries = self.filter_queryset(self.get_queryset())
         persons = Subject.objects.filter(kind="natural_person", pk__in=entries.values("subject_id")).only("pk", "kind")
         person_records_viewed(user=request.user, subjects=persons, reason=str(_("Excel export of list entries")))

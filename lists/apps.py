@@ -19,6 +19,7 @@ class ListsConfig(AppConfig):
         from lists.notification_kinds import NOTIFICATION_KINDS
         from lists.services import entries_recompute_publication_due
         from lists import events  # noqa: F401 - registers the labels of its audit events and states
+        from lists import tasks  # noqa: F401 - registers the tasks the importer queues by name
 
         register_provisional_recompute(entries_recompute_publication_due)
         register_notification_kinds(NOTIFICATION_KINDS)

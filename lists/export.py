@@ -14,7 +14,12 @@ import tempfile
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
+from credit_platform.models import Subject, SubjectKind
+from credit_platform.selectors import person_records_viewed
 from lists import labels
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -50,10 +55,6 @@ def neutralise(value):
 
 def write_entries_xlsx(queryset, fileobj) -> int:
     """Write the entries of ``queryset`` as an XLSX workbook into ``fileobj``; return the number of rows."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("名单")
     for index, width in enumerate(COLUMN_WIDTHS):
@@ -94,9 +95,6 @@ def export_entries_xlsx(queryset, *, filename: str | None = None) -> FileRespons
 
 def export_entries_action(modeladmin, request, queryset):
     """Admin action for the ListEntry admin: ``actions = [export_entries_action]``."""
-    from credit_platform.models import Subject, SubjectKind
-    from credit_platform.selectors import person_records_viewed
-
     # The selection comes from the admin's own (access-scoped) changelist queryset.
     persons = Subject.objects.filter(kind=SubjectKind.NATURAL_PERSON, pk__in=queryset.values("subject_id")).only("pk", "kind")
     person_records_viewed(user=request.user, subjects=persons, reason=str(_("Excel export of list entries")))

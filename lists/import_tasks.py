@@ -16,6 +16,7 @@ from credit_platform.exceptions import IllegalTransition
 from lists import importing
 from lists.locks import lock_entry
 from lists.models import EntryState, ImportBatch, ListEntry
+from lists.services import after_publication, entry_open_case
 
 logger = logging.getLogger(__name__)
 
@@ -39,21 +40,9 @@ def imports_sweep_task() -> dict:
     return importing.imports_resume_stale()
 
 
-def _services():
-    try:
-        from lists.services import after_publication, entry_open_case
-    except ImportError as exc:  # pragma: no cover - the procedure's services ship with the app
-        raise ImportError(
-            "lists.services.entry_open_case(*, entry, actor) and after_publication(*, entry, actor) are needed to "
-            f"follow up imported entries, and could not be imported: {exc}"
-        ) from exc
-    return entry_open_case, after_publication
-
-
 def open_cases_for_entries(*, batch_id: int, entry_ids: list[int]) -> int:
     """Open the joint case of each published black or red entry, and keep the watch list for watch
     entries, each entry in its own transaction; a refusal is logged and the others go on."""
-    entry_open_case, after_publication = _services()
     batch = ImportBatch.objects.select_related("uploaded_by__department").get(pk=batch_id)
     actor = batch.uploaded_by
     done = 0

@@ -10,12 +10,13 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 from guardian.models import GroupObjectPermissionBase
 
 from credit_platform.domains import Domain, ListType, Severity
+from credit_platform.permissions import has_group_grant, is_credit_office
 
 
-def _may_manage_entry(instance, user) -> bool:
-    from lists import access
-
-    return access.can_manage_entry(user, instance)
+def may_manage_entry(entry, user) -> bool:
+    """Notify, record the statement, publish, withdraw, remove: the identifying department and the
+    credit office. The transitions' ``permission`` and ``lists.access.can_manage_entry``'s answer."""
+    return is_credit_office(user) or has_group_grant(user, entry, ListEntryGroupObjectPermission, "manage_listentry")
 
 
 SYSTEM = {"admin": False}
@@ -139,12 +140,12 @@ class ListEntry(ConcurrentTransitionMixin, models.Model):
         """What the state opens besides its transitions (a 409 names it): the statement while the subject is heard."""
         return ["statement"] if self.state == EntryState.NOTIFIED else []
 
-    @transition(field=state, source=EntryState.PROPOSED, target=EntryState.NOTIFIED, permission=_may_manage_entry, custom={"label": _("Notify the subject")})
+    @transition(field=state, source=EntryState.PROPOSED, target=EntryState.NOTIFIED, permission=may_manage_entry, custom={"label": _("Notify the subject")})
     def notify(self, *, on, how, statement_due):
         # Not "method": django-fsm's change_state() takes the transition method under that name.
         self.notified_on, self.notify_method, self.statement_due = on, how, statement_due
 
-    @transition(field=state, source=EntryState.NOTIFIED, target=EntryState.PUBLISHED, permission=_may_manage_entry, conditions=[_may_publish_now],
+    @transition(field=state, source=EntryState.NOTIFIED, target=EntryState.PUBLISHED, permission=may_manage_entry, conditions=[_may_publish_now],
                 custom={"label": _("Publish")})
     def publish(self, *, at):
         self._published(at)
@@ -159,7 +160,7 @@ class ListEntry(ConcurrentTransitionMixin, models.Model):
         if self.publication_due is not None:
             self.published_on_time = timezone.localdate(at) <= self.publication_due
 
-    @transition(field=state, source=EntryState.NOTIFIED, target=EntryState.WITHDRAWN, permission=_may_manage_entry, custom={"label": _("Withdraw")})
+    @transition(field=state, source=EntryState.NOTIFIED, target=EntryState.WITHDRAWN, permission=may_manage_entry, custom={"label": _("Withdraw")})
     def withdraw(self, *, reason):
         self.withdraw_reason = reason
 
@@ -172,7 +173,7 @@ class ListEntry(ConcurrentTransitionMixin, models.Model):
         previous, self.state_before_suspension = self.state_before_suspension, ""
         return previous
 
-    @transition(field=state, source=[EntryState.PUBLISHED, EntryState.SUSPENDED], target=EntryState.REMOVED, permission=_may_manage_entry,
+    @transition(field=state, source=[EntryState.PUBLISHED, EntryState.SUSPENDED], target=EntryState.REMOVED, permission=may_manage_entry,
                 custom={"label": _("Remove from the list")})
     def remove(self, *, at, reason):
         self.removed_at, self.removal_reason = at, reason

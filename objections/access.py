@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from credit_platform.permissions import can_see_everything, department_of, is_credit_office, is_department_member, is_leadership
-from objections.models import Objection
+from objections.models import Objection, may_decide_objection
 
 
 def objections_for_user(user) -> QuerySet[Objection]:
@@ -37,10 +37,7 @@ def can_file_objection(user) -> bool:
 
 def can_decide_objection(user, objection: Objection) -> bool:
     """Accept, refuse, extend, uphold, dismiss: the information provider or the credit office."""
-    if is_credit_office(user):
-        return True
-    department = department_of(user) if is_department_member(user) else None
-    return department is not None and department.pk == objection.provider_department_id
+    return may_decide_objection(objection, user)
 
 
 def subjects_with_work(department_id: int) -> QuerySet:

@@ -5,13 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 # The receipt number's default; migration 0001 names it ``objections.models.new_receipt_number``, keep it importable here.
+from credit_platform.permissions import is_credit_office_or_member
 from credit_platform.public_filing import new_receipt_number
 
 
-def _may_decide(instance, user) -> bool:
-    from objections import access
-
-    return access.can_decide_objection(user, instance)
+def may_decide_objection(objection, user) -> bool:
+    """Accept, refuse, extend, uphold, dismiss: the information provider or the credit office.
+    The transitions' ``permission`` and ``objections.access.can_decide_objection``'s answer."""
+    return is_credit_office_or_member(user, objection.provider_department_id)
 
 
 class ObjectionState(models.TextChoices):
@@ -84,24 +85,24 @@ class Objection(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return self.receipt_number
 
-    @transition(field=state, source=ObjectionState.SUBMITTED, target=ObjectionState.VERIFYING, permission=_may_decide, custom={"label": _("Accept")})
+    @transition(field=state, source=ObjectionState.SUBMITTED, target=ObjectionState.VERIFYING, permission=may_decide_objection, custom={"label": _("Accept")})
     def accept(self, *, at, verify_due):
         self.accepted_at, self.verify_due = at, verify_due
 
-    @transition(field=state, source=ObjectionState.SUBMITTED, target=ObjectionState.REFUSED, permission=_may_decide, custom={"label": _("Refuse")})
+    @transition(field=state, source=ObjectionState.SUBMITTED, target=ObjectionState.REFUSED, permission=may_decide_objection, custom={"label": _("Refuse")})
     def refuse(self, *, at, reason):
         self.decided_at, self.refusal_reason = at, reason
 
-    @transition(field=state, source=ObjectionState.VERIFYING, target=ObjectionState.VERIFYING, permission=_may_decide,
+    @transition(field=state, source=ObjectionState.VERIFYING, target=ObjectionState.VERIFYING, permission=may_decide_objection,
                 conditions=[lambda o: not o.extended], custom={"label": _("Extend verification")})
     def extend(self, *, verify_due, reason):
         self.extended, self.extension_reason, self.verify_due = True, reason, verify_due
 
-    @transition(field=state, source=ObjectionState.VERIFYING, target=ObjectionState.UPHELD, permission=_may_decide, custom={"label": _("Uphold")})
+    @transition(field=state, source=ObjectionState.VERIFYING, target=ObjectionState.UPHELD, permission=may_decide_objection, custom={"label": _("Uphold")})
     def uphold(self, *, at, decision, reason, corrections=None):
         self.decided_at, self.decision, self.decision_reason, self.corrections = at, decision, reason, corrections or {}
 
-    @transition(field=state, source=ObjectionState.VERIFYING, target=ObjectionState.DISMISSED, permission=_may_decide, custom={"label": _("Dismiss")})
+    @transition(field=state, source=ObjectionState.VERIFYING, target=ObjectionState.DISMISSED, permission=may_decide_objection, custom={"label": _("Dismiss")})
     def dismiss(self, *, at, reason):
         self.decided_at, self.decision, self.decision_reason = at, Decision.DISMISS, reason
 

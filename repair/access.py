@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from credit_platform.permissions import can_see_everything, department_of, is_credit_office, is_department_member, is_leadership
-from repair.models import RepairApplication
+from repair.models import RepairApplication, may_decide_repair
 
 
 def repairs_for_user(user) -> QuerySet[RepairApplication]:
@@ -36,10 +36,7 @@ def can_enter_repair(user) -> bool:
 
 
 def can_decide_repair(user, application: RepairApplication) -> bool:
-    if is_credit_office(user):
-        return True
-    department = department_of(user) if is_department_member(user) else None
-    return department is not None and department.pk == application.deciding_department_id
+    return may_decide_repair(application, user)
 
 
 def subjects_with_work(department_id: int) -> QuerySet:

@@ -4,13 +4,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
+from credit_platform.permissions import is_credit_office_or_member
 from credit_platform.public_filing import new_receipt_number
 
 
-def _may_decide(instance, user) -> bool:
-    from repair import access
-
-    return access.can_decide_repair(user, instance)
+def may_decide_repair(application, user) -> bool:
+    """Approve, refuse, ask for more: the deciding (identifying) department or the credit office.
+    The transitions' ``permission`` and ``repair.access.can_decide_repair``'s answer."""
+    return is_credit_office_or_member(user, application.deciding_department_id)
 
 
 def _new_repair_receipt() -> str:
@@ -78,25 +79,25 @@ class RepairApplication(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return self.receipt_number
 
-    @transition(field=state, source=RepairState.SUBMITTED, target=RepairState.REVIEWING, permission=_may_decide, custom={"label": _("Take for review")})
+    @transition(field=state, source=RepairState.SUBMITTED, target=RepairState.REVIEWING, permission=may_decide_repair, custom={"label": _("Take for review")})
     def accept(self, *, at, decide_due):
         self.accepted_at, self.decide_due = at, decide_due
 
-    @transition(field=state, source=RepairState.SUBMITTED, target=RepairState.REFUSED, permission=_may_decide, custom={"label": _("Refuse")})
+    @transition(field=state, source=RepairState.SUBMITTED, target=RepairState.REFUSED, permission=may_decide_repair, custom={"label": _("Refuse")})
     def refuse(self, *, at, reason, eligible_from=None):
         self.decided_at, self.refusal_reason, self.eligible_from = at, reason, eligible_from
 
-    @transition(field=state, source=[RepairState.SUBMITTED, RepairState.REVIEWING], target=RETURN_VALUE(RepairState.SUBMITTED, RepairState.REVIEWING), permission=_may_decide,
+    @transition(field=state, source=[RepairState.SUBMITTED, RepairState.REVIEWING], target=RETURN_VALUE(RepairState.SUBMITTED, RepairState.REVIEWING), permission=may_decide_repair,
                 conditions=[lambda r: not r.extended], custom={"admin": False})
     def extend(self, *, reason, answer_due, decide_due):
         self.extended, self.extension_reason, self.answer_due, self.decide_due = True, reason, answer_due, decide_due
         return self.state  # the state does not change; only the deadlines move
 
-    @transition(field=state, source=RepairState.REVIEWING, target=RepairState.APPROVED, permission=_may_decide, custom={"label": _("Approve")})
+    @transition(field=state, source=RepairState.REVIEWING, target=RepairState.APPROVED, permission=may_decide_repair, custom={"label": _("Approve")})
     def approve(self, *, at):
         self.decided_at = at
 
-    @transition(field=state, source=RepairState.REVIEWING, target=RepairState.REJECTED, permission=_may_decide, custom={"label": _("Reject")})
+    @transition(field=state, source=RepairState.REVIEWING, target=RepairState.REJECTED, permission=may_decide_repair, custom={"label": _("Reject")})
     def reject(self, *, at, reason, false_materials=False):
         self.decided_at, self.rejection_reason, self.false_materials = at, reason, false_materials
 

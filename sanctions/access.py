@@ -7,29 +7,25 @@ Object permissions are guardian rows on direct foreign-key tables, granted to de
 The credit office sees and manages everything; the leadership office reads everything.
 The admin, the API and the dashboards all ask these functions.
 """
-from functools import cache
-
-from django.contrib.auth.models import Permission
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from credit_platform.permissions import can_see_everything as sees_everything
-from credit_platform.permissions import department_of, is_credit_office, is_department_member
-from sanctions.models import Assignment, AssignmentGroupObjectPermission, JointCase, JointCaseGroupObjectPermission
-
-
-@cache
-def permission_id(model, codename: str) -> int:
-    return Permission.objects.get(content_type__app_label=model._meta.app_label, codename=codename).pk
+from credit_platform.permissions import department_group_id as _group_id
+from credit_platform.permissions import department_of, is_credit_office, is_department_member, permission_id
+from sanctions.models import (
+    Assignment,
+    AssignmentGroupObjectPermission,
+    BulkPushJob,
+    JointCase,
+    JointCaseGroupObjectPermission,
+    may_manage_case,
+    may_work_assignment,
+)
 
 
 def _department(user):
     return department_of(user) if is_department_member(user) else None
-
-
-def _group_id(user):
-    department = _department(user)
-    return department.group_id if department else None
 
 
 def _case_perm_exists(group_id, codenames):
@@ -63,12 +59,7 @@ def case_get_for_user(*, user, case_id, queryset=None) -> JointCase:
 
 def can_manage_case(user, case: JointCase) -> bool:
     """Initiate, push, revoke, discard, reassign: the initiating department and the credit office."""
-    if is_credit_office(user):
-        return True
-    group_id = _group_id(user)
-    return group_id is not None and JointCaseGroupObjectPermission.objects.filter(
-        content_object=case, group_id=group_id, permission_id=permission_id(JointCase, "manage_jointcase")
-    ).exists()
+    return may_manage_case(case, user)
 
 
 def assignments_for_user(user) -> QuerySet[Assignment]:
@@ -101,14 +92,7 @@ def assignment_get_for_user(*, user, assignment_id, queryset=None) -> Assignment
 
 def can_work_assignment(user, assignment: Assignment) -> bool:
     """Sign for, feed back, return, confirm lifting: only the executing department itself."""
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    group_id = _group_id(user)
-    return group_id is not None and AssignmentGroupObjectPermission.objects.filter(
-        content_object=assignment, group_id=group_id, permission_id=permission_id(Assignment, "work_assignment")
-    ).exists()
+    return may_work_assignment(assignment, user)
 
 
 def can_initiate(user, memorandum=None) -> bool:
@@ -128,8 +112,6 @@ def sees_other_departments_feedback(user, case: JointCase) -> bool:
 
 def bulk_push_jobs_for_user(user):
     """Bulk pushes of the user's department; the credit office sees every job."""
-    from sanctions.models import BulkPushJob
-
     jobs = BulkPushJob.objects.all()
     if is_credit_office(user):
         return jobs

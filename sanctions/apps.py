@@ -8,8 +8,6 @@ class SanctionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
-
         from credit_platform.calendar import register_provisional_recompute
         from credit_platform.demo import register_demo_loader
         from credit_platform.notifications import register_notification_kinds
@@ -26,8 +24,6 @@ class SanctionsConfig(AppConfig):
         register_subject_scope(access.subjects_with_work)
         # Measures and memoranda: after the core's departments, before anything that uses them.
         register_demo_loader("sanctions", demo.load_catalogue, order=10)
-        # Permission ids are cached per process; a flush (tests) recreates them with new ids.
-        post_migrate.connect(lambda **kwargs: access.permission_id.cache_clear(), weak=False, dispatch_uid="sanctions_perm_cache")
 
         register_role_permissions(
             all={

@@ -7,18 +7,22 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 from guardian.models import GroupObjectPermissionBase
 
 from credit_platform.domains import Domain, ListType, MeasureKind, Severity
+from credit_platform.permissions import has_group_grant, is_credit_office
 
 
-def _may_manage_case(instance, user) -> bool:
-    from sanctions import access
+# Who may move a case or an assignment by hand: the transitions' ``permission`` and the answer of
+# ``sanctions.access`` (``can_manage_case``, ``can_work_assignment``), written once here beside the
+# grant tables they read.
+def may_manage_case(case, user) -> bool:
+    """Initiate, push, revoke, discard, reassign: the initiating department and the credit office."""
+    return is_credit_office(user) or has_group_grant(user, case, JointCaseGroupObjectPermission, "manage_jointcase")
 
-    return access.can_manage_case(user, instance)
 
-
-def _may_work_assignment(instance, user) -> bool:
-    from sanctions import access
-
-    return access.can_work_assignment(user, instance)
+def may_work_assignment(assignment, user) -> bool:
+    """Sign for, feed back, return, confirm lifting: only the executing department itself."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_superuser or has_group_grant(user, assignment, AssignmentGroupObjectPermission, "work_assignment")
 
 
 # Moves the platform makes itself (first sign-for, last feedback, objections, repair, expiry):
@@ -178,15 +182,15 @@ class JointCase(ConcurrentTransitionMixin, models.Model):
 
     # --- transitions: they only guard and set fields; sanctions.services saves and audits -------
 
-    @transition(field=state, source=CaseState.DRAFT, target=CaseState.INITIATED, permission=_may_manage_case, custom={"label": _("Initiate")})
+    @transition(field=state, source=CaseState.DRAFT, target=CaseState.INITIATED, permission=may_manage_case, custom={"label": _("Initiate")})
     def initiate(self, *, at):
         self.initiated_at = at
 
-    @transition(field=state, source=CaseState.DRAFT, target=CaseState.DISCARDED, permission=_may_manage_case, custom={"label": _("Discard")})
+    @transition(field=state, source=CaseState.DRAFT, target=CaseState.DISCARDED, permission=may_manage_case, custom={"label": _("Discard")})
     def discard(self, *, at, reason=""):
         self.ended_at, self.end_reason = at, reason
 
-    @transition(field=state, source=CaseState.INITIATED, target=CaseState.PUSHED, permission=_may_manage_case, custom={"label": _("Push")})
+    @transition(field=state, source=CaseState.INITIATED, target=CaseState.PUSHED, permission=may_manage_case, custom={"label": _("Push")})
     def push(self, *, at):
         self.pushed_at = at
 
@@ -203,7 +207,7 @@ class JointCase(ConcurrentTransitionMixin, models.Model):
         """A reassigned department has work to do again."""
         self.completed_at = None
 
-    @transition(field=state, source=[CaseState.INITIATED, *LIVE_CASE_STATES, CaseState.SUSPENDED], target=CaseState.REVOKED, permission=_may_manage_case,
+    @transition(field=state, source=[CaseState.INITIATED, *LIVE_CASE_STATES, CaseState.SUSPENDED], target=CaseState.REVOKED, permission=may_manage_case,
                 custom={"label": _("Revoke")})
     def revoke(self, *, at, reason):
         self.ended_at, self.end_reason = at, reason
@@ -319,17 +323,17 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return f"{self.case.number} → {self.department.display_name}"
 
-    @transition(field=state, source=AssignmentState.PENDING, target=AssignmentState.ACKNOWLEDGED, permission=_may_work_assignment,
+    @transition(field=state, source=AssignmentState.PENDING, target=AssignmentState.ACKNOWLEDGED, permission=may_work_assignment,
                 custom={"label": _("Sign for")})
     def acknowledge(self, *, at):
         self.acknowledged_at = at
 
-    @transition(field=state, source=AssignmentState.ACKNOWLEDGED, target=AssignmentState.FED_BACK, permission=_may_work_assignment,
+    @transition(field=state, source=AssignmentState.ACKNOWLEDGED, target=AssignmentState.FED_BACK, permission=may_work_assignment,
                 custom={"label": _("Feed back")})
     def feedback(self, *, at):
         self.fed_back_at = at
 
-    @transition(field=state, source=[AssignmentState.PENDING, AssignmentState.ACKNOWLEDGED], target=AssignmentState.RETURNED, permission=_may_work_assignment,
+    @transition(field=state, source=[AssignmentState.PENDING, AssignmentState.ACKNOWLEDGED], target=AssignmentState.RETURNED, permission=may_work_assignment,
                 custom={"label": _("Return")})
     def return_(self, *, at, reason):
         self.returned_at, self.return_reason = at, reason
@@ -347,7 +351,7 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
     def lift(self, *, on, due):
         self.lift_opened_on, self.lift_due = on, due
 
-    @transition(field=state, source=AssignmentState.LIFTING, target=AssignmentState.LIFTED, permission=_may_work_assignment,
+    @transition(field=state, source=AssignmentState.LIFTING, target=AssignmentState.LIFTED, permission=may_work_assignment,
                 custom={"label": _("Confirm lifting")})
     def confirm_lift(self, *, at):
         self.lifted_at = at

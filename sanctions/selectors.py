@@ -8,7 +8,7 @@ from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from sanctions import access
-from sanctions.models import Assignment, AssignmentState, JointCase
+from sanctions.models import Assignment, AssignmentState, JointCase, MeasureFeedback
 
 
 def overdue_q(today: datetime.date | None = None) -> Q:
@@ -49,8 +49,6 @@ def inbox(*, user, today=None) -> QuerySet[Assignment]:
 def visible_feedback(*, user, case: JointCase):
     """Feedback records of a case the user may read: all for the initiator and supervisors,
     only its own department's for an executing department."""
-    from sanctions.models import MeasureFeedback
-
     records = MeasureFeedback.objects.filter(assignment__case=case).select_related("measure", "assignment__department", "recorded_by")
     if access.sees_other_departments_feedback(user, case):
         return records

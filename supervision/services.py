@@ -33,6 +33,7 @@ from sanctions.models import Assignment, AssignmentState, JointCase
 from sanctions.selectors import overdue_q
 from sanctions.services import assignment_urged
 from supervision import events, export, notification_kinds, selectors, tallies
+from supervision.links import item_admin_url
 from supervision.models import Escalation, MonthlyReport, ScorecardSnapshot, SupervisedKind, Urge
 
 logger = logging.getLogger(__name__)
@@ -46,14 +47,6 @@ ESCALATION_DIGEST_OVER_DEFAULT = 50
 def can_urge(user) -> bool:
     """Urging is supervision: the leadership office, and the credit office that runs the platform."""
     return is_leadership(user) or is_credit_office(user)
-
-
-def _admin_url(kind: str, pk) -> str:
-    return {
-        SupervisedKind.ASSIGNMENT: f"/admin/sanctions/assignment/{pk}/change/",
-        SupervisedKind.OBJECTION: f"/admin/objections/objection/{pk}/change/",
-        SupervisedKind.REPAIR: f"/admin/repair/repairapplication/{pk}/change/",
-    }[kind]
 
 
 def _lock_item(kind: str, item_id, actor, today):
@@ -117,7 +110,7 @@ def urge_send(*, actor, kind: str, item_id, note: str = "") -> Urge:
         verb="urged",
         title=_("Urged by the leadership office: %(item)s is overdue") % {"item": label},
         body=note or _("Complete it without delay and report back."),
-        url=_admin_url(kind, item.pk),
+        url=item_admin_url(kind, item.pk),
     )
     return urge
 
@@ -273,7 +266,7 @@ class _EscalationNotices:
                     "title": _("Escalated: %(item)s of %(department)s is %(days)d working days overdue")
                     % {"item": label, "department": self._department(e.department_id).display_name, "days": e.overdue_working_days},
                     "body": _("Due on %(due)s.") % {"due": e.due_date.isoformat()},
-                    "url": _admin_url(e.kind, e.object_id),
+                    "url": item_admin_url(e.kind, e.object_id),
                 })
         notifications.notify_many_on_commit(items)
 

@@ -104,23 +104,3 @@ def _urged_item(urge) -> str:
     if urge.objection_id:
         return urge.objection.receipt_number
     return urge.repair.receipt_number
-
-
-def admin_url(kind: str, obj) -> str:
-    """The admin change page of a row (the admin applies the same access functions)."""
-    paths = {
-        "cases": "sanctions/jointcase",
-        "assignments": "sanctions/assignment",
-        "initiator_assignments": "sanctions/assignment",
-        "objections": "objections/objection",
-        "repairs": "repair/repairapplication",
-    }
-    if kind == "feedback":
-        return f"/admin/sanctions/assignment/{obj.assignment_id}/change/"
-    if kind == "urges":
-        if obj.assignment_id:
-            return f"/admin/sanctions/assignment/{obj.assignment_id}/change/"
-        if obj.objection_id:
-            return f"/admin/objections/objection/{obj.objection_id}/change/"
-        return f"/admin/repair/repairapplication/{obj.repair_id}/change/"
-    return f"/admin/{paths[kind]}/{obj.pk}/change/"

@@ -22,7 +22,7 @@ from credit_platform.permissions import can_see_everything, is_department_member
 from objections.selectors import objections_overdue
 from repair.selectors import repairs_overdue
 from sanctions.selectors import with_overdue
-from supervision import export, labels, selectors, services, tables
+from supervision import export, labels, links, selectors, services, tables
 from supervision.forms import FilterForm
 from supervision.models import SupervisedKind
 
@@ -380,7 +380,7 @@ class DrilldownView(DashboardView):
         rows = [
             {
                 "pk": obj.pk,
-                "url": tables.admin_url(self.kind, obj),
+                "url": links.row_admin_url(self.kind, obj),
                 "values": [column.value(obj) for column in columns],
                 "overdue": getattr(obj, "is_overdue", False),
             }
@@ -442,7 +442,7 @@ class EscalationsView(DashboardView):
         return {
             "page": page,
             "rows": [
-                {"e": e, "url": services._admin_url(e.kind, e.object_id)} for e in page.object_list
+                {"e": e, "url": links.item_admin_url(e.kind, e.object_id)} for e in page.object_list
             ],
             "day": day,
             "escalate_after": services.escalate_after(),

@@ -1,11 +1,17 @@
 """Admin mixins every app's admin can use."""
 from django.contrib import admin
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.db.models import F
+from django.http import FileResponse, Http404
 from django.template.loader import select_template
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from credit_platform import audit
+from credit_platform import audit, events, identifiers
+from credit_platform.services import object_save
 
 
 class AuditHistoryAdminMixin:
@@ -59,8 +65,6 @@ class ServiceAddFormMixin:
     """An admin "add" page whose form a service saves (no ModelForm.save): render it like the admin's own."""
 
     def render_service_add_form(self, request, *, form, fieldsets, title, form_url="", extra_context=None):
-        from django.contrib.admin import helpers
-
         admin_form = helpers.AdminForm(form, fieldsets, {}, model_admin=self)
         context = {
             **self.admin_site.each_context(request),
@@ -86,18 +90,14 @@ class AuditedSaveAdminMixin:
     """Hand edits of reference records (catalogue, subjects) are saved with an audit event."""
 
     def save_model(self, request, obj, form, change):
-        from credit_platform.services import object_save
-
         object_save(obj=obj, actor=request.user, changed=list(form.changed_data), created=not change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         many = [f.name for f in form.instance._meta.many_to_many if f.name in form.changed_data]
         if many:
-            from credit_platform import audit
-
-            audit.record(
-                obj=form.instance, action=f"{form.instance._meta.model_name}_links_changed", actor=request.user,
+            events.object_links_changed(
+                form.instance, request.user,
                 extra={name: sorted(str(o.pk) for o in getattr(form.instance, name).all()) for name in many},
             )
 
@@ -110,8 +110,6 @@ class AttachedFileAdminMixin:
     attached_files: tuple[str, str, str] = ("", "", "")
 
     def get_urls(self):
-        from django.urls import path
-
         segment, related_name, url_name = self.attached_files
         if not segment:
             return super().get_urls()
@@ -126,9 +124,6 @@ class AttachedFileAdminMixin:
 
     def attached_files_html(self, obj, kind_label=None):
         """The object's files as a list of download links (with ``kind_label(file)`` before each, if given)."""
-        from django.urls import reverse
-        from django.utils.html import format_html, format_html_join
-
         _segment, related_name, url_name = self.attached_files
         files = list(getattr(obj, related_name).all())
         if not files:
@@ -144,9 +139,6 @@ class AttachedFileAdminMixin:
         )
 
     def attached_file_response(self, request, object_id, related_name: str, file_id):
-        from django.contrib.admin.utils import unquote
-        from django.http import FileResponse, Http404
-
         obj = self.get_object(request, unquote(object_id))
         if obj is None or not self.has_view_permission(request, obj):
             raise Http404
@@ -168,13 +160,9 @@ class DecidedInboxAdminMixin:
         css = {"all": ["credit/sanctions.css"]}
 
     def get_ordering(self, request):
-        from django.db.models import F
-
         return ["-is_overdue", F("current_due").asc(nulls_last=True), "-pk"]
 
     def get_search_results(self, request, queryset, search_term):
-        from credit_platform import identifiers
-
         term = identifiers.normalise(search_term) if len(search_term.strip()) in (14, 18) else search_term
         return super().get_search_results(request, queryset, term)
 
@@ -194,8 +182,6 @@ class DecidedInboxAdminMixin:
 
     @admin.display(description=_("overdue"))
     def overdue_flag(self, obj):
-        from django.utils.html import format_html
-
         if getattr(obj, "is_overdue", False):
             return format_html("<span class='state-overdue'>{}</span>", _("overdue"))
         return ""

@@ -16,10 +16,12 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from credit_platform import audit, permissions
+from credit_platform import events as core_events
+from credit_platform import permissions
 from credit_platform.domains import ListType
-from credit_platform.models import Subject, SubjectKind
+from credit_platform.models import AuditEvent, Subject, SubjectKind
 from lists import access, events
+from lists.export import neutralise as _neutralise
 from lists.importing.bulk import bulk_insert
 from lists.importing.files import COLUMNS, FileInfo, inspect_file, iter_rows
 from lists.importing.rows import ERROR, WARNING, Issue, Periods, validate_row
@@ -87,7 +89,10 @@ def import_batch_create(*, upload, actor, strict: bool = False) -> tuple[ImportB
     return batch, info
 
 
+# The tasks, found by name (``current_app.tasks[...]``): the tasks module imports this one.
 IMPORT_TASK = "lists.import_tasks.import_batch_run_task"
+OPEN_ENTRIES_CASES_TASK = "lists.import_tasks.open_cases_for_entries_task"
+OPEN_BATCH_CASES_TASK = "lists.import_tasks.open_cases_for_batch_task"
 # A queued batch not started after this long, or a running one without progress for this long, is
 # run again by the sweep (the run resumes after its last committed chunk); after MAX_ATTEMPTS it fails.
 STALE_QUEUED = datetime.timedelta(minutes=2)
@@ -255,8 +260,8 @@ class _Importer:
                                       % {"kind": SubjectKind(subject.kind).label}, WARNING, values))
         if new_subjects:
             bulk_insert(Subject, list(new_subjects.values()))
-            audit.record_created_bulk(
-                new_subjects.values(), action="subject_created", actor=self.actor, department=self.department,
+            core_events.subject_created.bulk(
+                new_subjects.values(), actor=self.actor, department=self.department,
                 extra_for=lambda s: {"kind": s.kind, "import_batch": self.batch_id}, insert=self._insert_events,
             )
             subjects.update(new_subjects)
@@ -299,19 +304,15 @@ class _Importer:
 
     @staticmethod
     def _insert_events(events) -> None:
-        from credit_platform.models import AuditEvent
-
         bulk_insert(AuditEvent, events)
 
     def _open_cases_on_commit(self, entry_ids) -> None:
         """After the chunk commits: open the black and red entries' cases, and keep the watch list, by tasks."""
-        from lists.import_tasks import open_cases_for_entries_task
-
         wanted = [pk for pk, list_type in entry_ids if list_type == ListType.WATCH or (self.open_cases and list_type in CASE_LISTS)]
         for start in range(0, len(wanted), CASE_BATCH):
             ids = wanted[start : start + CASE_BATCH]
             # robust: the entries are committed; a failed dispatch is logged and the sweep in the task retries.
-            transaction.on_commit(lambda ids=ids: open_cases_for_entries_task.delay(self.batch_id, ids), robust=True)
+            transaction.on_commit(lambda ids=ids: current_app.tasks[OPEN_ENTRIES_CASES_TASK].delay(self.batch_id, ids), robust=True)
 
 
 def _set_state(batch_id: int, **fields) -> None:
@@ -387,9 +388,7 @@ def _run_strict(batch, importer: _Importer, fileobj, info) -> None:
 
 def _open_batch_cases(batch_id: int, open_cases: bool):
     def dispatch():
-        from lists.import_tasks import open_cases_for_batch_task
-
-        open_cases_for_batch_task.delay(batch_id, open_cases)
+        current_app.tasks[OPEN_BATCH_CASES_TASK].delay(batch_id, open_cases)
 
     return dispatch
 
@@ -464,9 +463,3 @@ def report_response(batch: ImportBatch) -> StreamingHttpResponse:
     response = StreamingHttpResponse((line.encode("utf-8") for line in report_lines(batch)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-report.csv"'
     return response
-
-
-def _neutralise(value):
-    from lists.export import neutralise
-
-    return neutralise(value)
