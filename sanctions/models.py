@@ -412,6 +412,13 @@ class BulkPushJob(models.Model):
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The batches run so far, by their first case id: {"<id>": {"n": cases, "pushed": pushed}}. A
+    # batch delivered again (or sent again by the sweep) pushes nothing twice and counts once.
+    batches_done = models.JSONField(default=dict, blank=True)
+    # Progress kept at every batch: a job whose batches were lost (broker down at commit, worker
+    # killed) is found by its old heartbeat and its missing batches sent again by the sweep.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("bulk push")

@@ -10,6 +10,12 @@ def bulk_push_batch_task(job_id: int, case_ids: list[int]) -> None:
 
 
 @shared_task(acks_late=True)
+def bulk_push_sweep_task() -> dict:
+    """Every 5 minutes: send again the batches of bulk pushes that were lost (broker down, worker killed)."""
+    return services.bulk_push_jobs_resume_stale()
+
+
+@shared_task(acks_late=True)
 def cases_expire_task() -> int:
     """Periodic: end the cases whose period has ended (their measures go to lifting)."""
     return services.cases_expire_due()

@@ -235,6 +235,7 @@ CELERY_BEAT_SCHEDULE = {
     "webhooks-sweep": {"task": "credit_platform.tasks.webhooks_sweep_task", "schedule": crontab(minute="*/5")},
     # Entries first: removing an expired entry ends its cases with it (reason: the entry expired).
     # Imports whose run was lost (broker down at commit, worker killed mid-file) are sent again.
+    "bulk-push-sweep": {"task": "sanctions.tasks.bulk_push_sweep_task", "schedule": crontab(minute="*/5")},
     "imports-sweep": {"task": "lists.import_tasks.imports_sweep_task", "schedule": crontab(minute="*/5")},
     "list-entries-expire": {"task": "lists.tasks.entries_expire_task", "schedule": crontab(hour=0, minute=5)},
     "entries-publication-overdue": {"task": "lists.tasks.entries_publication_overdue_task", "schedule": crontab(hour=8, minute=5)},

@@ -1,6 +1,7 @@
 """The periodic and bulk work of sanctions: the expiry scan, bulk pushes, overdue notices and the
 recompute of provisional due dates."""
 import datetime
+import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,6 +17,8 @@ from sanctions.locks import lock_case
 from sanctions.models import Assignment, BulkPushJob, CaseState, JointCase
 from sanctions.selectors import overdue_q
 from sanctions.services.cases import case_end, case_push_in_transaction
+
+logger = logging.getLogger(__name__)
 
 
 # --- periodic work -------------------------------------------------------------------------------
@@ -52,19 +55,72 @@ def bulk_push_request(*, actor, case_ids: list[int]):
     unknown = [i for i in ids if i not in visible]
     if unknown:
         raise ValidationError({"cases": [_("Unknown cases: %(ids)s.") % {"ids": ", ".join(map(str, unknown[:20]))}]})
-    job = BulkPushJob.objects.create(requested_by=actor, case_ids=ids, total=len(ids))
+    job = BulkPushJob.objects.create(requested_by=actor, case_ids=ids, total=len(ids), heartbeat_at=timezone.now())
     events.bulk_push_requested(job, actor, extra={"cases": len(ids)})
-    for start in range(0, len(ids), BULK_PUSH_BATCH):
-        batch = ids[start:start + BULK_PUSH_BATCH]
-        transaction.on_commit(lambda batch=batch: tasks.bulk_push_batch_task.delay(job.pk, batch))
+    # robust: the job is committed whatever the broker says; a batch that could not be sent is
+    # sent again by the sweep (bulk_push_jobs_resume_stale).
+    transaction.on_commit(lambda: _send_batches(job.pk, _batches(ids)), robust=True)
     return job
+
+
+def _batches(ids: list[int]) -> list[list[int]]:
+    return [ids[start:start + BULK_PUSH_BATCH] for start in range(0, len(ids), BULK_PUSH_BATCH)]
+
+
+def _send_batches(job_id: int, batches: list[list[int]]) -> None:
+    for batch in batches:
+        try:
+            tasks.bulk_push_batch_task.delay(job_id, batch)
+        except Exception:  # noqa: BLE001 - any publishing failure leaves the job to the sweep
+            logger.warning("Bulk push %s: a batch could not be queued now; the sweep will send it", job_id, exc_info=True)
+            return
+
+
+# A job without progress for this long has lost batches; after BULK_PUSH_MAX_ATTEMPTS sends it ends
+# with the cases not pushed listed as errors.
+BULK_PUSH_STALE = datetime.timedelta(minutes=5)
+BULK_PUSH_MAX_ATTEMPTS = 5
+
+
+def bulk_push_jobs_resume_stale(*, now=None) -> dict:
+    """The sweep: send again the batches of unfinished bulk pushes that made no progress lately.
+
+    Each job is claimed under its row lock (attempts + 1, heartbeat now), so two sweeps do not send
+    it twice; only the batches not yet counted are sent (a batch is idempotent anyway)."""
+    now = now or timezone.now()
+    stale = BulkPushJob.objects.filter(
+        state__in=[BulkPushJob.State.QUEUED, BulkPushJob.State.RUNNING], heartbeat_at__lt=now - BULK_PUSH_STALE,
+    )
+    resent, given_up = [], 0
+    for job_id in stale.order_by("pk").values_list("pk", flat=True)[:500]:
+        with transaction.atomic():
+            job = stale.select_for_update(skip_locked=True).filter(pk=job_id).first()
+            if job is None:
+                continue
+            missing = [batch for batch in _batches(job.case_ids) if str(batch[0]) not in job.batches_done]
+            if job.attempts >= BULK_PUSH_MAX_ATTEMPTS:
+                not_pushed = {str(i): _("Not pushed: the bulk push was given up after repeated attempts.") for b in missing for i in b}
+                job.errors = {**job.errors, **not_pushed}
+                job.state, job.finished_at, job.heartbeat_at = BulkPushJob.State.DONE, now, now
+                job.save(update_fields=["errors", "state", "finished_at", "heartbeat_at"])
+                events.bulk_push_abandoned(job, None, extra={"attempts": job.attempts, "not_pushed": len(not_pushed)})
+                given_up += 1
+                continue
+            job.attempts += 1
+            job.heartbeat_at = now
+            job.save(update_fields=["attempts", "heartbeat_at"])
+            events.bulk_push_resumed(job, None, extra={"attempt": job.attempts, "batches": len(missing)})
+            resent.append((job.pk, missing))
+    for job_id, missing in resent:
+        _send_batches(job_id, missing)
+    return {"resent": len(resent), "given_up": given_up}
 
 
 def bulk_push_batch(*, job_id: int, case_ids: list[int]) -> None:
     """Push one batch of a bulk job, each case in its own transaction; a repeat pushes nothing twice."""
     job = BulkPushJob.objects.select_related("requested_by__department").get(pk=job_id)
     actor = job.requested_by
-    pushed = skipped = 0
+    pushed = 0
     errors = {}
     for case_id in case_ids:
         try:
@@ -76,18 +132,25 @@ def bulk_push_batch(*, job_id: int, case_ids: list[int]) -> None:
             errors[str(case_id)] = _("No such case.")
         elif outcome == "pushed":
             pushed += 1
-        else:
-            skipped += 1  # already pushed (a redelivered batch) or not ready: nothing to do
+        # else: already pushed (a redelivered batch) or not ready: nothing to do, counted as skipped
     with transaction.atomic():
         # Lock the job so concurrent batches add up their counts correctly.
         job = BulkPushJob.objects.select_for_update().get(pk=job_id)
-        job.pushed += pushed
-        job.skipped += skipped
+        job.heartbeat_at = timezone.now()
+        if case_ids:
+            # Each case is pushed once whichever delivery of its batch gets it (the case lock):
+            # a batch's pushes add up over its deliveries; the rest of the batch is skipped.
+            key = str(case_ids[0])
+            batch = job.batches_done.get(key, {"n": len(case_ids), "pushed": 0})
+            job.batches_done = {**job.batches_done, key: {**batch, "pushed": batch["pushed"] + pushed}}
         job.errors = {**job.errors, **errors}
-        done = job.pushed + job.skipped + len(job.errors) >= job.total
+        run = sum(batch["n"] for batch in job.batches_done.values())
+        job.pushed = sum(batch["pushed"] for batch in job.batches_done.values())
+        job.skipped = max(run - job.pushed - len(job.errors), 0)
+        done = run >= job.total
         job.state = BulkPushJob.State.DONE if done else BulkPushJob.State.RUNNING
         job.finished_at = timezone.now() if done else None
-        job.save(update_fields=["pushed", "skipped", "errors", "state", "finished_at"])
+        job.save(update_fields=["pushed", "skipped", "errors", "state", "finished_at", "batches_done", "heartbeat_at"])
 
 
 @transaction.atomic(durable=True)
