@@ -138,6 +138,19 @@ def test_approval_removes_the_entry_from_public_search_and_every_department_conf
     assert {row["status"] for row in court.get(repairs_url(application["id"])).json()["lifting"]} == {"lifted"}
 
 
+def test_extend_after_refusal_is_a_409(world, api, eligible_entry):
+    """Extend on a refused application (no deadlines left to move): 409, never a 500."""
+    court = api("court")
+    application = enter(api, eligible_entry)
+    url = lambda action: repairs_url(application["id"], action)  # noqa: E731
+    assert court.post(url("refuse"), {"reason": "材料不全"}, format="json").status_code == 200
+
+    refused = court.post(url("extend"), {"reason": "材料需核实"}, format="json")
+
+    assert refused.status_code == 409, refused.content
+    assert refused.json()["state"] == "refused" and refused.json()["allowed"] == []
+
+
 def test_refuse_reject_extend_and_illegal_moves(world, api, eligible_entry):
     court = api("court")
     application = enter(api, eligible_entry)
