@@ -6,6 +6,9 @@ from credit_platform.admin.moved import moved_admin_urls
 from credit_platform.api.docs import RedocView
 from supervision.admin import MOVED_FROM_CORE
 
+# A JSON 404 for any address under /api/ that matches no route.
+handler404 = "credit_platform.api.exceptions.page_not_found"
+
 urlpatterns = [
     # The admin pages of models that moved out of the core redirect to their new address.
     *moved_admin_urls("credit_platform", "supervision", MOVED_FROM_CORE),

@@ -242,6 +242,9 @@ def repair_approve(*, application: RepairApplication, actor) -> RepairApplicatio
     every live assignment goes to lifting with a confirmation due date; departments are told."""
     application = _lock(application.pk)
     require(access.can_decide_repair(actor, application), _("Only the identifying department decides this repair."))
+    # The state first: the loser of two approvals at once finds it approved (409), not an entry that
+    # has already left the list (no longer eligible, 400).
+    require_transition(application, "approve")
     eligibility = repair_eligibility(entry=application.list_entry)
     if not eligibility.eligible:
         raise ApplicationError(" ".join(eligibility.reasons), extra={"reasons": eligibility.reasons})

@@ -151,6 +151,20 @@ def test_extend_after_refusal_is_a_409(world, api, eligible_entry):
     assert refused.json()["state"] == "refused" and refused.json()["allowed"] == []
 
 
+def test_a_second_approval_is_a_409_not_a_400(world, api, eligible_entry):
+    """The loser of two approvals finds the application approved: a conflict, not an ineligible entry."""
+    court = api("court")
+    application = enter(api, eligible_entry)
+    url = lambda action: repairs_url(application["id"], action)  # noqa: E731
+    assert court.post(url("accept"), {}, format="json").status_code == 200
+    assert court.post(url("approve"), {}, format="json").status_code == 200
+
+    again = court.post(url("approve"), {}, format="json")
+
+    assert again.status_code == 409, again.content
+    assert again.json()["state"] == "approved"
+
+
 def test_refuse_reject_extend_and_illegal_moves(world, api, eligible_entry):
     court = api("court")
     application = enter(api, eligible_entry)
