@@ -1,7 +1,7 @@
 """OpenAPI: the error answers every operation can give, documented once.
 
 ``PlatformAutoSchema`` adds to each operation the responses the exception handler and the base
-views produce (400 for writes, 401/403 unless the view is public, 404 on object paths, 409 for
+views produce (400 for any operation, 401/403 unless the view is public, 404 on object paths, 409 for
 transitions and idempotency conflicts, 422 for a reused ``Idempotency-Key``, 429 where a throttle
 counts, 414 for a request line longer than the server takes) and the ``Idempotency-Key`` header on
 every POST. ``@extend_schema(responses=...)`` still wins per code.
@@ -17,7 +17,6 @@ from drf_spectacular.plumbing import force_instance
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import permissions, serializers
-from rest_framework.pagination import CursorPagination
 
 from credit_platform.api import idempotency
 
@@ -63,7 +62,7 @@ def error_responses(*codes: int) -> dict:
 
 IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     idempotency.HEADER,
-    OpenApiTypes.STR,
+    {"type": "string", "minLength": 1, "maxLength": idempotency.MAX_KEY_LENGTH, "pattern": "^[!-~]+$"},
     OpenApiParameter.HEADER,
     required=False,
     description=_("Any unique string (a UUID); a repeat of the request with the same key returns the first answer."),
@@ -89,18 +88,14 @@ class PlatformAutoSchema(AutoSchema):
     def _has_object_in_path(self) -> bool:
         return "{" in self.path
 
-    def _is_filtered_list(self) -> bool:
-        # django-filter answers 400 for a filter value it cannot parse (e.g. an unknown kind).
-        return self._is_list_view() and getattr(self.view, "filterset_class", None) is not None
-
     def _is_cursor_list(self) -> bool:
-        # CursorPagination answers 404 for a cursor it cannot decode.
-        return self._is_list_view() and isinstance(self._get_paginator(), CursorPagination)
+        # CursorPagination answers 404 for a cursor it cannot decode, page numbers for a page past the end.
+        return self._is_list_view() and self._get_paginator() is not None
 
     def _error_codes(self) -> list[int]:
-        codes = []
-        if self.method in ("POST", "PUT", "PATCH") or (self.method == "GET" and self._is_filtered_list()):
-            codes.append(400)
+        # 400 for any operation: invalid input, or a NUL character in the path or the query
+        # (credit_platform.middleware.RejectNulBytesMiddleware answers before any view).
+        codes = [400]
         if not self._is_public():
             codes += [401, 403]
         if self._has_object_in_path() or (self.method == "GET" and self._is_cursor_list()):
