@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from credit_platform.admin.moved import moved_admin_urls
-from credit_platform.api.docs import RedocView
+from credit_platform.api.docs import RedocView, SchemaView
 from supervision.admin import MOVED_FROM_CORE
+
+# A JSON 404 for any address under /api/ that matches no route.
+handler404 = "credit_platform.api.exceptions.page_not_found"
 
 urlpatterns = [
     # The admin pages of models that moved out of the core redirect to their new address.
@@ -19,7 +22,7 @@ urlpatterns = [
     path("credit/", include("lists.urls_public")),
     # OpenAPI 3 and its docs, served from drf-spectacular-sidecar's local assets (no CDN); the
     # Swagger page loads its start-up script as a file, so the Content-Security-Policy holds.
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", SchemaView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
 ]

@@ -3,6 +3,8 @@
 ``require(allowed, message)``: 403 (``PermissionDenied``) unless ``allowed``.
 ``run_transition(obj, name, **kw)``: call a django-fsm transition; an illegal move is a 409
 (``IllegalTransition`` naming what the state allows).
+``require_transition(obj, name)``: the same 409 before the service computes the transition's
+arguments (a deadline moved from a date the current state does not have).
 ``entry_point(inner)``: the durable service a view, task or command calls, around a service that
 runs inside its caller's transaction (``<name>_in_transaction``, ``atomic(savepoint=False)``):
 what nests in what is visible at each call, and an entry point called inside another transaction
@@ -19,7 +21,7 @@ import functools
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django_fsm import TransitionNotAllowed
+from django_fsm import TransitionNotAllowed, can_proceed
 
 from credit_platform.exceptions import transition_error
 
@@ -36,6 +38,12 @@ def run_transition(obj, name: str, **kwargs):
         return getattr(obj, name)(**kwargs)
     except TransitionNotAllowed:
         raise transition_error(obj, "state", name) from None
+
+
+def require_transition(obj, name: str) -> None:
+    """Refuse (409, as ``run_transition`` would) unless the transition ``name`` of ``obj`` may run now."""
+    if not can_proceed(getattr(obj, name)):
+        raise transition_error(obj, "state", name)
 
 
 INNER_SUFFIX = "_in_transaction"

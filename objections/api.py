@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from credit_platform import permissions
 from credit_platform.api.decided import DepartmentDecidedViewSet
+from credit_platform.api.filters import IdFilter
 from credit_platform.api.schema import error_responses
 from credit_platform.api.serializers import ReasonSerializer, SubjectBriefSerializer, allowed_transitions
 from credit_platform.public_filing import (
@@ -140,8 +141,8 @@ class ObjectionFilter(filters.FilterSet):
     filing_department = filters.CharFilter(field_name="filing_department__code", help_text="The filing department's code.")
     channel = filters.ChoiceFilter(choices=Objection.Channel.choices)
     # Numbers, not model choices: an unknown and an invisible target both answer an empty list.
-    list_entry = filters.NumberFilter(field_name="list_entry_id", help_text="The disputed list entry's id.")
-    case = filters.NumberFilter(field_name="case_id", help_text="The disputed case's id.")
+    list_entry = IdFilter(field_name="list_entry_id", help_text="The disputed list entry's id.")
+    case = IdFilter(field_name="case_id", help_text="The disputed case's id.")
 
     class Meta:
         model = Objection

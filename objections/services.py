@@ -13,7 +13,7 @@ from credit_platform.uploads import uploads_check
 from credit_platform.models import Department, Subject
 from credit_platform.public_filing import no_public_match
 from credit_platform.rules import rule_set_in_force
-from credit_platform.workflow import lock_rows, require, run_transition
+from credit_platform.workflow import lock_rows, require, require_transition, run_transition
 from django_fsm import TransitionNotAllowed
 from lists import access as list_access
 from lists import services as list_services
@@ -218,6 +218,7 @@ def objection_extend(*, objection: Objection, actor, reason: str) -> Objection:
         raise ValidationError({"reason": [_("Give the reason for extending the verification.")]})
     objection = _lock(objection.pk)
     require(access.can_decide_objection(actor, objection), _("Only the information provider can extend this verification."))
+    require_transition(objection, "extend")
     extended = calendar.add_working_days(objection.verify_due, objection.rule_set.objection_extension_days)
     due = extended.date
     run_transition(objection, "extend", verify_due=due, reason=reason.strip())

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from credit_platform import permissions
 from credit_platform.api.decided import DepartmentDecidedViewSet
+from credit_platform.api.filters import IdFilter
 from credit_platform.api.schema import error_responses
 from credit_platform.api.serializers import ReasonSerializer, SubjectBriefSerializer
 from credit_platform.public_filing import (
@@ -175,7 +176,7 @@ class RepairFilter(filters.FilterSet):
     )
     department = filters.CharFilter(field_name="deciding_department__code", help_text="The deciding department's code.")
     channel = filters.ChoiceFilter(choices=RepairApplication.Channel.choices)
-    list_entry = filters.NumberFilter(field_name="list_entry_id", help_text="The list entry's id.")
+    list_entry = IdFilter(field_name="list_entry_id", help_text="The list entry's id.")
 
     class Meta:
         model = RepairApplication

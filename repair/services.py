@@ -13,7 +13,7 @@ from credit_platform.models import AuditEvent, Department
 from credit_platform.public_filing import no_public_match
 from credit_platform.rules import add_months
 from credit_platform.uploads import uploads_check
-from credit_platform.workflow import lock_rows, require, run_transition
+from credit_platform.workflow import lock_rows, require, require_transition, run_transition
 from lists import services as list_services
 from lists.locks import lock_entry
 from lists.models import EntryState, RemovalReason
@@ -210,6 +210,7 @@ def repair_extend(*, application: RepairApplication, actor, reason: str) -> Repa
         raise ValidationError({"reason": [_("Give the reason for extending.")]})
     application = _lock(application.pk)
     require(access.can_decide_repair(actor, application), _("Only the identifying department decides this repair."))
+    require_transition(application, "extend")
     rules = application.rule_set
     answer = calendar.add_working_days(application.answer_due, rules.repair_answer_days)
     decide = calendar.add_working_days(application.decide_due, rules.repair_decide_days) if application.decide_due else None
@@ -241,6 +242,9 @@ def repair_approve(*, application: RepairApplication, actor) -> RepairApplicatio
     every live assignment goes to lifting with a confirmation due date; departments are told."""
     application = _lock(application.pk)
     require(access.can_decide_repair(actor, application), _("Only the identifying department decides this repair."))
+    # The state first: the loser of two approvals at once finds it approved (409), not an entry that
+    # has already left the list (no longer eligible, 400).
+    require_transition(application, "approve")
     eligibility = repair_eligibility(entry=application.list_entry)
     if not eligibility.eligible:
         raise ApplicationError(" ".join(eligibility.reasons), extra={"reasons": eligibility.reasons})

@@ -3,6 +3,7 @@ from django.db.models import Exists, OuterRef, Q
 from django_filters import rest_framework as filters
 
 from credit_platform import identifiers
+from credit_platform.api.filters import IdFilter
 from credit_platform.domains import MeasureKind
 from sanctions.models import Assignment, AssignmentState, CaseState, Category, JointCase, Measure, Memorandum
 from sanctions.selectors import overdue_q
@@ -58,7 +59,7 @@ class CaseFilter(filters.FilterSet):
 class AssignmentFilter(filters.FilterSet):
     state = filters.ChoiceFilter(choices=AssignmentState.choices)
     # A number, not a model choice: an unknown and an invisible case must both answer an empty list.
-    case = filters.NumberFilter(field_name="case_id", help_text="The case's id.")
+    case = IdFilter(field_name="case_id", help_text="The case's id.")
     # A choice rather than a BooleanFilter, which silently ignores a value it cannot read.
     overdue = filters.ChoiceFilter(
         choices=[("true", "true"), ("false", "false")], method="filter_overdue",

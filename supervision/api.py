@@ -20,10 +20,11 @@ from supervision.forms import FilterForm
 from supervision.models import SupervisedKind
 
 FILTER_PARAMETERS = [
-    OpenApiParameter("from", OpenApiTypes.DATE, description="First day (inclusive) of case opening / push dates."),
-    OpenApiParameter("to", OpenApiTypes.DATE, description="Last day (inclusive)."),
-    OpenApiParameter("department", OpenApiTypes.STR, description="A department code: the responsible department of each row."),
-    OpenApiParameter("region", OpenApiTypes.STR, description="A region code prefix of the departments."),
+    OpenApiParameter("from", OpenApiTypes.DATE, description="First day (inclusive) of case opening / push dates, 1990-01-01 to 2099-12-31."),
+    OpenApiParameter("to", OpenApiTypes.DATE, description="Last day (inclusive), 1990-01-01 to 2099-12-31."),
+    OpenApiParameter("department", {"type": "string", "pattern": "^[-a-zA-Z0-9_]{1,64}$"},
+                     description="A department code: the responsible department of each row."),
+    OpenApiParameter("region", {"type": "string", "pattern": "^[0-9]{2,12}$"}, description="A region code prefix of the departments."),
 ]
 ORDER_PARAMETER = OpenApiParameter("o", OpenApiTypes.STR, description="Sort column; prefix with '-' for descending.")
 

@@ -3,6 +3,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from credit_platform import dates
 from credit_platform.models import Department
 from supervision.selectors import Filters
 
@@ -34,6 +35,10 @@ class FilterForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        for field in ("from", "to"):
+            message = dates.out_of_range(cleaned.get(field))
+            if message:
+                self.add_error(field, message)
         if cleaned.get("from") and cleaned.get("to") and cleaned["to"] < cleaned["from"]:
             self.add_error("to", _("The end of the range cannot be before its start."))
         return cleaned

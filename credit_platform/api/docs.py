@@ -3,7 +3,8 @@ from functools import cache
 from pathlib import Path
 
 from django.template import engines
-from drf_spectacular.views import SpectacularRedocView
+from django.utils import translation
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from rest_framework.renderers import TemplateHTMLRenderer
 
 REDOC_TEMPLATE = Path(__file__).parent / "templates" / "redoc.html"
@@ -22,3 +23,15 @@ class _LocalRedocRenderer(TemplateHTMLRenderer):
 
 class RedocView(SpectacularRedocView):
     renderer_classes = [_LocalRedocRenderer]
+
+
+class SchemaView(SpectacularAPIView):
+    """``/api/schema/``: the same contract in every language. Titles, operation ids and component
+    names become a generated client's identifiers (``title: 状态`` would make a class
+    ``V1AssignmentsList状态``): the schema is generated in English whatever the request's language."""
+
+    def dispatch(self, request, *args, **kwargs):
+        with translation.override("en"):
+            response = super().dispatch(request, *args, **kwargs)
+            # Lazy translations are resolved when the answer renders: render it in English too.
+            return response.render() if hasattr(response, "render") else response

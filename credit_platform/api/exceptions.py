@@ -11,7 +11,9 @@ A user's mistake is never a 500.
 """
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -58,3 +60,11 @@ def exception_handler(exc, context):
         return Response({"detail": str(exc.message), **exc.extra}, status=status.HTTP_400_BAD_REQUEST)
     # DRF's own handler covers its APIExceptions, Http404 and django.core PermissionDenied.
     return drf_exception_handler(exc, context)
+
+
+def page_not_found(request, exception):
+    """``handler404``: a JSON 404 under ``/api/`` (``/api/v1/cases/abc/`` matches no route: the ids
+    are integers), Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(_("Not found."))}, status=404)
+    return defaults.page_not_found(request, exception)

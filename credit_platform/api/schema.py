@@ -1,17 +1,22 @@
 """OpenAPI: the error answers every operation can give, documented once.
 
 ``PlatformAutoSchema`` adds to each operation the responses the exception handler and the base
-views produce (400 for writes, 401/403 unless the view is public, 404 on object paths, 409 for
-transitions and idempotency conflicts, 422 for a reused ``Idempotency-Key``) and the
-``Idempotency-Key`` header on every POST. ``@extend_schema(responses=...)`` still wins per code.
+views produce (400 for any operation, 401/403 unless the view is public, 404 on object paths, 409 for
+transitions and idempotency conflicts, 422 for a reused ``Idempotency-Key``, 429 where a throttle
+counts, 414 for a request line longer than the server takes) and the ``Idempotency-Key`` header on
+every POST. ``@extend_schema(responses=...)`` still wins per code.
+
+It also keeps the schema equal to the answers: a read-only field whose model column is nullable is
+``nullable``, one whose model choices may be blank admits ``""``; a request body without files is
+advertised as JSON only (a generated client then sends JSON, which nested bodies need).
 """
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import force_instance
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import permissions, serializers
-from rest_framework.pagination import CursorPagination
 
 from credit_platform.api import idempotency
 
@@ -44,7 +49,9 @@ ERROR_RESPONSES = {
         IllegalTransitionSerializer,
         description=_("Illegal transition from the current state, or a request with this Idempotency-Key in progress"),
     ),
+    414: OpenApiResponse(description=_("Request line too long for the server (a query string of several kilobytes)")),
     422: OpenApiResponse(ErrorSerializer, description=_("Idempotency-Key already used for a different request")),
+    429: OpenApiResponse(ErrorSerializer, description=_("Too many requests from this address: wait and try again")),
 }
 
 
@@ -55,11 +62,23 @@ def error_responses(*codes: int) -> dict:
 
 IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     idempotency.HEADER,
-    OpenApiTypes.STR,
+    {"type": "string", "minLength": 1, "maxLength": idempotency.MAX_KEY_LENGTH, "pattern": "^[!-~]+$"},
     OpenApiParameter.HEADER,
     required=False,
     description=_("Any unique string (a UUID); a repeat of the request with the same key returns the first answer."),
 )
+
+
+def _takes_files(field) -> bool:
+    """Whether a request serializer (or field) takes an uploaded file anywhere inside it."""
+    if isinstance(field, serializers.FileField):
+        return True
+    if isinstance(field, serializers.ListSerializer):
+        return _takes_files(field.child)
+    if isinstance(field, serializers.Serializer):
+        return any(_takes_files(f) for f in field.fields.values())
+    child = getattr(field, "child", None)
+    return child is not None and _takes_files(child)
 
 
 class PlatformAutoSchema(AutoSchema):
@@ -69,25 +88,63 @@ class PlatformAutoSchema(AutoSchema):
     def _has_object_in_path(self) -> bool:
         return "{" in self.path
 
-    def _is_filtered_list(self) -> bool:
-        # django-filter answers 400 for a filter value it cannot parse (e.g. an unknown kind).
-        return self._is_list_view() and getattr(self.view, "filterset_class", None) is not None
-
     def _is_cursor_list(self) -> bool:
-        # CursorPagination answers 404 for a cursor it cannot decode.
-        return self._is_list_view() and isinstance(self._get_paginator(), CursorPagination)
+        # CursorPagination answers 404 for a cursor it cannot decode, page numbers for a page past the end.
+        return self._is_list_view() and self._get_paginator() is not None
 
     def _error_codes(self) -> list[int]:
-        codes = []
-        if self.method in ("POST", "PUT", "PATCH") or (self.method == "GET" and self._is_filtered_list()):
-            codes.append(400)
+        # 400 for any operation: invalid input, or a NUL character in the path or the query
+        # (credit_platform.middleware.RejectNulBytesMiddleware answers before any view).
+        codes = [400]
         if not self._is_public():
             codes += [401, 403]
         if self._has_object_in_path() or (self.method == "GET" and self._is_cursor_list()):
             codes.append(404)
         if self.method == "POST" and not self._is_public():
             codes += [409, 422]  # illegal transition / key in progress; key reused
+        if self._is_throttled():
+            codes.append(429)
+        codes.append(414)  # the server's request-line limit (gunicorn: 4094 bytes), for any operation
         return codes
+
+    def _is_throttled(self) -> bool:
+        return bool(self.view.get_throttles())
+
+    def _model_field(self, field):
+        model = getattr(getattr(getattr(field, "parent", None), "Meta", None), "model", None)
+        if model is None or not isinstance(getattr(field, "source", None), str) or "." in field.source:
+            return None
+        try:
+            model_field = model._meta.get_field(field.source)
+        except Exception:  # noqa: BLE001 - a method, a property: nothing to learn from the model
+            return None
+        return model_field if model_field.concrete else None
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        # Read-only model fields lose allow_null / allow_blank in DRF's ModelSerializer: take them
+        # back from the model so that the schema admits the null and "" the API answers.
+        if field.read_only:
+            model_field = self._model_field(field)
+            if model_field is not None:
+                if model_field.null and not field.allow_null:
+                    field.allow_null = True
+                if model_field.blank and isinstance(field, serializers.ChoiceField) and not field.allow_blank:
+                    field.allow_blank = True
+        return super()._map_serializer_field(field, direction, bypass_extensions)
+
+    def map_parsers(self):
+        media_types = super().map_parsers()
+        if "application/json" not in media_types:
+            return media_types
+        if self._request_takes_files():  # JSON, or multipart with the files (a form body carries none)
+            return [m for m in media_types if m != "application/x-www-form-urlencoded"]
+        return ["application/json"]
+
+    def _request_takes_files(self) -> bool:
+        serializer = self.get_request_serializer()
+        if serializer is None or isinstance(serializer, dict):
+            return serializer is not None
+        return _takes_files(force_instance(serializer))
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -109,3 +166,15 @@ class PlatformSessionScheme(SessionScheme):
     drf-spectacular's own extension does not match); the token class is matched as a subclass."""
 
     target_class = "credit_platform.api.authentication.SessionAuthentication"
+
+
+def integer_path_ids(result, generator, request, public):
+    """Postprocessing hook: a path id matched by ``\\d+`` (``lookup_value_regex``) is an ``integer``,
+    not a string with a pattern (a generated client then takes an int)."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                schema = parameter.get("schema", {})
+                if parameter.get("in") == "path" and schema.get("type") == "string" and schema.get("pattern") in (r"^\d+$", r"\d+"):
+                    parameter["schema"] = {"type": "integer"}
+    return result

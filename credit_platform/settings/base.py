@@ -183,6 +183,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "credit_platform.api.schema.integer_path_ids",
+    ],
     # Several models name their choices "state" or "kind": give each set its own schema name.
     "ENUM_NAME_OVERRIDES": {
         "SubjectKindEnum": "credit_platform.models.subjects.SubjectKind",

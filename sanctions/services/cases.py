@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from credit_platform import calendar, notifications, origins
+from credit_platform import calendar, dates, notifications, origins
 from credit_platform.domains import MeasureKind, Severity
 from credit_platform.exceptions import IllegalTransition, available_transitions
 from credit_platform.models import ResponsiblePerson, Subject
@@ -181,6 +181,8 @@ def _case_content_validate(*, subject, kind, memorandum, basis, period_start, pe
         errors["basis"].append(_("State the basis of the case."))
     if period_start and period_end and period_end < period_start:
         errors["period_end"].append(_("The period cannot end before it starts."))
+    for field, messages in dates.period_errors(period_start, period_end).items():
+        errors[field].extend(messages)
     fitting = measures_fitting(memorandum=memorandum, subject=subject)
     if measures is None:
         measures = fitting

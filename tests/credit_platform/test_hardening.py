@@ -73,6 +73,19 @@ def test_a_nul_byte_in_a_path_or_a_form_is_a_400(seeded):
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize("body", [
+    {"subject": 1, "memorandum_code": "judgement\x00defaulters"},
+    {"basis": ["a\x00b"]},
+    {"a\x00b": 1},
+])
+def test_a_nul_byte_in_a_json_body_is_a_400(seeded, body):
+    client = APIClient()
+    client.force_authenticate(demo_user("court"))
+    response = client.post("/api/v1/cases/", body, format="json")
+    assert response.status_code == 400
+    assert "NUL" in response.json()["detail"]
+
+
 @pytest.mark.parametrize("path", ["/api/v1/public/objections/", "/api/v1/cases/"])
 def test_json_nested_a_thousand_deep_is_a_400(seeded, path):
     client = APIClient()

@@ -216,6 +216,23 @@ def test_refuse_extend_and_illegal_moves(world, api, held):
     assert court.post(url("refuse"), {"reason": "x"}, format="json").status_code == 409
 
 
+def test_extend_before_verification_or_after_refusal_is_a_409(world, api, held):
+    """Extend on a submitted (no verification deadline yet) or a refused objection: 409, never a 500."""
+    entry, _case = held
+    court = api("court")
+    objection = file_objection(api, entry)
+    url = lambda action: objections_url(objection["id"], action)  # noqa: E731
+
+    submitted = court.post(url("extend"), {"reason": "需调取执行卷宗"}, format="json")
+    assert submitted.status_code == 409, submitted.content
+    assert submitted.json()["state"] == "submitted" and submitted.json()["allowed"] == ["accept", "refuse"]
+
+    court.post(url("refuse"), {"reason": "不属于本院认定的信息"}, format="json")
+    refused = court.post(url("extend"), {"reason": "需调取执行卷宗"}, format="json")
+    assert refused.status_code == 409 and refused.json()["state"] == "refused"
+    assert Objection.objects.get(pk=objection["id"]).extended is False
+
+
 def test_a_refused_objection_holds_nothing(world, api, held):
     entry, case = held
     objection = file_objection(api, entry)

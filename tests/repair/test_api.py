@@ -138,6 +138,33 @@ def test_approval_removes_the_entry_from_public_search_and_every_department_conf
     assert {row["status"] for row in court.get(repairs_url(application["id"])).json()["lifting"]} == {"lifted"}
 
 
+def test_extend_after_refusal_is_a_409(world, api, eligible_entry):
+    """Extend on a refused application (no deadlines left to move): 409, never a 500."""
+    court = api("court")
+    application = enter(api, eligible_entry)
+    url = lambda action: repairs_url(application["id"], action)  # noqa: E731
+    assert court.post(url("refuse"), {"reason": "材料不全"}, format="json").status_code == 200
+
+    refused = court.post(url("extend"), {"reason": "材料需核实"}, format="json")
+
+    assert refused.status_code == 409, refused.content
+    assert refused.json()["state"] == "refused" and refused.json()["allowed"] == []
+
+
+def test_a_second_approval_is_a_409_not_a_400(world, api, eligible_entry):
+    """The loser of two approvals finds the application approved: a conflict, not an ineligible entry."""
+    court = api("court")
+    application = enter(api, eligible_entry)
+    url = lambda action: repairs_url(application["id"], action)  # noqa: E731
+    assert court.post(url("accept"), {}, format="json").status_code == 200
+    assert court.post(url("approve"), {}, format="json").status_code == 200
+
+    again = court.post(url("approve"), {}, format="json")
+
+    assert again.status_code == 409, again.content
+    assert again.json()["state"] == "approved"
+
+
 def test_refuse_reject_extend_and_illegal_moves(world, api, eligible_entry):
     court = api("court")
     application = enter(api, eligible_entry)

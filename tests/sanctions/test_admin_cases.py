@@ -81,6 +81,20 @@ def test_service_refusals_show_on_the_form_fields(world, client):
     assert not JointCase.objects.exists()
 
 
+@pytest.mark.parametrize(("start", "end", "field"), [
+    ("0001-01-01", "2027-01-01", "period_start"),
+    ("2026-11-01", "9999-12-31", "period_end"),
+])
+def test_absurd_periods_are_form_errors(world, client, start, end, field):
+    client.force_login(world.user("court"))
+
+    response = client.post(ADD, form_data(world, period_start=start, period_end=end))
+
+    assert response.status_code == 200
+    assert "1990-01-01" in str(response.context["adminform"].form.errors[field])
+    assert not JointCase.objects.exists()
+
+
 def test_only_memoranda_the_department_initiates_are_offered(world, client):
     client.force_login(world.user("tax"))
     page = client.get(ADD).content.decode()

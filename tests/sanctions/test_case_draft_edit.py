@@ -72,6 +72,9 @@ def test_api_patch_corrects_a_draft(world):
     ({"basis": "  "}, "basis"),
     ({"measures": []}, "measures"),
     ({"measures": [999999]}, "measures"),
+    ({"period_end": "9999-12-31"}, "period_end"),
+    ({"period_start": "0001-01-01"}, "period_start"),
+    ({"period_end": "2060-01-01"}, "period_end"),  # more than 20 years of measures
 ])
 def test_api_patch_refuses_bad_input_by_field(world, body, field):
     case = world.defaulter_case()
