@@ -29,7 +29,8 @@ run: install compile-messages
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# The test suite runs on PostgreSQL: DATABASE_URL if set, else the local server.
+# The test suite runs on PostgreSQL: DATABASE_URL if set, else the local server; then a smoke
+# subset (tests/sqlite_smoke, left out of the main run) on the embedded SQLite default.
 test: install compile-messages
 	@DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) -c "import os, sys, psycopg; \
 url = os.environ['DATABASE_URL']; \
@@ -39,6 +40,7 @@ psycopg.connect(host=cfg['HOST'] or None, port=cfg['PORT'] or None, user=cfg['US
 	|| { echo ""; echo "PostgreSQL does not answer at $(TEST_DATABASE_URL)."; echo "Start it (e.g. pg_ctlcluster 15 main start) or set DATABASE_URL=postgres://user@host:port/db"; exit 2; }
 	$(VENV)/bin/lint-imports --no-cache
 	DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) -m pytest --create-db $(PYTEST_ARGS)
+	$(PY) -m pytest --ds=credit_platform.settings.sqlite_smoke --create-db -q tests/sqlite_smoke
 
 messages: install
 	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=staticfiles

@@ -31,6 +31,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from credit_platform import identifiers, uploads
 from credit_platform.clients import client_address
+from credit_platform.api.idempotency import IdempotentMixin
 from credit_platform.api.parsers import BoundedJSONParser
 from credit_platform.api.schema import PlatformAutoSchema
 
@@ -164,9 +165,11 @@ def status_page(request, *, find, status_of, template: str):
 UPLOAD_PARSERS = [BoundedJSONParser, MultiPartParser, FormParser]
 
 
-class PublicAPIMixin:
-    """No login, throttled per address (scope ``public``), no idempotency records (anonymous)."""
+class PublicAPIMixin(IdempotentMixin):
+    """No login, throttled per address (scope ``public``); ``Idempotency-Key`` scoped by key and
+    client address, so a retried filing files once and gets the same receipt."""
 
+    idempotency_anonymous = True
     authentication_classes = []
     permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]

@@ -1,5 +1,12 @@
+import os
+
 import pytest
 from django.core.cache import cache
+
+SQLITE_SMOKE_SETTINGS = "credit_platform.settings.sqlite_smoke"
+# The SQLite smoke tests run on their own (make test, after the PostgreSQL suite):
+#   pytest --ds=credit_platform.settings.sqlite_smoke tests/sqlite_smoke
+collect_ignore = [] if os.environ.get("DJANGO_SETTINGS_MODULE") == SQLITE_SMOKE_SETTINGS else ["sqlite_smoke"]
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,9 @@
-"""``Idempotency-Key`` on every POST: the same key from the same user returns the first answer, once.
+"""``Idempotency-Key`` on every POST and PATCH: the same key from the same caller returns the first
+answer, once. The caller is the signed-in user, or, for the anonymous public filings, the client's
+address (``credit_platform.clients.client_address``, the reading every limit uses).
 
 The record is inserted, in its own committed transaction, *before* the view runs; the unique
-(user, key) constraint decides which of two simultaneous requests runs. The loser finds a record
+(user, key) or (client address, key) constraint decides which of two simultaneous requests runs. The loser finds a record
 without a status and answers 409 "in progress". When the view has answered, its status and body
 are stored; a 5xx deletes the record so the client can retry with the same key.
 """
@@ -17,12 +19,13 @@ from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
+from credit_platform.clients import client_address
 from credit_platform.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 REPLAY_HEADER = "Idempotent-Replayed"
 MAX_KEY_LENGTH = IdempotencyRecord._meta.get_field("key").max_length
-METHODS = frozenset({"POST"})
+METHODS = frozenset({"POST", "PATCH"})
 
 
 class KeyInProgress(APIException):
@@ -84,10 +87,18 @@ def key_from(request) -> str | None:
     return key
 
 
+def caller(request) -> dict:
+    """Whose keys these are: the user when signed in, else the client's address."""
+    if request.user.is_authenticated:
+        return {"user": request.user}
+    return {"user": None, "client_address": client_address(request)}
+
+
 def claim(request, key: str) -> IdempotencyRecord:
     """Insert the record for ``key``, or raise Replay / KeyInProgress / KeyReused."""
+    scope = caller(request)
     record = IdempotencyRecord(
-        user=request.user,
+        **scope,
         key=key,
         method=request.method,
         path=request.get_full_path()[: IdempotencyRecord._meta.get_field("path").max_length],
@@ -102,7 +113,7 @@ def claim(request, key: str) -> IdempotencyRecord:
             return record
         except IntegrityError:
             pass
-        existing = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
+        existing = IdempotencyRecord.objects.filter(**scope, key=key).first()
         if existing is None:
             continue  # the first request failed with a 5xx and gave the key back: claim it now
         if (existing.method, existing.path, existing.request_fingerprint) != (record.method, record.path, record.request_fingerprint):
@@ -133,14 +144,17 @@ def release(record: IdempotencyRecord) -> None:
 
 
 class IdempotentMixin:
-    """For DRF views: apply ``Idempotency-Key`` handling to every POST (see the module docstring)."""
+    """For DRF views: apply ``Idempotency-Key`` handling to every POST and PATCH (see the module
+    docstring). Anonymous callers only where the view lets them in (``idempotency_anonymous``: the
+    public filings); elsewhere authentication has answered 401 before a key is looked at."""
 
     _idempotency_record = None
+    idempotency_anonymous = False
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # authentication, permissions, throttling
         key = key_from(request)
-        if key is not None and request.user.is_authenticated:
+        if key is not None and (request.user.is_authenticated or self.idempotency_anonymous):
             self._idempotency_record = claim(request, key)
 
     def handle_exception(self, exc):

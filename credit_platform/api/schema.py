@@ -100,12 +100,15 @@ class PlatformAutoSchema(AutoSchema):
             codes += [401, 403]
         if self._has_object_in_path() or (self.method == "GET" and self._is_cursor_list()):
             codes.append(404)
-        if self.method == "POST" and not self._is_public():
+        if (self.method == "POST" and not self._is_public()) or self._is_idempotent():
             codes += [409, 422]  # illegal transition / key in progress; key reused
         if self._is_throttled():
             codes.append(429)
         codes.append(414)  # the server's request-line limit (gunicorn: 4094 bytes), for any operation
         return codes
+
+    def _is_idempotent(self) -> bool:
+        return self.method in idempotency.METHODS and isinstance(self.view, idempotency.IdempotentMixin)
 
     def _is_throttled(self) -> bool:
         return bool(self.view.get_throttles())
@@ -155,8 +158,8 @@ class PlatformAutoSchema(AutoSchema):
 
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
-        # Keys are kept per user: anonymous (public) requests are not deduplicated.
-        if self.method == "POST" and not self._is_public():
+        # Keys are kept per user, or per client address on the public filings.
+        if (self.method == "POST" and not self._is_public()) or self._is_idempotent():
             parameters.append(IDEMPOTENCY_KEY_PARAMETER)
         return parameters
 

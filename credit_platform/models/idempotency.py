@@ -1,11 +1,16 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 
 class IdempotencyRecord(models.Model):
-    """The first response to a POST carrying an ``Idempotency-Key``; a replay returns it unchanged."""
+    """The first response to a POST or PATCH carrying an ``Idempotency-Key``; a replay returns it unchanged.
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    Scoped by the user when signed in, else (the public filings) by the client's address.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True)
+    client_address = models.CharField(max_length=64, blank=True, default="")
     key = models.CharField(max_length=200)
     method = models.CharField(max_length=10)
     path = models.CharField(max_length=500)
@@ -15,7 +20,12 @@ class IdempotencyRecord(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="uniq_idempotency_user_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="uniq_idempotency_user_key"),
+            models.UniqueConstraint(
+                fields=["client_address", "key"], condition=Q(user__isnull=True), name="uniq_idempotency_anonymous_key",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.user_id}:{self.key}"
+        return f"{self.user_id or self.client_address}:{self.key}"
