@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from credit_platform import menus
+
 INDEX = "/admin/"
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
 
@@ -125,3 +127,23 @@ def test_the_case_page_shows_its_creator_as_text_not_a_link_to_the_user_admin(wo
     creator = "".join(creator[:3])
     assert case.created_by.username in creator or str(case.created_by) in creator
     assert "/admin/credit_platform/user/" not in page
+
+
+def test_the_leadership_office_reads_the_audit_trail_under_statistics_without_system_administration(world, client):
+    client.force_login(world.user("leadership_office"))
+    page = client.get(INDEX, **ZH).content.decode()
+    assert groups(page) == TASK_GROUPS
+    statistics = page.split("统计分析", 1)[1].split("</table>", 1)[0]
+    assert "/dashboard/" in statistics and "/admin/credit_platform/auditevent/" in statistics
+    assert client.get("/admin/credit_platform/webhookdelivery/", **ZH).status_code == 403
+
+
+def test_the_menu_registry_refuses_unknown_groups_and_malformed_models():
+    with pytest.raises(ValueError):
+        menus.register_menu("reports", "sanctions.JointCase")
+    with pytest.raises(ValueError):
+        menus.register_menu("cases", "JointCase")
+    with pytest.raises(ValueError):
+        menus.register_menu_link("reports", "x", "dashboard:overview")
+    assert menus.group_of("sanctions.JointCase")[0] == "cases"
+    assert menus.group_of("someapp.Unplaced")[0] == menus.SYSTEM
