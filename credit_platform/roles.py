@@ -36,6 +36,10 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "credit_platform.add_officialcalendaryear",
         "credit_platform.view_auditevent",
         "credit_platform.view_auditcheckpoint",
+        # django-axes' login records, under 系统管理 (read-only: nobody is given their change/delete)
+        "axes.view_accessattempt",
+        "axes.view_accesslog",
+        "axes.view_accessfailurelog",
     },
     "leadership_office": {
         "credit_platform.view_ruleset",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from credit_platform import identifiers
 from credit_platform.admin.actions import ObjectAction, ObjectActionsMixin, add_service_errors, admin_url
-from credit_platform.admin.mixins import AuditHistoryAdminMixin, ServiceAddFormMixin
+from credit_platform.admin.mixins import AuditHistoryAdminMixin, ServiceAddFormMixin, as_text
 from lists import access, selectors, services
 # The import admin (uploads and their reports) lives beside the importer; autodiscovery only imports admin.py.
 from lists import admin_import  # noqa: F401
@@ -66,7 +66,7 @@ class ListEntryAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
     show_facets = admin.ShowFacets.NEVER  # nor one per filter value
     actions = [export_entries_action]
     fieldsets = [
-        (None, {"fields": ["state", "subject", "list_type", "severity", "domain", "identifying_department", "source", "created_by"]}),
+        (None, {"fields": ["state", "subject", "list_type", "severity", "domain", "identifying_department", "source", "created_by_name"]}),
         (_("Decision"), {"fields": ["decision_number", "decided_on", "basis", "rule_set", "publication_due"]}),
         (_("Periods"), {"fields": ["repair_possible_from", "publication_ends_on"]}),
         (_("Notice and statement"), {"fields": ["notified_on", "notify_method", "statement_due", "publication_note", "statement_text",
@@ -74,6 +74,7 @@ class ListEntryAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
         (_("Publication and removal"), {"fields": ["published_at", "published_on_time", "withdraw_reason", "state_before_suspension", "removal_reason", "removed_at"]}),
     ]
     # The page only shows the entry: it changes through its buttons (services), never through the form.
+    created_by_name = as_text(ListEntry, "created_by")  # a name, not a link to the user admin
     readonly_fields = [field for _name, options in fieldsets for field in options["fields"]]
 
     object_actions = [

@@ -9,6 +9,7 @@ class ListsConfig(AppConfig):
 
     def ready(self):
         from credit_platform.calendar import register_provisional_recompute
+        from credit_platform.menus import register_menu
         from credit_platform.notifications import register_notification_kinds
         from credit_platform.origins import LIST_ENTRY, register_case_origin
         from credit_platform.roles import register_role_permissions
@@ -34,4 +35,5 @@ class ListsConfig(AppConfig):
             initiating={"lists.add_listentry", "lists.change_listentry"},
             credit_office={"lists.add_listentry", "lists.change_listentry", "lists.add_importbatch", "lists.view_importbatch"},
         )
+        register_menu("lists", "lists.ListEntry", "lists.ImportBatch", order=10)
         workbench_tasks.register()  # its 待办 tasks (credit_platform.workbench)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from credit_platform.admin.actions import ObjectAction, ObjectActionsMixin, add_service_errors, admin_url
 from credit_platform.admin.filters import OverdueFilter
-from credit_platform.admin.mixins import AttachedFileAdminMixin, AuditHistoryAdminMixin, DecidedInboxAdminMixin, ServiceAddFormMixin
+from credit_platform.admin.mixins import AttachedFileAdminMixin, AuditHistoryAdminMixin, DecidedInboxAdminMixin, ServiceAddFormMixin, as_text
 from credit_platform.forms import RequiredReasonForm
 from credit_platform.permissions import department_of, is_department_member
 from objections import access, selectors, services
@@ -72,8 +72,9 @@ class ObjectionAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
         (None, {"fields": ["receipt_number", "state", "channel", "subject", "target_links", "provider_department", "filing_department"]}),
         (_("Objection"), {"fields": ["applicant_name", "contact", "grounds", "evidence_files", "created_at"]}),
         (_("Deadlines"), {"fields": ["rule_set", "accept_due", "accepted_at", "verify_due", "extended", "extension_reason"]}),
-        (_("Decision"), {"fields": ["refusal_reason", "decision", "decision_reason", "corrections", "decided_at", "decided_by"]}),
+        (_("Decision"), {"fields": ["refusal_reason", "decision", "decision_reason", "corrections", "decided_at", "decided_by_name"]}),
     ]
+    decided_by_name = as_text(Objection, "decided_by")  # a name, not a link to the user admin
     readonly_fields = [field for _name, options in fieldsets for field in options["fields"]]
 
     object_actions = [

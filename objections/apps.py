@@ -9,6 +9,7 @@ class ObjectionsConfig(AppConfig):
 
     def ready(self):
         from credit_platform.calendar import register_provisional_recompute
+        from credit_platform.menus import register_menu
         from credit_platform.notifications import register_notification_kinds
         from credit_platform.roles import register_role_permissions
         from credit_platform.selectors import register_subject_scope
@@ -29,4 +30,5 @@ class ObjectionsConfig(AppConfig):
             initiating={"objections.add_objection", "objections.change_objection"},
             credit_office={"objections.add_objection", "objections.change_objection"},
         )
+        register_menu("disputes", "objections.Objection", order=10)
         workbench_tasks.register()  # its 待办 tasks (credit_platform.workbench)

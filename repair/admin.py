@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from credit_platform.admin.actions import ObjectAction, ObjectActionsMixin, add_service_errors, admin_url
 from credit_platform.admin.filters import OverdueFilter
-from credit_platform.admin.mixins import AttachedFileAdminMixin, AuditHistoryAdminMixin, DecidedInboxAdminMixin, ServiceAddFormMixin
+from credit_platform.admin.mixins import AttachedFileAdminMixin, AuditHistoryAdminMixin, DecidedInboxAdminMixin, ServiceAddFormMixin, as_text
 from credit_platform.exceptions import ApplicationError
 from credit_platform.forms import RequiredReasonForm
 from credit_platform.permissions import department_of, is_department_member
@@ -92,8 +92,9 @@ class RepairApplicationAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, Service
                                        "created_at"]}),
         (_("Eligibility"), {"fields": ["rule_set", "eligibility"]}),
         (_("Deadlines"), {"fields": ["answer_due", "accepted_at", "decide_due", "extended", "extension_reason"]}),
-        (_("Decision"), {"fields": ["refusal_reason", "eligible_from", "rejection_reason", "false_materials", "decided_at", "decided_by"]}),
+        (_("Decision"), {"fields": ["refusal_reason", "eligible_from", "rejection_reason", "false_materials", "decided_at", "decided_by_name"]}),
     ]
+    decided_by_name = as_text(RepairApplication, "decided_by")  # a name, not a link to the user admin
     readonly_fields = [field for _name, options in fieldsets for field in options["fields"]]
 
     object_actions = [

@@ -9,6 +9,7 @@ class RepairConfig(AppConfig):
 
     def ready(self):
         from credit_platform.calendar import register_provisional_recompute
+        from credit_platform.menus import register_menu
         from credit_platform.notifications import register_notification_kinds
         from credit_platform.roles import register_role_permissions
         from credit_platform.selectors import register_subject_scope
@@ -30,4 +31,5 @@ class RepairConfig(AppConfig):
                 "repair.view_commitmentbreach", "repair.add_commitmentbreach",
             },
         )
+        register_menu("disputes", "repair.RepairApplication", order=20)
         workbench_tasks.register()  # its 待办 tasks (credit_platform.workbench)

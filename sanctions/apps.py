@@ -10,6 +10,7 @@ class SanctionsConfig(AppConfig):
     def ready(self):
         from credit_platform.calendar import register_provisional_recompute
         from credit_platform.demo import register_demo_loader
+        from credit_platform.menus import register_menu
         from credit_platform.notifications import register_notification_kinds
         from credit_platform.roles import register_role_permissions
         from credit_platform.selectors import register_subject_scope
@@ -41,4 +42,6 @@ class SanctionsConfig(AppConfig):
                 "sanctions.view_bulkpushjob", "sanctions.add_bulkpushjob",
             },
         )
+        register_menu("cases", "sanctions.JointCase", "sanctions.BulkPushJob", "sanctions.Measure", "sanctions.Memorandum", order=10)
+        register_menu("inbox", "sanctions.Assignment", order=10)
         workbench_tasks.register()  # its 待办 tasks (credit_platform.workbench)

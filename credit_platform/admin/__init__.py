@@ -1,2 +1,2 @@
 """Admin of the platform core; one module per area."""
-from . import audit, calendar, core, tokens, webhooks  # noqa: F401
+from . import audit, calendar, core, idempotency, tokens, webhooks  # noqa: F401

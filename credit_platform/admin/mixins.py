@@ -14,6 +14,21 @@ from credit_platform import audit, events, identifiers
 from credit_platform.services import object_save
 
 
+def as_text(model, field_name: str):
+    """A read-only field showing a relation (a user: 创建人, 决定人) as its name, without the stock
+    link to the related object's admin page, which most users may not open (a raw 403). Use it as a
+    class attribute named in the fieldsets: ``created_by_name = as_text(JointCase, "created_by")``."""
+    field = model._meta.get_field(field_name)
+
+    @admin.display(description=field.verbose_name, ordering=field_name)
+    def show(self, obj):
+        value = getattr(obj, field_name)
+        return None if value is None else str(value)
+
+    show.__name__ = f"{field_name}_name"
+    return show
+
+
 class AuditHistoryAdminMixin:
     """Show the object's audit history (time, actor, department, action, from → to, reason) under its change form.
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from credit_platform import identifiers, origins
 from credit_platform.admin.actions import ObjectAction, ObjectActionsMixin, add_service_errors
-from credit_platform.admin.mixins import AuditHistoryAdminMixin, ServiceAddFormMixin
+from credit_platform.admin.mixins import AuditHistoryAdminMixin, ServiceAddFormMixin, as_text
 from credit_platform.forms import ReasonForm, RequiredReasonForm
 from credit_platform.models import ResponsiblePerson, Subject
 from sanctions import access, selectors, services
@@ -46,11 +46,12 @@ class JointCaseAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
     autocomplete_fields = ["subject"]
     actions = ["push_selected"]
     fieldsets = [
-        (None, {"fields": ["number", "state", "kind", "subject", "memorandum", "initiating_department", "created_by"]}),
+        (None, {"fields": ["number", "state", "kind", "subject", "memorandum", "initiating_department", "created_by_name"]}),
         (_("Basis and measures"), {"fields": ["list_entry", "severity", "basis", "basis_document", "measure_list"]}),
         (_("Period"), {"fields": ["period_start", "period_end"]}),
         (_("Progress"), {"fields": ["created_at", "initiated_at", "pushed_at", "completed_at", "suspended_at", "ended_at", "end_reason"]}),
     ]
+    created_by_name = as_text(JointCase, "created_by")  # a name, not a link to the user admin
     # The page only shows the case; a draft is corrected through its "Edit draft" button (a service).
     readonly_fields = [field for _name, options in fieldsets for field in options["fields"]]
 

@@ -79,7 +79,7 @@ def test_finance_finds_the_push_to_sign_for_on_its_start_page_one_click_from_it(
     assert set(tasks) == {"sign_for", "feed_back", "confirm_lift"}
     assert "待办" in page and "已办" in page
     # the app list stays below the panel
-    assert page.index('id="workbench"') < page.index('class="app-sanctions')
+    assert page.index('id="workbench"') < page.index('class="app-cases')
 
     listed = client.get(tasks["sign_for"]["url"], HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert listed.status_code == 200
