@@ -16,6 +16,7 @@ from lists.services.periodic import entries_expire_due, entries_publication_over
 from lists.services.procedure import (
     BLACK_PROPOSAL_SUFFIX,
     CASE_END_FOR_REMOVAL,
+    black_list_decision_refusal,
     entries_grant_manage,
     entry_notify,
     entry_propose,
@@ -41,6 +42,7 @@ __all__ = [
     "CORRECTABLE_FIELDS",
     "after_publication",
     "entries_expire_due",
+    "black_list_decision_refusal",
     "entries_grant_manage",
     "entries_publication_overdue_notify",
     "entries_recompute_publication_due",
