@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError
 from credit_platform.models import AuditEvent, Department, DepartmentLevel
 from lists import services
 from lists.models import EntryState, ListEntry
+from tests.factories import make_uscc
 from tests.lists.test_api import URL, body
+from tests.lists.test_import import csv_bytes, post, row
 
 RULE = "国办发〔2020〕49号"
 
@@ -98,3 +100,18 @@ def test_the_admin_edits_the_level(world, client):
     assert (court.level, court.is_initiating) == (DepartmentLevel.TOWNSHIP, True)
     with pytest.raises(ValidationError):
         world.propose()
+
+
+def test_a_township_department_imports_no_black_entries(world, api):
+    _set_level("court", DepartmentLevel.TOWNSHIP)
+    rows = [
+        row(make_uscc(70101, "620702"), "示范区乡镇甲有限公司", number="（2026）甘0702执301号"),
+        row(make_uscc(70102, "620702"), "示范区乡镇乙有限公司", list_type="watch", severity="general", number="（2026）甘0702执302号"),
+    ]
+
+    answer = post(api("court"), csv_bytes(rows), open_cases="false").json()
+
+    assert answer["created"] == 1
+    assert [(e["row"], e["field"]) for e in answer["errors"]] == [(2, "list_type")]
+    assert RULE in answer["errors"][0]["reason"]
+    assert set(ListEntry.objects.values_list("list_type", flat=True)) == {"watch"}
