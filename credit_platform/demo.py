@@ -66,7 +66,7 @@ def seed(catalog: dict | None = None) -> dict[str, int]:
     for row in catalog["departments"]:
         department, was_created = services.department_upsert(
             code=row["code"], name=row["name"], name_en=row.get("name_en", ""), roles=row.get("roles", []),
-            region_code=region.get("code", ""),
+            region_code=region.get("code", ""), level=row.get("level", region.get("level", "county")),
         )
         departments[row["code"]] = department
         created["departments"] += was_created

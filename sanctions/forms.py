@@ -238,3 +238,13 @@ class FeedbackForm(forms.Form):
             if row.cleaned_data.get("outcome")
         ]
         return {"items": items}
+
+
+class BulkLiftForm(forms.Form):
+    """The admin action "Lift selected cases": how they end and why."""
+
+    how = forms.ChoiceField(
+        label=_("how the cases end"),
+        choices=[("revoked", _("revoked")), ("expired", _("expired (only cases whose period is over)"))],
+    )
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

@@ -395,14 +395,28 @@ class MeasureFeedback(models.Model):
         return f"{self.measure.code}: {self.get_outcome_display()}"
 
 
+# How an operator may end many cases at once (case_end ``how`` values): revoked, or expired (only
+# a case whose period has ended). ``repaired`` comes only from an approved repair.
+BULK_LIFT_HOWS = ("revoked", "expired")
+
+
 class BulkPushJob(models.Model):
-    """A request to push many cases; Celery tasks push them in batches and count progress here."""
+    """A request to push (or lift: revoke or end) many cases; Celery tasks work them in batches and
+    count progress here. ``pushed`` counts the cases the job moved, whatever its kind."""
 
     class State(models.TextChoices):
         QUEUED = "queued", _("queued")
         RUNNING = "running", _("running")
         DONE = "done", _("done")
 
+    class Kind(models.TextChoices):
+        PUSH = "push", _("push")
+        LIFT = "lift", _("lift")
+
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.PUSH)
+    # A lift: how the cases end (a case_end ``how``: revoked | expired) and the reason given.
+    how = models.CharField(_("how"), max_length=16, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     case_ids = models.JSONField(default=list)
     total = models.PositiveIntegerField(default=0)

@@ -24,12 +24,12 @@ REASON_VAR = "reason"
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "name_en", "is_credit_office", "is_leadership_office", "is_initiating", "is_executing", "is_active"]
-    list_filter = ["is_initiating", "is_executing", "is_active"]
+    list_display = ["code", "name", "name_en", "level", "is_credit_office", "is_leadership_office", "is_initiating", "is_executing", "is_active"]
+    list_filter = ["level", "is_initiating", "is_executing", "is_active"]
     search_fields = ["code", "name", "name_en"]
     readonly_fields = ["group"]
     fieldsets = [
-        (None, {"fields": ["code", "name", "name_en", "parent", "region_code", "is_active", "group"]}),
+        (None, {"fields": ["code", "name", "name_en", "parent", "region_code", "level", "is_active", "group"]}),
         (_("Roles"), {"fields": ["is_credit_office", "is_leadership_office", "is_initiating", "is_executing"]}),
         (_("Contact"), {"fields": ["contact_name", "contact_phone", "contact_email"]}),
         (_("Webhook"), {"fields": ["webhook_url", "webhook_secret"], "classes": ["collapse"]}),
@@ -44,7 +44,7 @@ class DepartmentAdmin(admin.ModelAdmin):
             ("credit_office", obj.is_credit_office), ("leadership_office", obj.is_leadership_office),
             ("initiating", obj.is_initiating), ("executing", obj.is_executing),
         ] if flag]
-        fields = {f: getattr(obj, f) for f in ["region_code", "contact_name", "contact_phone", "contact_email", "webhook_url", "webhook_secret", "is_active"]}
+        fields = {f: getattr(obj, f) for f in ["region_code", "level", "contact_name", "contact_phone", "contact_email", "webhook_url", "webhook_secret", "is_active"]}
         saved, _created = services.department_upsert(
             code=obj.code, name=obj.name, name_en=obj.name_en, roles=roles, parent=obj.parent, **fields
         )

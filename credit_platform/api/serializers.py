@@ -40,7 +40,7 @@ class DepartmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Department
-        fields = ["code", "name", "name_en", "roles", "parent", "region_code", "is_active"]
+        fields = ["code", "name", "name_en", "roles", "parent", "region_code", "level", "is_active"]
         read_only_fields = fields
 
 

@@ -1,7 +1,7 @@
 """The platform core: departments, users, subjects, calendar, rule sets, audit trail, notifications."""
 from .audit import AuditCheckpoint, AuditEvent
 from .calendar import CalendarOverride, OfficialCalendarYear
-from .departments import Department, User
+from .departments import Department, DepartmentLevel, User
 from .idempotency import IdempotencyRecord
 from .notifications import Notification
 from .rules import RuleSet
@@ -15,6 +15,7 @@ __all__ = [
     "AuditEvent",
     "CalendarOverride",
     "Department",
+    "DepartmentLevel",
     "IdempotencyRecord",
     "Notification",
     "OfficialCalendarYear",

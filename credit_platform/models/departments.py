@@ -12,6 +12,24 @@ class DepartmentQuerySet(models.QuerySet):
         return self.filter(is_executing=True)
 
 
+class DepartmentLevel(models.TextChoices):
+    """The administrative level of a department, lowest first (``DepartmentLevel.rank``)."""
+
+    TOWNSHIP = "township", _("township (乡镇、街道)")
+    COUNTY = "county", _("county (县级)")
+    CITY = "city", _("city (设区的市)")
+    PROVINCE = "province", _("province (省级)")
+    NATIONAL = "national", _("national (国家)")
+
+    @classmethod
+    def rank(cls, level: str) -> int:
+        return cls.values.index(level)
+
+
+# RULES.md, black list (国办发〔2020〕49号): serious dishonesty is decided at county level or above.
+BLACK_LIST_MIN_LEVEL = DepartmentLevel.COUNTY
+
+
 class Department(models.Model):
     """A government department taking part in joint rewards and punishments.
 
@@ -26,6 +44,10 @@ class Department(models.Model):
         "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     region_code = models.CharField(_("region code"), max_length=12, blank=True)
+    level = models.CharField(
+        _("administrative level"), max_length=16, choices=DepartmentLevel.choices, default=DepartmentLevel.COUNTY,
+        help_text=_("Black-list decisions are made only at county level or above (国办发〔2020〕49号)."),
+    )
     is_credit_office = models.BooleanField(_("credit office"), default=False)
     is_leadership_office = models.BooleanField(_("leadership office"), default=False)
     is_initiating = models.BooleanField(_("initiating department"), default=False)
@@ -53,6 +75,11 @@ class Department(models.Model):
         if get_language() and get_language().startswith("en") and self.name_en:
             return self.name_en
         return self.name
+
+    @property
+    def decides_black_list(self) -> bool:
+        """County level or above: a black-list decision may come from this department."""
+        return DepartmentLevel.rank(self.level) >= DepartmentLevel.rank(BLACK_LIST_MIN_LEVEL)
 
     @property
     def roles(self) -> list[str]:

@@ -196,6 +196,8 @@ SPECTACULAR_SETTINGS = {
         "CaseStateEnum": "sanctions.models.CaseState",
         "AssignmentStateEnum": "sanctions.models.AssignmentState",
         "BulkPushJobStateEnum": "sanctions.models.BulkPushJob.State",
+        "BulkPushJobKindEnum": "sanctions.models.BulkPushJob.Kind",
+        "DepartmentLevelEnum": "credit_platform.models.departments.DepartmentLevel",
         "OutcomeEnum": "sanctions.models.Outcome",
         "EntryStateEnum": "lists.models.EntryState",
         "SeverityEnum": "credit_platform.domains.Severity",

@@ -26,6 +26,7 @@ from lists.importing.bulk import bulk_insert
 from lists.importing.files import COLUMNS, FileInfo, inspect_file, iter_rows
 from lists.importing.rows import ERROR, WARNING, Issue, Periods, validate_row
 from lists.models import EntryState, ImportBatch, ImportRowError, ListEntry, ListEntryGroupObjectPermission, Source
+from lists.services.procedure import black_list_decision_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -162,6 +163,8 @@ class _Importer:
         self.open_cases = open_cases
         self.today = timezone.localdate()
         self.periods = Periods()
+        # A department below county level decides no black-list entry (国办发〔2020〕49号): such rows are refused.
+        self.black_refusal = black_list_decision_refusal(self.department)
         self.manage_perm_id = Permission.objects.get(content_type__app_label="lists", codename="manage_listentry").pk
 
     # -- streaming ---------------------------------------------------------------------------
@@ -174,6 +177,9 @@ class _Importer:
             if index <= skip:
                 continue  # committed by an earlier run of this batch
             row, row_issues = validate_row(number, values, today=self.today, periods=self.periods, identifier_was_number=was_number)
+            if row is not None and row.list_type == ListType.BLACK and self.black_refusal:
+                row_issues = [*row_issues, Issue(number, "list_type", self.black_refusal, ERROR, values)]
+                row = None
             if row is not None:
                 rows.append(row)
             issues.extend(row_issues)

@@ -16,6 +16,7 @@ from lists.services.periodic import entries_expire_due, entries_publication_over
 from lists.services.procedure import (
     BLACK_PROPOSAL_SUFFIX,
     CASE_END_FOR_REMOVAL,
+    black_list_decision_refusal,
     entries_grant_manage,
     entry_notify,
     entry_propose,
@@ -40,6 +41,7 @@ __all__ = [
     "CASE_KIND_FOR_LIST",
     "CORRECTABLE_FIELDS",
     "after_publication",
+    "black_list_decision_refusal",
     "entries_expire_due",
     "entries_grant_manage",
     "entries_publication_overdue_notify",

@@ -97,6 +97,17 @@ def entry_validate(*, subject, list_type, severity, domain, basis, decision_numb
     return dict(errors)
 
 
+def black_list_decision_refusal(department: Department | None) -> str:
+    """Why ``department`` may not decide a black-list entry ("" when it may): RULES.md, black list
+    (国办发〔2020〕49号): decided at county level or above."""
+    if department is None or department.decides_black_list:
+        return ""
+    return _(
+        "A black-list decision is made at county level or above (国办发〔2020〕49号, RULES.md “Listing a subject on the "
+        "black list”): %(department)s is at %(level)s level."
+    ) % {"department": department.display_name, "level": department.get_level_display()}
+
+
 def _duplicate_message(list_type, decision_number) -> str:
     return _("This subject already has an entry on the %(list)s in this domain for decision %(number)s.") % {
         "list": ListType(list_type).label, "number": decision_number,
@@ -119,6 +130,9 @@ def _entry_create(*, actor, department: Department, subject, list_type, severity
         subject=subject, list_type=list_type, severity=severity, domain=domain, basis=basis,
         decision_number=decision_number, decided_on=decided_on,
     )
+    refusal = black_list_decision_refusal(department) if list_type == ListType.BLACK else ""
+    if refusal:
+        errors = {**errors, "list_type": [*errors.get("list_type", []), refusal]}
     if errors:
         raise ValidationError(errors)
     rule_set = rule_set_in_force(decided_on)

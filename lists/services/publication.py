@@ -22,6 +22,7 @@ from lists.services.procedure import (
     _illegal,
     _notify,
     _office_ids,
+    black_list_decision_refusal,
     entry_url,
 )
 from sanctions import services as sanctions_services
@@ -42,6 +43,9 @@ def entry_publish(*, entry: ListEntry, actor) -> ListEntry:
     """
     entry = lock_entry(entry.pk)
     require(access.can_manage_entry(actor, entry), _("Only the identifying department can publish this entry."))
+    refusal = black_list_decision_refusal(entry.identifying_department) if entry.list_type == ListType.BLACK else ""
+    if refusal:
+        raise ValidationError(refusal)
     if entry.state == EntryState.NOTIFIED:
         refusal = publication_refusal(entry)
         if refusal:

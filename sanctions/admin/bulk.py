@@ -1,4 +1,4 @@
-"""Bulk pushes: a read-only progress page for the department that asked for them."""
+"""Bulk pushes and liftings: a read-only progress page for the department that asked for them."""
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
@@ -10,14 +10,14 @@ from sanctions.models import BulkPushJob
 
 @admin.register(BulkPushJob)
 class BulkPushJobAdmin(admin.ModelAdmin):
-    list_display = ["job", "requested", "state_display", "total_count", "pushed_count", "skipped_count", "error_count", "progress", "created", "finished"]
+    list_display = ["job", "kind_display", "requested", "state_display", "total_count", "pushed_count", "skipped_count", "error_count", "progress", "created", "finished"]
     list_display_links = ["job"]
-    list_filter = ["state"]
+    list_filter = ["kind", "state"]
     list_select_related = ["requested_by"]
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     change_form_template = "admin/sanctions/bulkpushjob/change_form.html"
-    fields = ["requested", "state_display", "progress", "total_count", "pushed_count", "skipped_count", "error_count", "created", "finished"]
+    fields = ["kind_display", "requested", "state_display", "progress", "total_count", "pushed_count", "skipped_count", "error_count", "created", "finished"]
     readonly_fields = fields
 
     class Media:
@@ -39,6 +39,12 @@ class BulkPushJobAdmin(admin.ModelAdmin):
     @admin.display(description=_("bulk push"), ordering="pk")
     def job(self, obj):
         return f"#{obj.pk}"
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_display(self, obj):
+        if obj.kind == obj.Kind.LIFT:
+            return f"{obj.get_kind_display()} ({obj.how}): {obj.reason}"
+        return obj.get_kind_display()
 
     @admin.display(description=_("requested by"))
     def requested(self, obj):

@@ -8,6 +8,7 @@ a service call; the change page is read-only and moves the case only through its
 from django.contrib import admin, messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
@@ -19,7 +20,7 @@ from credit_platform.admin.mixins import AuditHistoryAdminMixin, ServiceAddFormM
 from credit_platform.forms import ReasonForm, RequiredReasonForm
 from credit_platform.models import ResponsiblePerson, Subject
 from sanctions import access, selectors, services
-from sanctions.forms import CaseCreateForm, CaseDraftForm, measure_label, memoranda_initiable_by
+from sanctions.forms import BulkLiftForm, CaseCreateForm, CaseDraftForm, measure_label, memoranda_initiable_by
 from sanctions.models import LIVE_CASE_STATES, Assignment, AssignmentState, CaseState, JointCase
 
 ROLE_LABELS = dict(ResponsiblePerson.Role.choices)
@@ -44,7 +45,7 @@ class JointCaseAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
     show_full_result_count = False  # no COUNT(*) over every case the department may see
     show_facets = admin.ShowFacets.NEVER  # nor one per filter value
     autocomplete_fields = ["subject"]
-    actions = ["push_selected"]
+    actions = ["push_selected", "lift_selected"]
     fieldsets = [
         (None, {"fields": ["number", "state", "kind", "subject", "memorandum", "initiating_department", "created_by_name"]}),
         (_("Basis and measures"), {"fields": ["list_entry", "severity", "basis", "basis_document", "measure_list"]}),
@@ -237,3 +238,29 @@ class JointCaseAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
             return None
         messages.info(request, gettext("Pushing %(n)d cases in the background.") % {"n": job.total})
         return HttpResponseRedirect(reverse("admin:sanctions_bulkpushjob_change", args=[job.pk], current_app=self.admin_site.name))
+
+    # --- bulk lifting --------------------------------------------------------------------------
+
+    @admin.action(description=_("Lift selected cases (revoke or end)"), permissions=["push"])
+    def lift_selected(self, request, queryset):
+        """Asks how and why on an intermediate page, then queues the job and shows its progress."""
+        form = BulkLiftForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            try:
+                job = services.bulk_lift_request(
+                    actor=request.user, case_ids=list(queryset.values_list("pk", flat=True)), **form.cleaned_data,
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+                return None
+            messages.info(request, gettext("Lifting %(n)d cases in the background.") % {"n": job.total})
+            return HttpResponseRedirect(reverse("admin:sanctions_bulkpushjob_change", args=[job.pk], current_app=self.admin_site.name))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Lift the selected cases"),
+            "opts": self.model._meta,
+            "form": form,
+            "cases": queryset.order_by("number"),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/sanctions/jointcase/bulk_lift.html", context)

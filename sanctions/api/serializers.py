@@ -10,7 +10,7 @@ from credit_platform.domains import MeasureKind, Severity
 from credit_platform.models import Department, Subject
 from credit_platform.selectors import subjects_for_user
 from sanctions import selectors
-from sanctions.models import AppliesTo, Assignment, BulkPushJob, JointCase, Measure, Memorandum
+from sanctions.models import BULK_LIFT_HOWS, AppliesTo, Assignment, BulkPushJob, JointCase, Measure, Memorandum
 from sanctions.serializers import FeedbackSerializer, MeasureFeedbackSerializer  # noqa: F401 (the views use them here)
 
 def _user(serializer):
@@ -246,6 +246,15 @@ class BulkPushRequestSerializer(serializers.Serializer):
     )
 
 
+class BulkLiftRequestSerializer(serializers.Serializer):
+    cases = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=10000,
+        help_text=_("Ids of cases to lift; cases already ended are skipped."),
+    )
+    how = serializers.ChoiceField(choices=list(BULK_LIFT_HOWS), help_text=_("How the cases end: revoked, or expired (period over)."))
+    reason = serializers.CharField(max_length=2000, help_text=_("Why the cases are lifted (recorded on each case)."))
+
+
 class BulkPushJobSerializer(serializers.ModelSerializer):
     failed = serializers.SerializerMethodField(help_text=_("How many cases could not be pushed (see errors)."))
     percent = serializers.IntegerField(source="progress_percent", read_only=True)
@@ -256,7 +265,7 @@ class BulkPushJobSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = BulkPushJob
-        fields = ["id", "state", "total", "pushed", "skipped", "failed", "errors", "percent", "created_at", "finished_at", "status_url"]
+        fields = ["id", "kind", "how", "state", "total", "pushed", "skipped", "failed", "errors", "percent", "created_at", "finished_at", "status_url"]
         read_only_fields = fields
 
     def get_failed(self, job) -> int:

@@ -66,7 +66,7 @@ class CasePermissions(permissions.IsDepartmentMember):
     def has_permission(self, request, view):
         if not super().has_permission(request, view):
             return False
-        if getattr(view, "action", None) in ("create", "bulk_push"):
+        if getattr(view, "action", None) in ("create", "bulk_push", "bulk_lift"):
             return access.can_initiate(request.user)
         return True
 
@@ -187,8 +187,25 @@ class CaseViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet):
         body = serializers.BulkPushJobSerializer(job, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]})
 
+    @extend_schema(
+        summary="Lift many cases in the background (revoke, or end those whose period is over)",
+        description="Only cases the caller may manage; cases already ended are skipped. Answers at once with the job "
+                    "(kind lift; ``pushed`` counts the cases ended); follow its progress at status_url.",
+        tags=CASE_TAG,
+        request=serializers.BulkLiftRequestSerializer,
+        responses={202: serializers.BulkPushJobSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="bulk-lift")
+    def bulk_lift(self, request):
+        data = serializers.BulkLiftRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = services.bulk_lift_request(actor=request.user, case_ids=data.validated_data["cases"], how=data.validated_data["how"],
+                                         reason=data.validated_data["reason"])
+        body = serializers.BulkPushJobSerializer(job, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]})
 
-@extend_schema_view(retrieve=extend_schema(summary="Progress of a bulk push", tags=CASE_TAG))
+
+@extend_schema_view(retrieve=extend_schema(summary="Progress of a bulk push or lifting", tags=CASE_TAG))
 class BulkPushJobViewSet(mixins.RetrieveModelMixin, PlatformViewSet):
     serializer_class = serializers.BulkPushJobSerializer
     lookup_value_regex = r"\d+"

@@ -34,8 +34,10 @@ from sanctions.services.cases import (
     measures_fitting,
 )
 from sanctions.services.periodic import (
+    BULK_LIFT_HOWS,
     BULK_PUSH_BATCH,
     assignments_recompute_provisional,
+    bulk_lift_request,
     bulk_push_batch,
     bulk_push_jobs_resume_stale,
     bulk_push_request,
@@ -44,6 +46,7 @@ from sanctions.services.periodic import (
 )
 
 __all__ = [
+    "BULK_LIFT_HOWS",
     "BULK_PUSH_BATCH",
     "ENDING_ACTIONS",
     "FeedbackItem",
@@ -55,6 +58,7 @@ __all__ = [
     "assignment_return",
     "assignment_urged",
     "assignments_recompute_provisional",
+    "bulk_lift_request",
     "bulk_push_batch",
     "bulk_push_jobs_resume_stale",
     "bulk_push_request",

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 
 from credit_platform import calendar, notifications
 from credit_platform.exceptions import IllegalTransition
-from credit_platform.workflow import lock_rows
+from credit_platform.workflow import lock_rows, require
 from sanctions import access, events, tasks
 from sanctions.locks import lock_case
-from sanctions.models import Assignment, BulkPushJob, CaseState, JointCase
+from sanctions.models import BULK_LIFT_HOWS, ENDED_CASE_STATES, Assignment, BulkPushJob, CaseState, JointCase
 from sanctions.selectors import overdue_q
-from sanctions.services.cases import case_end, case_push_in_transaction
+from sanctions.services.cases import case_end, case_end_in_transaction, case_push_in_transaction, case_revoke_in_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +99,9 @@ def bulk_push_jobs_resume_stale(*, now=None) -> dict:
                 continue
             missing = [batch for batch in _batches(job.case_ids) if str(batch[0]) not in job.batches_done]
             if job.attempts >= BULK_PUSH_MAX_ATTEMPTS:
-                not_pushed = {str(i): _("Not pushed: the bulk push was given up after repeated attempts.") for b in missing for i in b}
+                message = (_("Not lifted: the bulk lifting was given up after repeated attempts.") if job.kind == BulkPushJob.Kind.LIFT
+                           else _("Not pushed: the bulk push was given up after repeated attempts."))
+                not_pushed = {str(i): message for b in missing for i in b}
                 job.errors = {**job.errors, **not_pushed}
                 job.state, job.finished_at, job.heartbeat_at = BulkPushJob.State.DONE, now, now
                 job.save(update_fields=["errors", "state", "finished_at", "heartbeat_at"])
@@ -117,14 +119,18 @@ def bulk_push_jobs_resume_stale(*, now=None) -> dict:
 
 
 def bulk_push_batch(*, job_id: int, case_ids: list[int]) -> None:
-    """Push one batch of a bulk job, each case in its own transaction; a repeat pushes nothing twice."""
+    """Work one batch of a bulk job (push, or lift), each case in its own transaction; a repeat
+    pushes (lifts) nothing twice."""
     job = BulkPushJob.objects.select_related("requested_by__department").get(pk=job_id)
     actor = job.requested_by
     pushed = 0
     errors = {}
     for case_id in case_ids:
         try:
-            outcome = _bulk_push_one(case_id, actor)
+            if job.kind == BulkPushJob.Kind.LIFT:
+                outcome = _bulk_lift_one(case_id, actor, how=job.how, reason=job.reason)
+            else:
+                outcome = _bulk_push_one(case_id, actor)
         except (IllegalTransition, PermissionDenied, ValidationError) as exc:
             errors[str(case_id)] = str(getattr(exc, "detail", None) or getattr(exc, "messages", None) or exc)
             continue
@@ -164,6 +170,52 @@ def _bulk_push_one(case_id: int, actor) -> str:
     if case.state != CaseState.INITIATED:
         return "skipped"
     case_push_in_transaction(case=case, actor=actor)
+    return "pushed"
+
+
+# --- bulk lifting --------------------------------------------------------------------------------
+
+@transaction.atomic(durable=True)
+def bulk_lift_request(*, actor, case_ids: list[int], how: str, reason: str):
+    """Queue the lifting (revocation or end) of many cases the actor may manage; Celery tasks end
+    them in batches after commit, each through case_revoke / case_end. Swept as bulk pushes are."""
+    ids = sorted({int(i) for i in case_ids})
+    if not ids:
+        raise ValidationError({"cases": [_("Choose at least one case.")]})
+    if how not in BULK_LIFT_HOWS:
+        raise ValidationError({"how": [_("Choose how the cases end: %(hows)s.") % {"hows": ", ".join(BULK_LIFT_HOWS)}]})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Give the reason for lifting the cases.")]})
+    managed = set(access.cases_managed_by(actor).filter(pk__in=ids).values_list("pk", flat=True))
+    unknown = [i for i in ids if i not in managed]
+    if unknown:
+        raise ValidationError({"cases": [_("Unknown cases: %(ids)s.") % {"ids": ", ".join(map(str, unknown[:20]))}]})
+    job = BulkPushJob.objects.create(
+        kind=BulkPushJob.Kind.LIFT, how=how, reason=reason, requested_by=actor, case_ids=ids, total=len(ids), heartbeat_at=timezone.now(),
+    )
+    events.bulk_lift_requested(job, actor, reason=reason, extra={"cases": len(ids), "how": how})
+    transaction.on_commit(lambda: _send_batches(job.pk, _batches(ids)), robust=True)
+    return job
+
+
+@transaction.atomic(durable=True)
+def _bulk_lift_one(case_id: int, actor, *, how: str, reason: str) -> str:
+    """End one case of a bulk lifting: ``pushed`` (ended), ``skipped`` (already ended) or
+    ``missing``; under the case lock, so a batch delivered twice ends each case once."""
+    try:
+        case = lock_case(case_id)
+    except JointCase.DoesNotExist:
+        return "missing"
+    if case.state in ENDED_CASE_STATES:
+        return "skipped"
+    if how == "revoked":
+        case_revoke_in_transaction(case=case, actor=actor, reason=reason)
+        return "pushed"
+    require(access.can_manage_case(actor, case), _("Only the initiating department can end this case."))
+    if case.period_end is None or case.period_end >= timezone.localdate():
+        raise ValidationError(_("The period of the measures has not ended yet."))
+    case_end_in_transaction(case=case, actor=actor, how=how, reason=reason)
     return "pushed"
 
 

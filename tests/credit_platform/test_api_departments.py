@@ -25,6 +25,7 @@ def test_list_shows_code_names_roles_and_parent_code(client_as, dept_user, court
             "roles": ["initiating"],
             "parent": "gov",
             "region_code": "",
+            "level": "county",
             "is_active": True,
         }
     ]
