@@ -28,6 +28,7 @@ from lists.importing.batches import (
     CASE_BATCH,
     CASE_LISTS,
     REPORT_COLUMNS,
+    batch_case_counts,
     batch_issues,
     can_import,
     import_batch_create,
@@ -44,7 +45,7 @@ from lists.importing.files import COLUMNS, FileInfo, detect_encoding, detect_for
 from lists.importing.rows import ERROR, WARNING, Issue, Row, validate_row
 
 __all__ = [
-    "CASE_BATCH", "CASE_LISTS", "COLUMNS", "ERROR", "REPORT_COLUMNS", "WARNING", "FileInfo", "Issue", "Row", "batch_issues",
+    "CASE_BATCH", "CASE_LISTS", "COLUMNS", "ERROR", "REPORT_COLUMNS", "WARNING", "FileInfo", "Issue", "Row", "batch_case_counts", "batch_issues",
     "bulk_insert", "can_import", "detect_encoding", "detect_format", "import_batch_create", "import_batch_enqueue",
     "import_batches_for_user", "import_run", "imports_resume_stale", "inspect_file", "issue_as_dict", "iter_rows", "report_lines",
     "report_response", "validate_row",

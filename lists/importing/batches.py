@@ -11,11 +11,12 @@ from celery import current_app
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from credit_platform import background
 from credit_platform import events as core_events
 from credit_platform import permissions
 from credit_platform.domains import ListType
@@ -26,6 +27,7 @@ from lists.importing.bulk import bulk_insert
 from lists.importing.files import COLUMNS, FileInfo, inspect_file, iter_rows
 from lists.importing.rows import ERROR, WARNING, Issue, Periods, validate_row
 from lists.models import EntryState, ImportBatch, ImportRowError, ListEntry, ListEntryGroupObjectPermission, Source
+from sanctions.models import JointCase
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +35,9 @@ logger = logging.getLogger(__name__)
 CHUNK_SIZE = 5000
 # Entries per case-opening task.
 CASE_BATCH = 100
+# Without a broker (tasks eager), at most this many entries are followed up (cases, watch list)
+# within the request; more are followed up after the response by a background thread.
+INLINE_FOLLOW_UP_LIMIT = 50
 # Lists whose entries open a joint case.
 CASE_LISTS = (ListType.BLACK, ListType.RED)
 
@@ -307,12 +312,37 @@ class _Importer:
         bulk_insert(AuditEvent, events)
 
     def _open_cases_on_commit(self, entry_ids) -> None:
-        """After the chunk commits: open the black and red entries' cases, and keep the watch list, by tasks."""
+        """After the chunk commits: open the black and red entries' cases, and keep the watch list, by tasks.
+        Tasks eager (no broker): nothing here; the run decides at its end (``_follow_up_eager``)."""
+        if _tasks_eager():
+            return
         wanted = [pk for pk, list_type in entry_ids if list_type == ListType.WATCH or (self.open_cases and list_type in CASE_LISTS)]
         for start in range(0, len(wanted), CASE_BATCH):
             ids = wanted[start : start + CASE_BATCH]
             # robust: the entries are committed; a failed dispatch is logged and the sweep in the task retries.
             transaction.on_commit(lambda ids=ids: current_app.tasks[OPEN_ENTRIES_CASES_TASK].delay(self.batch_id, ids), robust=True)
+
+
+def _tasks_eager() -> bool:
+    return bool(current_app.conf.task_always_eager)
+
+
+def _follow_up_eager(batch_id: int, open_cases: bool) -> None:
+    """Tasks eager: follow up a few entries within the request (as a worker would, after commit);
+    more are left to a background thread after the response (``cases_opening`` says so meanwhile,
+    and the sweep opens the cases it did not)."""
+    lists = [ListType.WATCH, *(CASE_LISTS if open_cases else ())]
+    wanted = ListEntry.objects.filter(import_batch_id=batch_id, list_type__in=lists, state=EntryState.PUBLISHED)
+    if wanted[: INLINE_FOLLOW_UP_LIMIT + 1].count() <= INLINE_FOLLOW_UP_LIMIT:
+        transaction.on_commit(_open_batch_cases(batch_id, open_cases), robust=True)
+        return
+    _set_state(batch_id, cases_opening=True)
+    background.run_after_commit(f"import-{batch_id}-cases", _open_batch_cases_locally, batch_id, open_cases)
+
+
+def _open_batch_cases_locally(batch_id: int, open_cases: bool) -> None:
+    # ``apply``: the task runs here (this thread), whatever the Celery configuration.
+    current_app.tasks[OPEN_BATCH_CASES_TASK].apply(args=(batch_id, open_cases), throw=True)
 
 
 def _set_state(batch_id: int, **fields) -> None:
@@ -328,6 +358,9 @@ def import_run(*, batch_id: int, source=None, open_cases: bool = True) -> Import
     batch = ImportBatch.objects.select_related("department", "uploaded_by__department").get(pk=batch_id)
     if batch.state in (ImportBatch.State.DONE, ImportBatch.State.FAILED):
         return batch
+    if batch.open_cases != open_cases:
+        # Kept on the batch for the sweeps (a run resent, cases not opened).
+        ImportBatch.objects.filter(pk=batch_id).update(open_cases=open_cases)
     fileobj = source if source is not None else batch.file.open("rb")
     try:
         info = inspect_file(fileobj, batch.file_name)
@@ -347,6 +380,8 @@ def import_run(*, batch_id: int, source=None, open_cases: bool = True) -> Import
     finally:
         if source is None:
             fileobj.close()
+    if _tasks_eager():
+        _follow_up_eager(batch_id, open_cases)
     return ImportBatch.objects.select_related("department", "uploaded_by").get(pk=batch_id)
 
 
@@ -382,7 +417,8 @@ def _run_strict(batch, importer: _Importer, fileobj, info) -> None:
         for rows, issues, first, last in importer.chunks(fileobj, info):
             importer.import_chunk(rows, issues, first, last)
         # One task pages through the batch's entries: no list of a million ids waits for the commit.
-        transaction.on_commit(_open_batch_cases(batch.pk, importer.open_cases), robust=True)
+        if not _tasks_eager():
+            transaction.on_commit(_open_batch_cases(batch.pk, importer.open_cases), robust=True)
     _finish(batch.pk, seen)
 
 
@@ -400,6 +436,19 @@ def _finish(batch_id: int, rows: int, message: str = "") -> None:
             "created": batch.created_count, "unchanged": batch.unchanged_count, "refused": batch.error_count,
         }
     _set_state(batch_id, state=ImportBatch.State.DONE, rows_total=rows, rows_done=rows, finished_at=timezone.now(), message=message)
+
+
+def batch_case_counts(batch: ImportBatch) -> tuple[int, int]:
+    """(black and red entries of the batch that open a case, those of them with a case); (0, 0) when
+    the import opens no case. Cached on the batch object for one answer."""
+    if not batch.open_cases:
+        return 0, 0
+    if not hasattr(batch, "_case_counts"):
+        entries = ListEntry.objects.filter(import_batch_id=batch.pk, list_type__in=CASE_LISTS, state=EntryState.PUBLISHED)
+        total = entries.count()
+        opened = entries.filter(Exists(JointCase.objects.filter(list_entry_id=OuterRef("pk")))).count() if total else 0
+        batch._case_counts = (total, opened)
+    return batch._case_counts
 
 
 # --- the report ----------------------------------------------------------------------------------
