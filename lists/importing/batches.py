@@ -1,10 +1,7 @@
-"""Import batches: who may import, recording a batch, running it chunk by chunk, the report."""
-import csv
+"""Import batches: who may import, recording a batch, running it chunk by chunk, following it up (the report: ``report``)."""
 import datetime
 import hashlib
-import io
 import logging
-from collections.abc import Iterator
 
 from celery import current_app
 
@@ -12,7 +9,6 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Exists, F, OuterRef, Q
-from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,10 +18,9 @@ from credit_platform import permissions
 from credit_platform.domains import ListType
 from credit_platform.models import AuditEvent, Subject, SubjectKind
 from lists import access, events
-from lists.export import neutralise as _neutralise
 from lists.importing.bulk import bulk_insert
 from lists.importing.files import COLUMNS, FileInfo, inspect_file, iter_rows
-from lists.importing.rows import ERROR, WARNING, Issue, Periods, validate_row
+from lists.importing.rows import WARNING, Issue, Periods, validate_row
 from lists.models import EntryState, ImportBatch, ImportRowError, ListEntry, ListEntryGroupObjectPermission, Source
 from sanctions.models import JointCase
 
@@ -449,66 +444,3 @@ def batch_case_counts(batch: ImportBatch) -> tuple[int, int]:
         opened = entries.filter(Exists(JointCase.objects.filter(list_entry_id=OuterRef("pk")))).count() if total else 0
         batch._case_counts = (total, opened)
     return batch._case_counts
-
-
-# --- the report ----------------------------------------------------------------------------------
-
-
-def batch_issues(batch: ImportBatch, *, level: str | None = None):
-    """The batch's refused rows (and warnings), in row order; ``level`` keeps one kind."""
-    issues = ImportRowError.objects.filter(batch=batch).order_by("row_number", "pk")
-    if level is not None:
-        issues = issues.filter(raw__level=level)
-    return issues
-
-
-def issue_as_dict(issue: ImportRowError) -> dict:
-    return {"row": issue.row_number, "field": issue.field, "reason": issue.reason}
-
-
-REPORT_COLUMNS = ("row", "level", "field", "reason", *COLUMNS)
-
-
-def report_lines(batch: ImportBatch) -> Iterator[str]:
-    """The downloadable report as CSV text (UTF-8 with BOM, so Excel opens it): one line per
-    refused row (its reasons joined) and per warning, then the row's own columns, so the refused
-    rows can be corrected and imported again from the report itself."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def flush():
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
-    yield "\ufeff"
-    writer.writerow(REPORT_COLUMNS)
-    current, fields, reasons = None, [], []
-
-    def line(issue, fields, reasons):
-        values = (issue.raw or {}).get("values", {})
-        writer.writerow(
-            [issue.row_number, (issue.raw or {}).get("level", ERROR), "; ".join(fields), "; ".join(reasons),
-             *[_neutralise(values.get(c, "")) for c in COLUMNS]]
-        )
-
-    for issue in batch_issues(batch).iterator(chunk_size=2000):
-        key = (issue.row_number, (issue.raw or {}).get("level", ERROR))
-        if current is not None and key != current[0]:
-            line(current[1], fields, reasons)
-            fields, reasons = [], []
-            yield flush()
-        current = (key, issue)
-        fields.append(issue.field)
-        reasons.append(issue.reason)
-    if current is not None:
-        line(current[1], fields, reasons)
-    yield flush()
-
-
-def report_response(batch: ImportBatch) -> StreamingHttpResponse:
-    """The report as a download (the admin's and the API's), streamed."""
-    response = StreamingHttpResponse((line.encode("utf-8") for line in report_lines(batch)), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-report.csv"'
-    return response
