@@ -67,6 +67,8 @@ def open_cases_for_entries(*, batch_id: int, entry_ids: list[int]) -> int:
             logger.warning("Import batch %s: entry %s not followed up: %s", batch_id, entry.pk, exc)
             continue
         done += 1
+    # Progress: the sweep of unopened cases leaves a batch alone while its follow-up goes on.
+    ImportBatch.objects.filter(pk=batch_id, state__in=[ImportBatch.State.DONE, ImportBatch.State.FAILED]).update(heartbeat_at=timezone.now())
     return done
 
 

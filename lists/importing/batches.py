@@ -2,12 +2,14 @@
 import datetime
 import hashlib
 import logging
+import time
 
 from celery import current_app
+from celery.exceptions import Retry
 
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connections, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -335,9 +337,23 @@ def _follow_up_eager(batch_id: int, open_cases: bool) -> None:
     background.run_after_commit(f"import-{batch_id}-cases", _open_batch_cases_locally, batch_id, open_cases)
 
 
+# A background follow-up that loses its database (SQLite busy, a restart) starts again (it is
+# idempotent: entries with a case are passed over) this many times, then leaves the rest to the sweep.
+LOCAL_FOLLOW_UP_ATTEMPTS = 3
+
+
 def _open_batch_cases_locally(batch_id: int, open_cases: bool) -> None:
-    # ``apply``: the task runs here (this thread), whatever the Celery configuration.
-    current_app.tasks[OPEN_BATCH_CASES_TASK].apply(args=(batch_id, open_cases), throw=True)
+    for attempt in range(1, LOCAL_FOLLOW_UP_ATTEMPTS + 1):
+        try:
+            # ``apply``: the task runs here (this thread), whatever the Celery configuration.
+            current_app.tasks[OPEN_BATCH_CASES_TASK].apply(args=(batch_id, open_cases), throw=True)
+            return
+        except (OperationalError, InterfaceError, Retry):  # Retry: an eager task's own retry ran, then says so
+            if attempt == LOCAL_FOLLOW_UP_ATTEMPTS:
+                raise
+            logger.warning("Import batch %s: following up lost the database; again", batch_id, exc_info=True)
+            connections.close_all()
+            time.sleep(attempt)
 
 
 def _set_state(batch_id: int, **fields) -> None:

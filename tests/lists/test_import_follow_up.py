@@ -5,6 +5,7 @@ import datetime
 import pytest
 from celery import current_app
 from django.conf import settings
+from django.db import OperationalError
 from django.utils import timezone
 
 from credit_platform import background, demo
@@ -206,3 +207,26 @@ def test_the_background_thread_opens_the_cases_on_its_own_connection(seeded_rule
     assert not started[0].is_alive()
     assert cases_of(batch.pk) == 3
     assert ImportBatch.objects.get(pk=batch.pk).cases_opening is False
+
+
+def test_the_background_follow_up_starts_again_when_it_loses_the_database(
+    world, api, threads, monkeypatch, django_capture_on_commit_callbacks,
+):
+    monkeypatch.setattr(batches, "INLINE_FOLLOW_UP_LIMIT", 1)
+    monkeypatch.setattr(batches.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(batches.connections, "close_all", lambda: None)  # the test's own connection stays
+    original = import_tasks.open_cases_for_entries
+    calls = {"n": 0}
+
+    def lose_the_database_once(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OperationalError("database is locked")
+        return original(**kwargs)
+
+    monkeypatch.setattr(import_tasks, "open_cases_for_entries", lose_the_database_once)
+    batch_id = lost_import(api, django_capture_on_commit_callbacks, n=2, start=98000)
+    with django_capture_on_commit_callbacks(execute=True):
+        threads.run()
+    assert cases_of(batch_id) == 2
+    assert ImportBatch.objects.get(pk=batch_id).cases_opening is False
