@@ -7,7 +7,7 @@ re-exports it (Celery's autodiscovery only looks at ``tasks.py``).
 import datetime
 import logging
 
-from celery import shared_task
+from celery import current_app, shared_task
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -91,7 +91,11 @@ def open_cases_for_batch_task(batch_id: int, open_cases: bool = True) -> int:
             # Followed up after the response (no broker): say the cases are open.
             opening.update(cases_opening=False, heartbeat_at=timezone.now())
             return sent
-        open_cases_for_entries_task.delay(batch_id, ids)
+        if current_app.conf.task_always_eager:
+            # No broker: here, without Celery's producer (this may be a background thread).
+            open_cases_for_entries(batch_id=batch_id, entry_ids=ids)
+        else:
+            open_cases_for_entries_task.delay(batch_id, ids)
         sent, last = sent + 1, ids[-1]
         opening.update(heartbeat_at=timezone.now())  # alive: the sweep leaves this batch to it
 

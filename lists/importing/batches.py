@@ -345,10 +345,10 @@ LOCAL_FOLLOW_UP_ATTEMPTS = 3
 def _open_batch_cases_locally(batch_id: int, open_cases: bool) -> None:
     for attempt in range(1, LOCAL_FOLLOW_UP_ATTEMPTS + 1):
         try:
-            # ``apply``: the task runs here (this thread), whatever the Celery configuration.
-            current_app.tasks[OPEN_BATCH_CASES_TASK].apply(args=(batch_id, open_cases), throw=True)
+            # Called directly: the task's body runs here (this thread), no broker or producer involved.
+            current_app.tasks[OPEN_BATCH_CASES_TASK](batch_id, open_cases)
             return
-        except (OperationalError, InterfaceError, Retry):  # Retry: an eager task's own retry ran, then says so
+        except (OperationalError, InterfaceError, Retry):
             if attempt == LOCAL_FOLLOW_UP_ATTEMPTS:
                 raise
             logger.warning("Import batch %s: following up lost the database; again", batch_id, exc_info=True)
