@@ -57,7 +57,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
     change_form_template = "admin/lists/importbatch/change_form.html"
     view_fields = [
         "file_name", "department", "uploaded_by", "strict", "state", "progress", "rows", "created_count", "unchanged_count",
-        "error_count", "message", "report", "file_sha256", "created_at", "finished_at",
+        "error_count", "cases", "message", "report", "file_sha256", "created_at", "finished_at",
     ]
 
     # -- who -----------------------------------------------------------------------------------
@@ -124,7 +124,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["import_errors"] = list(importing.batch_issues(obj)[:ERRORS_SHOWN])
-            context["import_running"] = obj.state in (ImportBatch.State.QUEUED, ImportBatch.State.RUNNING)
+            context["import_running"] = obj.state in (ImportBatch.State.QUEUED, ImportBatch.State.RUNNING) or obj.cases_opening
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     # -- columns -------------------------------------------------------------------------------
@@ -144,6 +144,15 @@ class ImportBatchAdmin(admin.ModelAdmin):
     @admin.display(description=_("rows processed"))
     def rows(self, obj):
         return f"{obj.rows_done} / {obj.rows_total}"
+
+    @admin.display(description=_("joint cases"))
+    def cases(self, obj):
+        total, opened = importing.batch_case_counts(obj)
+        if not obj.open_cases:
+            return "—"
+        if obj.cases_opening:
+            return _("%(opened)d of %(total)d opened; still opening") % {"opened": opened, "total": total}
+        return _("%(opened)d of %(total)d opened") % {"opened": opened, "total": total}
 
     @admin.display(description=_("report"))
     def report(self, obj):

@@ -19,6 +19,7 @@ entry_statement_recorded = Event("entry_statement_recorded", _("statement record
 entry_withdrawn = Event("entry_withdrawn", _("entry withdrawn"))
 entry_published = Event("entry_published", _("entry published"))
 entry_publication_due_recomputed = Event("entry_publication_due_recomputed", _("publication date recomputed with the official calendar"))
+entry_case_resumed = Event("entry_case_resumed", _("joint case of an imported entry looked after by the sweep"))
 entry_case_opened = Event("entry_case_opened", _("joint case opened from the entry"))
 entry_suspended = Event("entry_suspended", _("entry under verification"))
 entry_resumed = Event("entry_resumed", _("entry back on the list"))

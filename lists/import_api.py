@@ -74,12 +74,18 @@ class ImportBatchSerializer(serializers.ModelSerializer):
     errors = serializers.SerializerMethodField(help_text=gettext_lazy("The first refused rows; the report has them all."))
     status_url = serializers.SerializerMethodField()
     report_url = serializers.SerializerMethodField()
+    cases_opening = serializers.BooleanField(
+        read_only=True, help_text=gettext_lazy("The joint cases of the imported entries are still being opened.")
+    )
+    cases_total = serializers.SerializerMethodField(help_text=gettext_lazy("Imported black and red entries that open a joint case."))
+    cases_opened = serializers.SerializerMethodField(help_text=gettext_lazy("Of those, the entries whose case is open."))
 
     class Meta:
         model = ImportBatch
         fields = [
             "id", "file_name", "file_sha256", "department", "uploaded_by", "strict", "state", "rows_total", "rows_done",
-            "created", "unchanged", "refused", "message", "created_at", "finished_at", "errors", "status_url", "report_url",
+            "created", "unchanged", "refused", "message", "created_at", "finished_at", "open_cases", "cases_opening",
+            "cases_total", "cases_opened", "errors", "status_url", "report_url",
         ]
         read_only_fields = fields
 
@@ -91,6 +97,12 @@ class ImportBatchSerializer(serializers.ModelSerializer):
     def get_errors(self, batch) -> list[dict]:
         issues = importing.batch_issues(batch, level=importing.ERROR)[:STATUS_ERRORS_SHOWN]
         return [importing.issue_as_dict(i) for i in issues]
+
+    def get_cases_total(self, batch) -> int:
+        return importing.batch_case_counts(batch)[0]
+
+    def get_cases_opened(self, batch) -> int:
+        return importing.batch_case_counts(batch)[1]
 
     def get_status_url(self, batch) -> str:
         return self._url("api:import-batch-detail", batch)
@@ -111,6 +123,8 @@ class ListEntryImportView(PlatformAPIMixin, APIView):
             "Entries already decided by an authoritative source (e.g. the court's judgement-defaulter list) are created "
             f"`published`. Files up to {SYNC_ROW_LIMIT} rows are imported in the request (200, with the "
             "row-by-row report); larger files answer 202 and are imported in the background: follow `status_url`. "
+            "Without a task broker the entries are imported in the request and, when there are many, their joint "
+            "cases are opened after the answer: 202 with the batch, `cases_opening` true until they are. "
             "Re-importing the same file changes nothing (rows counted `unchanged`)."
         ),
         tags=["list entries"],
@@ -129,11 +143,13 @@ class ListEntryImportView(PlatformAPIMixin, APIView):
         if info.rows_estimate > SYNC_ROW_LIMIT:
             importing.import_batch_enqueue(batch=batch, open_cases=options["open_cases"])
             batch.refresh_from_db()
-            body = ImportBatchSerializer(batch, context={"request": request}).data
-            return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]})
+            return self._accepted(request, batch)
         batch = importing.import_run(batch_id=batch.pk, open_cases=options["open_cases"])
         if batch.state == ImportBatch.State.FAILED:
             return Response({"file": [batch.message]}, status=status.HTTP_400_BAD_REQUEST)
+        if batch.cases_opening:
+            # No broker and many entries: imported, their cases opened after this answer.
+            return self._accepted(request, batch)
         body = {
             "batch": batch.pk,
             "state": batch.state,
@@ -145,6 +161,11 @@ class ListEntryImportView(PlatformAPIMixin, APIView):
             "report_url": request.build_absolute_uri(reverse("api:import-batch-report", kwargs={"pk": batch.pk})),
         }
         return Response(body, status=status.HTTP_200_OK)
+
+    @staticmethod
+    def _accepted(request, batch) -> Response:
+        body = ImportBatchSerializer(batch, context={"request": request}).data
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]})
 
 
 class ImportBatchDetailView(PlatformAPIMixin, generics.RetrieveAPIView):

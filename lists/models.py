@@ -208,6 +208,9 @@ class ImportBatch(models.Model):
     open_cases = models.BooleanField(_("open cases"), default=True)
     heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # Without a broker the cases of a large import are opened after the response, in a background
+    # thread (heartbeat_at moves on with it); cases the thread did not open are opened by the sweep.
+    cases_opening = models.BooleanField(_("cases still being opened"), default=False)
 
     class Meta:
         verbose_name = _("import")

@@ -18,7 +18,7 @@ transaction. Either way a row whose (subject, list, domain, decision number) is 
 ``unchanged``: importing the same file again changes nothing.
 
 Modules: ``files`` (format, encoding, header, rows), ``rows`` (validation of one row), ``bulk``
-(COPY inserts), ``batches`` (batches, the chunked run, the report). This package re-exports them.
+(COPY inserts), ``batches`` (batches, the chunked run, what follows it), ``report`` (refused rows). This package re-exports them.
 
 After a chunk commits, the joint cases of its black and red entries are opened by Celery tasks
 (``lists.import_tasks``), unless the import says not to.
@@ -27,24 +27,21 @@ After a chunk commits, the joint cases of its black and red entries are opened b
 from lists.importing.batches import (
     CASE_BATCH,
     CASE_LISTS,
-    REPORT_COLUMNS,
-    batch_issues,
+    batch_case_counts,
     can_import,
     import_batch_create,
     import_batch_enqueue,
     imports_resume_stale,
     import_batches_for_user,
     import_run,
-    issue_as_dict,
-    report_lines,
-    report_response,
 )
 from lists.importing.bulk import bulk_insert
 from lists.importing.files import COLUMNS, FileInfo, detect_encoding, detect_format, inspect_file, iter_rows
+from lists.importing.report import REPORT_COLUMNS, batch_issues, issue_as_dict, report_lines, report_response
 from lists.importing.rows import ERROR, WARNING, Issue, Row, validate_row
 
 __all__ = [
-    "CASE_BATCH", "CASE_LISTS", "COLUMNS", "ERROR", "REPORT_COLUMNS", "WARNING", "FileInfo", "Issue", "Row", "batch_issues",
+    "CASE_BATCH", "CASE_LISTS", "COLUMNS", "ERROR", "REPORT_COLUMNS", "WARNING", "FileInfo", "Issue", "Row", "batch_case_counts", "batch_issues",
     "bulk_insert", "can_import", "detect_encoding", "detect_format", "import_batch_create", "import_batch_enqueue",
     "import_batches_for_user", "import_run", "imports_resume_stale", "inspect_file", "issue_as_dict", "iter_rows", "report_lines",
     "report_response", "validate_row",

@@ -1,32 +1,31 @@
-"""Import batches: who may import, recording a batch, running it chunk by chunk, the report."""
-import csv
+"""Import batches: who may import, recording a batch, running it chunk by chunk, following it up (the report: ``report``)."""
 import datetime
 import hashlib
-import io
 import logging
-from collections.abc import Iterator
+import time
 
 from celery import current_app
+from celery.exceptions import Retry
 
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
-from django.db.models import F, Q
-from django.http import StreamingHttpResponse
+from django.db import IntegrityError, InterfaceError, OperationalError, connections, transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from credit_platform import background
 from credit_platform import events as core_events
 from credit_platform import permissions
 from credit_platform.domains import ListType
 from credit_platform.models import AuditEvent, Subject, SubjectKind
 from lists import access, events
-from lists.export import neutralise as _neutralise
 from lists.importing.bulk import bulk_insert
 from lists.importing.files import COLUMNS, FileInfo, inspect_file, iter_rows
-from lists.importing.rows import ERROR, WARNING, Issue, Periods, validate_row
+from lists.importing.rows import WARNING, Issue, Periods, validate_row
 from lists.models import EntryState, ImportBatch, ImportRowError, ListEntry, ListEntryGroupObjectPermission, Source
 from lists.services.procedure import black_list_decision_refusal
+from sanctions.models import JointCase
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +33,9 @@ logger = logging.getLogger(__name__)
 CHUNK_SIZE = 5000
 # Entries per case-opening task.
 CASE_BATCH = 100
+# Without a broker (tasks eager), at most this many entries are followed up (cases, watch list)
+# within the request; more are followed up after the response by a background thread.
+INLINE_FOLLOW_UP_LIMIT = 50
 # Lists whose entries open a joint case.
 CASE_LISTS = (ListType.BLACK, ListType.RED)
 
@@ -313,12 +315,51 @@ class _Importer:
         bulk_insert(AuditEvent, events)
 
     def _open_cases_on_commit(self, entry_ids) -> None:
-        """After the chunk commits: open the black and red entries' cases, and keep the watch list, by tasks."""
+        """After the chunk commits: open the black and red entries' cases, and keep the watch list, by tasks.
+        Tasks eager (no broker): nothing here; the run decides at its end (``_follow_up_eager``)."""
+        if _tasks_eager():
+            return
         wanted = [pk for pk, list_type in entry_ids if list_type == ListType.WATCH or (self.open_cases and list_type in CASE_LISTS)]
         for start in range(0, len(wanted), CASE_BATCH):
             ids = wanted[start : start + CASE_BATCH]
             # robust: the entries are committed; a failed dispatch is logged and the sweep in the task retries.
             transaction.on_commit(lambda ids=ids: current_app.tasks[OPEN_ENTRIES_CASES_TASK].delay(self.batch_id, ids), robust=True)
+
+
+def _tasks_eager() -> bool:
+    return bool(current_app.conf.task_always_eager)
+
+
+def _follow_up_eager(batch_id: int, open_cases: bool) -> None:
+    """Tasks eager: follow up a few entries within the request (as a worker would, after commit);
+    more are left to a background thread after the response (``cases_opening`` says so meanwhile,
+    and the sweep opens the cases it did not)."""
+    lists = [ListType.WATCH, *(CASE_LISTS if open_cases else ())]
+    wanted = ListEntry.objects.filter(import_batch_id=batch_id, list_type__in=lists, state=EntryState.PUBLISHED)
+    if wanted[: INLINE_FOLLOW_UP_LIMIT + 1].count() <= INLINE_FOLLOW_UP_LIMIT:
+        transaction.on_commit(_open_batch_cases(batch_id, open_cases), robust=True)
+        return
+    _set_state(batch_id, cases_opening=True)
+    background.run_after_commit(f"import-{batch_id}-cases", _open_batch_cases_locally, batch_id, open_cases)
+
+
+# A background follow-up that loses its database (SQLite busy, a restart) starts again (it is
+# idempotent: entries with a case are passed over) this many times, then leaves the rest to the sweep.
+LOCAL_FOLLOW_UP_ATTEMPTS = 3
+
+
+def _open_batch_cases_locally(batch_id: int, open_cases: bool) -> None:
+    for attempt in range(1, LOCAL_FOLLOW_UP_ATTEMPTS + 1):
+        try:
+            # Called directly: the task's body runs here (this thread), no broker or producer involved.
+            current_app.tasks[OPEN_BATCH_CASES_TASK](batch_id, open_cases)
+            return
+        except (OperationalError, InterfaceError, Retry):
+            if attempt == LOCAL_FOLLOW_UP_ATTEMPTS:
+                raise
+            logger.warning("Import batch %s: following up lost the database; again", batch_id, exc_info=True)
+            connections.close_all()
+            time.sleep(attempt)
 
 
 def _set_state(batch_id: int, **fields) -> None:
@@ -334,6 +375,9 @@ def import_run(*, batch_id: int, source=None, open_cases: bool = True) -> Import
     batch = ImportBatch.objects.select_related("department", "uploaded_by__department").get(pk=batch_id)
     if batch.state in (ImportBatch.State.DONE, ImportBatch.State.FAILED):
         return batch
+    if batch.open_cases != open_cases:
+        # Kept on the batch for the sweeps (a run resent, cases not opened).
+        ImportBatch.objects.filter(pk=batch_id).update(open_cases=open_cases)
     fileobj = source if source is not None else batch.file.open("rb")
     try:
         info = inspect_file(fileobj, batch.file_name)
@@ -353,6 +397,8 @@ def import_run(*, batch_id: int, source=None, open_cases: bool = True) -> Import
     finally:
         if source is None:
             fileobj.close()
+    if _tasks_eager():
+        _follow_up_eager(batch_id, open_cases)
     return ImportBatch.objects.select_related("department", "uploaded_by").get(pk=batch_id)
 
 
@@ -388,7 +434,8 @@ def _run_strict(batch, importer: _Importer, fileobj, info) -> None:
         for rows, issues, first, last in importer.chunks(fileobj, info):
             importer.import_chunk(rows, issues, first, last)
         # One task pages through the batch's entries: no list of a million ids waits for the commit.
-        transaction.on_commit(_open_batch_cases(batch.pk, importer.open_cases), robust=True)
+        if not _tasks_eager():
+            transaction.on_commit(_open_batch_cases(batch.pk, importer.open_cases), robust=True)
     _finish(batch.pk, seen)
 
 
@@ -408,64 +455,14 @@ def _finish(batch_id: int, rows: int, message: str = "") -> None:
     _set_state(batch_id, state=ImportBatch.State.DONE, rows_total=rows, rows_done=rows, finished_at=timezone.now(), message=message)
 
 
-# --- the report ----------------------------------------------------------------------------------
-
-
-def batch_issues(batch: ImportBatch, *, level: str | None = None):
-    """The batch's refused rows (and warnings), in row order; ``level`` keeps one kind."""
-    issues = ImportRowError.objects.filter(batch=batch).order_by("row_number", "pk")
-    if level is not None:
-        issues = issues.filter(raw__level=level)
-    return issues
-
-
-def issue_as_dict(issue: ImportRowError) -> dict:
-    return {"row": issue.row_number, "field": issue.field, "reason": issue.reason}
-
-
-REPORT_COLUMNS = ("row", "level", "field", "reason", *COLUMNS)
-
-
-def report_lines(batch: ImportBatch) -> Iterator[str]:
-    """The downloadable report as CSV text (UTF-8 with BOM, so Excel opens it): one line per
-    refused row (its reasons joined) and per warning, then the row's own columns, so the refused
-    rows can be corrected and imported again from the report itself."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def flush():
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
-    yield "\ufeff"
-    writer.writerow(REPORT_COLUMNS)
-    current, fields, reasons = None, [], []
-
-    def line(issue, fields, reasons):
-        values = (issue.raw or {}).get("values", {})
-        writer.writerow(
-            [issue.row_number, (issue.raw or {}).get("level", ERROR), "; ".join(fields), "; ".join(reasons),
-             *[_neutralise(values.get(c, "")) for c in COLUMNS]]
-        )
-
-    for issue in batch_issues(batch).iterator(chunk_size=2000):
-        key = (issue.row_number, (issue.raw or {}).get("level", ERROR))
-        if current is not None and key != current[0]:
-            line(current[1], fields, reasons)
-            fields, reasons = [], []
-            yield flush()
-        current = (key, issue)
-        fields.append(issue.field)
-        reasons.append(issue.reason)
-    if current is not None:
-        line(current[1], fields, reasons)
-    yield flush()
-
-
-def report_response(batch: ImportBatch) -> StreamingHttpResponse:
-    """The report as a download (the admin's and the API's), streamed."""
-    response = StreamingHttpResponse((line.encode("utf-8") for line in report_lines(batch)), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-report.csv"'
-    return response
+def batch_case_counts(batch: ImportBatch) -> tuple[int, int]:
+    """(black and red entries of the batch that open a case, those of them with a case); (0, 0) when
+    the import opens no case. Cached on the batch object for one answer."""
+    if not batch.open_cases:
+        return 0, 0
+    if not hasattr(batch, "_case_counts"):
+        entries = ListEntry.objects.filter(import_batch_id=batch.pk, list_type__in=CASE_LISTS, state=EntryState.PUBLISHED)
+        total = entries.count()
+        opened = entries.filter(Exists(JointCase.objects.filter(list_entry_id=OuterRef("pk")))).count() if total else 0
+        batch._case_counts = (total, opened)
+    return batch._case_counts
