@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from credit_platform.audit import Event
-from credit_platform.audit_labels import register_action_label, register_state_labels
+from credit_platform.audit_labels import register_state_labels
 from lists.models import EntryState
 
 register_state_labels(EntryState)

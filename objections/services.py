@@ -14,7 +14,6 @@ from credit_platform.models import Department, Subject
 from credit_platform.public_filing import no_public_match
 from credit_platform.rules import rule_set_in_force
 from credit_platform.workflow import lock_rows, require, require_transition, run_transition
-from django_fsm import TransitionNotAllowed
 from lists import access as list_access
 from lists import services as list_services
 from lists.locks import lock_entry_and_cases

@@ -3,7 +3,7 @@ change it) and its label side by side."""
 from django.utils.translation import gettext_lazy as _
 
 from credit_platform.audit import Event
-from credit_platform.audit_labels import register_action_label, register_state_labels
+from credit_platform.audit_labels import register_state_labels
 from repair.models import RepairState
 
 register_state_labels(RepairState)

@@ -22,7 +22,7 @@ from credit_platform.models import AuditEvent, Subject, SubjectKind
 from lists import access, events
 from lists.importing.bulk import bulk_insert
 from lists.importing.files import COLUMNS, FileInfo, inspect_file, iter_rows
-from lists.importing.rows import WARNING, Issue, Periods, validate_row
+from lists.importing.rows import ERROR, WARNING, Issue, Periods, validate_row
 from lists.models import EntryState, ImportBatch, ImportRowError, ListEntry, ListEntryGroupObjectPermission, Source
 from lists.services.procedure import black_list_decision_refusal
 from sanctions.models import JointCase

@@ -62,6 +62,7 @@ __all__ = [
     "bulk_push_batch",
     "bulk_push_jobs_resume_stale",
     "bulk_push_request",
+    "cases_expire_due",
     "case_create",
     "case_create_in_transaction",
     "case_discard",
