@@ -19,10 +19,14 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from urllib.parse import urlencode
+
+from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 
 from credit_platform.models import AuditEvent
-from credit_platform.permissions import department_of, is_department_member
+from credit_platform.permissions import can_see_everything, department_of, is_department_member
 
 # Stable task codes (DESIGN.md "Contract details"): an app registers only these.
 TASK_CODES = frozenset({
@@ -69,6 +73,27 @@ class WorkbenchTask:
 
 
 _tasks: dict[str, Task] = {}
+
+
+def decided_inbox_figures(
+    user, *, items, department_field: str, whose: str, open_states, overdue_q, changelist: str,
+) -> TaskFigures | None:
+    """The figures of an inbox a department decides (objections it verifies, repairs it reviews):
+    ``items`` (the user's visible ones) in ``open_states``, narrowed to the user's department on
+    ``department_field`` unless the user sees everything; only initiating departments decide (None
+    for the others). One aggregate query; the link opens the admin list ``changelist`` with the
+    admin's ``whose`` filter value."""
+    items = items.filter(state__in=open_states)
+    params = {"state__in": ",".join(open_states)}
+    if not can_see_everything(user):
+        department = department_of(user) if is_department_member(user) else None
+        if department is None or not department.is_initiating:
+            return None
+        items = items.filter(**{department_field: department.pk})
+        params = {"whose": whose, **params}
+    figures = items.order_by().aggregate(count=Count("pk"), overdue=Count("pk", filter=overdue_q))
+    url = reverse(changelist) + "?" + urlencode(params)
+    return TaskFigures(count=figures["count"], overdue=figures["overdue"], url=url, overdue_url=url + "&overdue=yes")
 
 
 def register_task(code: str, label, provider: Callable[..., TaskFigures | None], order: int) -> None:
