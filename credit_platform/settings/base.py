@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "axes",
     "credit_platform",
     "lists",
+    "records",
     "sanctions",
     "objections",
     "repair",
