@@ -13,6 +13,7 @@ from credit_platform.permissions import IsDepartmentMember
 from lists import api as lists_api
 from lists import import_api, public_api
 from records import api as records_api
+from records import public_api as records_public_api
 from objections import api as objections_api
 from repair import api as repair_api
 from sanctions import api as sanctions_api
@@ -50,6 +51,7 @@ urlpatterns = [
     path("imports/<int:pk>/", import_api.ImportBatchDetailView.as_view(), name="import-batch-detail"),
     path("imports/<int:pk>/report/", import_api.ImportBatchReportView.as_view(), name="import-batch-report"),
     path("public/list-entries/", public_api.PublicListEntryList.as_view(), name="public-list-entries"),
+    path("public/records/", records_public_api.PublicRecordList.as_view(), name="public-records"),
     path("public/objections/", objections_api.PublicObjectionCreate.as_view(), name="public-objections"),
     path("public/objections/<str:receipt_number>/", objections_api.PublicObjectionDetail.as_view(), name="public-objection-detail"),
     path("public/repairs/", repair_api.PublicRepairCreate.as_view(), name="public-repairs"),
