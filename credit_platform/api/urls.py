@@ -12,6 +12,8 @@ from credit_platform.api.workbench import WorkbenchView
 from credit_platform.permissions import IsDepartmentMember
 from lists import api as lists_api
 from lists import import_api, public_api
+from records import api as records_api
+from records import public_api as records_public_api
 from objections import api as objections_api
 from repair import api as repair_api
 from sanctions import api as sanctions_api
@@ -38,6 +40,8 @@ router.register("cases", sanctions_api.CaseViewSet, basename="case")
 router.register("assignments", sanctions_api.AssignmentViewSet, basename="assignment")
 router.register("bulk-push-jobs", sanctions_api.BulkPushJobViewSet, basename="bulk-push-job")
 router.register("list-entries", lists_api.ListEntryViewSet, basename="list-entry")
+router.register("records", records_api.CreditRecordViewSet, basename="record")
+router.register("record-types", records_api.RecordTypeViewSet, basename="record-type")
 router.register("objections", objections_api.ObjectionViewSet, basename="objection")
 router.register("repairs", repair_api.RepairViewSet, basename="repair")
 
@@ -47,6 +51,7 @@ urlpatterns = [
     path("imports/<int:pk>/", import_api.ImportBatchDetailView.as_view(), name="import-batch-detail"),
     path("imports/<int:pk>/report/", import_api.ImportBatchReportView.as_view(), name="import-batch-report"),
     path("public/list-entries/", public_api.PublicListEntryList.as_view(), name="public-list-entries"),
+    path("public/records/", records_public_api.PublicRecordList.as_view(), name="public-records"),
     path("public/objections/", objections_api.PublicObjectionCreate.as_view(), name="public-objections"),
     path("public/objections/<str:receipt_number>/", objections_api.PublicObjectionDetail.as_view(), name="public-objection-detail"),
     path("public/repairs/", repair_api.PublicRepairCreate.as_view(), name="public-repairs"),
