@@ -52,7 +52,8 @@ from lists.importing.report import (
     report_lines,
     report_response,
 )
-from lists.importing.rows import ERROR, WARNING, Issue, Row, validate_row
+from credit_platform.importing.rows import ERROR, WARNING, Issue
+from lists.importing.rows import Row, validate_row
 
 __all__ = [
     "CASE_BATCH", "CASE_LISTS", "COLUMNS", "ERROR", "REPORT_COLUMNS", "WARNING", "FileInfo", "Issue", "Row", "batch_case_counts", "batch_issues",
