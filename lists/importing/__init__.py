@@ -27,6 +27,7 @@ After a chunk commits, the joint cases of its black and red entries are opened b
 
 from credit_platform.importing.bulk import bulk_insert
 from credit_platform.importing.files import iter_rows
+from credit_platform.importing.rows import ERROR, WARNING, Issue
 from lists.importing.batches import (
     CASE_BATCH,
     CASE_LISTS,
@@ -40,6 +41,7 @@ from lists.importing.batches import (
 )
 from lists.importing.files import (
     COLUMNS,
+    LIST_COLUMNS,
     FileInfo,
     detect_encoding,
     detect_format,
@@ -52,11 +54,10 @@ from lists.importing.report import (
     report_lines,
     report_response,
 )
-from credit_platform.importing.rows import ERROR, WARNING, Issue
 from lists.importing.rows import Row, validate_row
 
 __all__ = [
-    "CASE_BATCH", "CASE_LISTS", "COLUMNS", "ERROR", "REPORT_COLUMNS", "WARNING", "FileInfo", "Issue", "Row", "batch_case_counts", "batch_issues",
+    "CASE_BATCH", "CASE_LISTS", "COLUMNS", "LIST_COLUMNS", "ERROR", "REPORT_COLUMNS", "WARNING", "FileInfo", "Issue", "Row", "batch_case_counts", "batch_issues",
     "bulk_insert", "can_import", "detect_encoding", "detect_format", "import_batch_create", "import_batch_enqueue",
     "import_batches_for_user", "import_run", "imports_resume_stale", "inspect_file", "issue_as_dict", "iter_rows", "report_lines",
     "report_response", "validate_row",
