@@ -10,20 +10,9 @@ The admin, the API, the services and the transitions' ``permission=`` callables 
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 
-from credit_platform.permissions import (
-    can_see_everything,
-    department_of,
-    is_credit_office,
-    is_department_member,
-    permission_id,
-)
+from credit_platform.permissions import can_see_everything, department_of, is_credit_office, is_department_member, permission_id
 from credit_platform.permissions import department_group_id as _group_id
-from lists.models import (
-    EntryState,
-    ListEntry,
-    ListEntryGroupObjectPermission,
-    may_manage_entry,
-)
+from lists.models import EntryState, ListEntry, ListEntryGroupObjectPermission, may_manage_entry
 
 # States every department may read: the entry is on the list (suspended = marked under verification).
 ON_THE_LIST = [EntryState.PUBLISHED, EntryState.SUSPENDED]

@@ -14,33 +14,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from credit_platform import identifiers
-from credit_platform.admin.actions import (
-    ObjectAction,
-    ObjectActionsMixin,
-    add_service_errors,
-    admin_url,
-)
-from credit_platform.admin.mixins import (
-    AuditHistoryAdminMixin,
-    ServiceAddFormMixin,
-    as_text,
-)
-
+from credit_platform.admin.actions import ObjectAction, ObjectActionsMixin, add_service_errors, admin_url
+from credit_platform.admin.mixins import AuditHistoryAdminMixin, ServiceAddFormMixin, as_text
+from lists import access, selectors, services
 # The import admin (uploads and their reports) lives beside the importer; autodiscovery only imports admin.py.
-from lists import (
-    access,
-    admin_import,  # noqa: F401
-    selectors,
-    services,
-)
+from lists import admin_import  # noqa: F401
 from lists.export import export_entries_action
-from lists.forms import (
-    EntryProposeForm,
-    NotifyForm,
-    RemoveForm,
-    StatementForm,
-    WithdrawForm,
-)
+from lists.forms import EntryProposeForm, NotifyForm, RemoveForm, StatementForm, WithdrawForm
 from lists.models import EntryState, ListEntry, publication_refusal
 
 

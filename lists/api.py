@@ -6,12 +6,7 @@ may act (403) and what the state allows (409, with the reason: e.g. the date fro
 can be published).
 """
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    extend_schema,
-    extend_schema_field,
-    extend_schema_view,
-)
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -23,11 +18,7 @@ from credit_platform.api.serializers import ReasonSerializer, SubjectBriefSerial
 from credit_platform.api.views import PlatformReadOnlyViewSet
 from credit_platform.domains import Domain, ListType
 from credit_platform.models import Subject
-from credit_platform.selectors import (
-    REASON_MAX_LENGTH,
-    person_records_viewed,
-    subjects_for_user,
-)
+from credit_platform.selectors import REASON_MAX_LENGTH, person_records_viewed, subjects_for_user
 from lists import access, selectors, services
 from lists.export import export_entries_xlsx
 from lists.filters import ListEntryFilter

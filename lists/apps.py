@@ -14,15 +14,13 @@ class ListsConfig(AppConfig):
         from credit_platform.origins import LIST_ENTRY, register_case_origin
         from credit_platform.roles import register_role_permissions
         from credit_platform.selectors import register_subject_scope
-        from lists import (
-            events,  # noqa: F401 - registers the labels of its audit events and states
-            tasks,  # noqa: F401 - registers the tasks the importer queues by name
-        )
         from lists import workbench as workbench_tasks
         from lists.access import subjects_with_work
         from lists.case_origin import entry_case_origin_resolve, entry_label
         from lists.notification_kinds import NOTIFICATION_KINDS
         from lists.services import entries_recompute_publication_due
+        from lists import events  # noqa: F401 - registers the labels of its audit events and states
+        from lists import tasks  # noqa: F401 - registers the tasks the importer queues by name
 
         register_provisional_recompute(entries_recompute_publication_due)
         register_notification_kinds(NOTIFICATION_KINDS)

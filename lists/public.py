@@ -22,9 +22,9 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
 from credit_platform import identifiers
+from credit_platform.public_filing import throttled
 from credit_platform.domains import ListType
 from credit_platform.models import SubjectKind
-from credit_platform.public_filing import throttled
 from lists import labels
 from lists.models import EntryState, ListEntry
 

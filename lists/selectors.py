@@ -14,6 +14,7 @@ from lists.models import EntryState, ListEntry
 from sanctions.access import cases_for_user
 from sanctions.models import JointCase
 
+
 # 双公示: an entry is to be published within the rule set's working days of its decision.
 PUBLICATION_FIGURES = {
     "overdue": lambda today: Q(state__in=[EntryState.PROPOSED, EntryState.NOTIFIED], publication_due__lt=today),

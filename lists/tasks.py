@@ -3,10 +3,8 @@ from celery import shared_task
 
 # The import tasks live beside the importer (lists.import_tasks); importing the module here lets a
 # worker register them, as Celery's autodiscovery only imports ``tasks.py``.
-from lists import (
-    import_tasks,  # noqa: F401
-    services,
-)
+from lists import import_tasks  # noqa: F401
+from lists import services
 
 
 @shared_task(acks_late=True)

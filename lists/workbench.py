@@ -11,11 +11,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from credit_platform.permissions import (
-    can_see_everything,
-    department_of,
-    is_department_member,
-)
+from credit_platform.permissions import can_see_everything, department_of, is_department_member
 from credit_platform.workbench import TaskFigures, register_task
 from lists import access, selectors
 from lists.models import EntryState

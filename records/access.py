@@ -11,13 +11,7 @@ services and the transitions' ``permission=`` callables ask these functions.
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
 from django.http import Http404
 
-from credit_platform.permissions import (
-    can_see_everything,
-    department_of,
-    is_credit_office,
-    is_department_member,
-    is_leadership,
-)
+from credit_platform.permissions import can_see_everything, department_of, is_credit_office, is_department_member, is_leadership
 from records.models import CreditRecord, RecordState, RecordType, may_manage_record
 
 # What departments other than the provider see: published records of public types.

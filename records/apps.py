@@ -12,17 +12,13 @@ class RecordsConfig(AppConfig):
         from credit_platform.demo import register_demo_loader
         from credit_platform.notifications import register_notification_kinds
         from credit_platform.selectors import register_subject_scope
-        from records import (  # noqa: F401 - record imports: admin, audit labels, tasks
-            admin_import,
-            events,  # noqa: F401 - registers the labels of its audit events and states
-            import_events,
-            import_tasks,
-            tasks,  # noqa: F401 - registers its periodic tasks
-        )
         from records.access import subjects_with_work
         from records.demo import load_record_types
         from records.notification_kinds import NOTIFICATION_KINDS
         from records.services import records_recompute_publication_due
+        from records import events  # noqa: F401 - registers the labels of its audit events and states
+        from records import tasks  # noqa: F401 - registers its periodic tasks
+        from records import admin_import, import_events, import_tasks  # noqa: F401 - record imports: admin, audit labels, tasks
 
         register_provisional_recompute(records_recompute_publication_due)
         register_notification_kinds(NOTIFICATION_KINDS)

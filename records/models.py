@@ -15,11 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from credit_platform.domains import Domain, Severity
-from credit_platform.permissions import (
-    department_of,
-    is_credit_office,
-    is_department_member,
-)
+from credit_platform.permissions import department_of, is_credit_office, is_department_member
 from records import catalogue
 
 

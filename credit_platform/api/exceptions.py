@@ -21,11 +21,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from credit_platform.exceptions import (
-    ApplicationError,
-    IllegalTransition,
-    transition_error,
-)
+from credit_platform.exceptions import ApplicationError, IllegalTransition, transition_error
 
 
 def illegal_transition_from_fsm(exc: TransitionNotAllowed) -> IllegalTransition:

@@ -14,12 +14,12 @@ from rest_framework.response import Response
 
 from credit_platform import identifiers, permissions, selectors
 from credit_platform.api import serializers
+from credit_platform.services import subject_register
 from credit_platform.api.authentication import API_AUTHENTICATION_CLASSES
 from credit_platform.api.idempotency import IdempotentMixin
 from credit_platform.api.pagination import LargeTablePagination
 from credit_platform.api.schema import PlatformAutoSchema, error_responses
 from credit_platform.models import Department, Subject, SubjectKind
-from credit_platform.services import subject_register
 
 
 class PlatformAPIMixin(IdempotentMixin):

@@ -12,11 +12,7 @@ their caller's transaction. Publishing a black or red entry opens its joint case
 of its list and domain in the same transaction; removing an entry ends its cases.
 """
 from lists.case_origin import CASE_KIND_FOR_LIST
-from lists.services.periodic import (
-    entries_expire_due,
-    entries_publication_overdue_notify,
-    entries_recompute_publication_due,
-)
+from lists.services.periodic import entries_expire_due, entries_publication_overdue_notify, entries_recompute_publication_due
 from lists.services.procedure import (
     BLACK_PROPOSAL_SUFFIX,
     CASE_END_FOR_REMOVAL,
@@ -29,12 +25,7 @@ from lists.services.procedure import (
     entry_validate,
     entry_withdraw,
 )
-from lists.services.publication import (
-    after_publication,
-    entry_open_case,
-    entry_publish,
-    subject_watch_recompute,
-)
+from lists.services.publication import after_publication, entry_open_case, entry_publish, subject_watch_recompute
 from lists.services.removal import (
     CORRECTABLE_FIELDS,
     entry_correct,

@@ -16,6 +16,7 @@ from lists.selectors import publication_q
 from lists.services.procedure import _notify, entry_url
 from lists.services.removal import _remove
 
+
 # --- periodic work -------------------------------------------------------------------------------
 
 

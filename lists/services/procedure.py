@@ -13,22 +13,11 @@ from credit_platform.domains import Domain, ListType
 from credit_platform.exceptions import IllegalTransition, transition_error
 from credit_platform.models import Department, Subject
 from credit_platform.permissions import permission_id
-from credit_platform.rules import (
-    entry_periods,
-    publication_bounds,
-    publication_due,
-    rule_set_in_force,
-)
+from credit_platform.rules import entry_periods, publication_bounds, publication_due, rule_set_in_force
 from credit_platform.workflow import require, run_transition
 from lists import access, events
 from lists.locks import lock_entry
-from lists.models import (
-    EntryState,
-    ListEntry,
-    ListEntryGroupObjectPermission,
-    RemovalReason,
-    Severity,
-)
+from lists.models import EntryState, ListEntry, ListEntryGroupObjectPermission, RemovalReason, Severity
 
 # How a case ends when its entry leaves the list.
 CASE_END_FOR_REMOVAL = {

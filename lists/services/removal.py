@@ -13,15 +13,11 @@ from credit_platform.workflow import entry_point, require, run_transition
 from lists import access, events
 from lists.locks import lock_entry, lock_entry_and_cases
 from lists.models import EntryState, ListEntry, RemovalReason
-from lists.services.procedure import (
-    CASE_END_FOR_REMOVAL,
-    _duplicate_message,
-    _illegal,
-    entry_validate,
-)
+from lists.services.procedure import _duplicate_message, CASE_END_FOR_REMOVAL, _illegal, entry_validate
 from lists.services.publication import subject_watch_recompute
 from sanctions import services as sanctions_services
 from sanctions.models import LIVE_CASE_STATES, CaseState, JointCase
+
 
 # --- removal, suspension ------------------------------------------------------------------------
 

@@ -23,12 +23,7 @@ from credit_platform import calendar, dates
 from credit_platform.domains import Domain, Severity
 from credit_platform.exceptions import IllegalTransition, transition_error
 from credit_platform.models import RuleSet, Subject
-from credit_platform.rules import (
-    add_months,
-    entry_periods,
-    publication_due,
-    rule_set_in_force,
-)
+from credit_platform.rules import add_months, entry_periods, publication_due, rule_set_in_force
 from credit_platform.workflow import entry_point, require, run_transition
 from records import access, catalogue, events
 from records.locks import lock_record
