@@ -6,15 +6,13 @@ service call: the add page proposes through ``services.entry_propose``; the chan
 read-only and moves the entry only through its buttons (shown when the transition is open to the
 user; the buttons machinery is credit_platform.admin.actions, shared with the cases).
 """
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from credit_platform import identifiers
-from credit_platform.admin.actions import ObjectAction, ObjectActionsMixin, add_service_errors, admin_url
+from credit_platform.admin.actions import ObjectAction, ObjectActionsMixin, admin_url
 from credit_platform.admin.mixins import AuditHistoryAdminMixin, ServiceAddFormMixin, as_text
 from lists import access, selectors, services
 # The import admin (uploads and their reports) lives beside the importer; autodiscovery only imports admin.py.
@@ -151,22 +149,14 @@ class ListEntryAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = EntryProposeForm(request.POST if request.method == "POST" else None, admin_site=self.admin_site)
-        if request.method == "POST" and form.is_valid():
-            try:
-                entry = services.entry_propose(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, gettext("%(entry)s proposed. Notify the subject next.") % {"entry": entry})
-                return HttpResponseRedirect(reverse("admin:lists_listentry_change", args=[entry.pk], current_app=self.admin_site.name))
         fieldsets = [
             (None, {"fields": ["subject", "list_type", "severity", "domain"]}),
             (_("Decision"), {"fields": ["decision_number", "decided_on", "basis"]}),
         ]
-        return self.render_service_add_form(
-            request, form=form, fieldsets=fieldsets, title=_("Propose a list entry"), form_url=form_url, extra_context=extra_context
+        return self.service_add_view(
+            request, form=form, create=lambda **data: services.entry_propose(actor=request.user, **data),
+            success=lambda entry: gettext("%(entry)s proposed. Notify the subject next.") % {"entry": entry},
+            fieldsets=fieldsets, title=_("Propose a list entry"), form_url=form_url, extra_context=extra_context,
         )
 
     # --- the entry page ------------------------------------------------------------------------

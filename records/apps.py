@@ -10,8 +10,11 @@ class RecordsConfig(AppConfig):
     def ready(self):
         from credit_platform.calendar import register_provisional_recompute
         from credit_platform.demo import register_demo_loader
+        from credit_platform.menus import register_menu
         from credit_platform.notifications import register_notification_kinds
+        from credit_platform.roles import register_role_permissions
         from credit_platform.selectors import register_subject_scope
+        from records import workbench as workbench_tasks
         from records.access import subjects_with_work
         from records.demo import load_record_types
         from records.notification_kinds import NOTIFICATION_KINDS
@@ -24,3 +27,14 @@ class RecordsConfig(AppConfig):
         register_notification_kinds(NOTIFICATION_KINDS)
         register_subject_scope(subjects_with_work)
         register_demo_loader("records", load_record_types, order=30)
+
+        # Model permissions open the admin modules and the endpoints; records.access decides which
+        # records a department sees and manages (its own, as their providing department).
+        register_role_permissions(
+            all={"records.view_recordtype", "records.view_creditrecord"},
+            initiating={"records.add_creditrecord"},
+            executing={"records.add_creditrecord"},
+            credit_office={"records.add_recordtype", "records.change_recordtype", "records.add_creditrecord"},
+        )
+        register_menu("lists", "records.CreditRecord", "records.RecordType", order=20)
+        workbench_tasks.register()  # its 待办 task (credit_platform.workbench)

@@ -1,9 +1,10 @@
 """Admin mixins every app's admin can use."""
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.loader import select_template
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, format_html_join
@@ -11,6 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from credit_platform import audit, events, identifiers
+from credit_platform.admin.actions import add_service_errors
 from credit_platform.services import object_save
 
 
@@ -99,6 +101,25 @@ class ServiceAddFormMixin:
             **(extra_context or {}),
         }
         return self.render_change_form(request, context, add=True, form_url=form_url)
+
+    def service_add_view(self, request, *, form, create, success, fieldsets, title, form_url="", extra_context=None):
+        """The add page of an object a service creates: on a valid POST, ``create(**form.cleaned_data)``;
+        its refusals show on the form (on their fields, or above it), and success redirects to the new
+        object's page with the message ``success(obj)``."""
+        if request.method == "POST" and form.is_valid():
+            try:
+                obj = create(**form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, success(obj))
+                opts = self.model._meta
+                return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk], current_app=self.admin_site.name))
+        return self.render_service_add_form(
+            request, form=form, fieldsets=fieldsets, title=title, form_url=form_url, extra_context=extra_context
+        )
 
 
 class AuditedSaveAdminMixin:

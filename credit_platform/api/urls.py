@@ -12,6 +12,7 @@ from credit_platform.api.workbench import WorkbenchView
 from credit_platform.permissions import IsDepartmentMember
 from lists import api as lists_api
 from lists import import_api, public_api
+from records import api as records_api
 from objections import api as objections_api
 from records import import_api as records_import_api
 from repair import api as repair_api
@@ -39,6 +40,8 @@ router.register("cases", sanctions_api.CaseViewSet, basename="case")
 router.register("assignments", sanctions_api.AssignmentViewSet, basename="assignment")
 router.register("bulk-push-jobs", sanctions_api.BulkPushJobViewSet, basename="bulk-push-job")
 router.register("list-entries", lists_api.ListEntryViewSet, basename="list-entry")
+router.register("records", records_api.CreditRecordViewSet, basename="record")
+router.register("record-types", records_api.RecordTypeViewSet, basename="record-type")
 router.register("objections", objections_api.ObjectionViewSet, basename="objection")
 router.register("repairs", repair_api.RepairViewSet, basename="repair")
 
