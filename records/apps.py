@@ -37,4 +37,5 @@ class RecordsConfig(AppConfig):
             credit_office={"records.add_recordtype", "records.change_recordtype", "records.add_creditrecord"},
         )
         register_menu("lists", "records.CreditRecord", "records.RecordType", order=20)
+        register_menu("lists", "records.RecordImportBatch", order=21)  # record imports (records/admin_import.py)
         workbench_tasks.register()  # its 待办 task (credit_platform.workbench)
