@@ -3,10 +3,9 @@
 Thin: the file is checked and the batch recorded by ``lists.importing``; small files are imported
 within the request (200 with the report), larger ones by a Celery task (202 with the status URL).
 """
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,6 +15,7 @@ from credit_platform.api.imports import (
     ImportBatchSerializerBase,
     ImportResultSerializer,
     import_result,
+    import_views,
 )
 from credit_platform.api.schema import error_responses
 from credit_platform.api.views import PlatformAPIMixin
@@ -123,27 +123,7 @@ class ListEntryImportView(PlatformAPIMixin, APIView):
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]})
 
 
-class ImportBatchDetailView(PlatformAPIMixin, generics.RetrieveAPIView):
-    """An import of the caller's department (any, for the credit office): state, progress, counts, first refused rows."""
-
-    serializer_class = ImportBatchSerializer
-
-    def get_queryset(self):
-        return importing.import_batches_for_user(self.request.user)
-
-    @extend_schema(summary="Progress and counts of an import", tags=["list entries"], responses={200: ImportBatchSerializer, **error_responses(401, 404)})
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-
-class ImportBatchReportView(PlatformAPIMixin, APIView):
-    """The refused rows and warnings of an import as CSV (UTF-8 with BOM), with each row's own columns."""
-
-    @extend_schema(
-        summary="Refused rows of an import (CSV)",
-        tags=["list entries"],
-        responses={(200, "text/csv"): OpenApiResponse(str, description=gettext_lazy("CSV, UTF-8 with BOM")), **error_responses(401, 404)},
-    )
-    def get(self, request, pk: int):
-        batch = get_object_or_404(importing.import_batches_for_user(request.user), pk=pk)
-        return importing.report_response(batch)
+ImportBatchDetailView, ImportBatchReportView = import_views(
+    serializer=ImportBatchSerializer, batches=importing.import_batches_for_user, report=importing.report_response,
+    tag="list entries", noun="import",
+)

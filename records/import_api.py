@@ -4,10 +4,9 @@ Thin: the file is checked and the batch recorded by ``records.importing``; small
 within the request (200 with the row-by-row report), larger ones by a Celery task (202 with the
 status URL).
 """
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,6 +16,7 @@ from credit_platform.api.imports import (
     ImportBatchSerializerBase,
     ImportResultSerializer,
     import_result,
+    import_views,
 )
 from credit_platform.api.schema import error_responses
 from credit_platform.api.views import PlatformAPIMixin
@@ -109,28 +109,7 @@ class RecordImportView(PlatformAPIMixin, APIView):
         return import_result(request, batch, importing.record_import_issues, status_name=STATUS_NAME, report_name=REPORT_NAME)
 
 
-class RecordImportDetailView(PlatformAPIMixin, generics.RetrieveAPIView):
-    """A record import of the caller's department (any, for the credit office): state, progress, counts, first refused rows."""
-
-    serializer_class = RecordImportBatchSerializer
-
-    def get_queryset(self):
-        return importing.record_import_batches_for_user(self.request.user)
-
-    @extend_schema(summary="Progress and counts of a record import", tags=["records"],
-                   responses={200: RecordImportBatchSerializer, **error_responses(401, 404)})
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-
-class RecordImportReportView(PlatformAPIMixin, APIView):
-    """The refused rows and warnings of a record import as CSV (UTF-8 with BOM), with each row's own columns."""
-
-    @extend_schema(
-        summary="Refused rows of a record import (CSV)",
-        tags=["records"],
-        responses={(200, "text/csv"): OpenApiResponse(str, description=gettext_lazy("CSV, UTF-8 with BOM")), **error_responses(401, 404)},
-    )
-    def get(self, request, pk: int):
-        batch = get_object_or_404(importing.record_import_batches_for_user(request.user), pk=pk)
-        return importing.record_import_report(batch)
+RecordImportDetailView, RecordImportReportView = import_views(
+    serializer=RecordImportBatchSerializer, batches=importing.record_import_batches_for_user, report=importing.record_import_report,
+    tag="records", noun="record import",
+)

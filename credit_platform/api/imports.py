@@ -1,9 +1,15 @@
 """What every import's API shares: the row-by-row answer (``created``, ``unchanged``, ``errors``
 with row numbers and reasons, ``warnings``) and the batch's progress answer."""
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
-from rest_framework import serializers, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
 from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from credit_platform.api.schema import error_responses
+from credit_platform.api.views import PlatformAPIMixin
 
 from credit_platform.importing.report import issue_as_dict
 from credit_platform.importing.rows import ERROR, WARNING
@@ -78,3 +84,31 @@ class ImportBatchSerializerBase(serializers.ModelSerializer):
 
     def get_report_url(self, batch) -> str:
         return absolute_url(self.context.get("request"), self.report_name, batch)
+
+
+def import_views(*, serializer, batches, report, tag: str, noun: str):
+    """The batch's status view (``GET .../{id}/``) and its report view (``GET .../{id}/report/``):
+    ``batches(user)`` the batches the caller may see (404 for the others), ``report(batch)`` the CSV."""
+
+    class DetailView(PlatformAPIMixin, generics.RetrieveAPIView):
+        __doc__ = f"A {noun} of the caller's department (any, for the credit office): state, progress, counts, first refused rows."
+        serializer_class = serializer
+
+        def get_queryset(self):
+            return batches(self.request.user)
+
+        @extend_schema(summary=f"Progress and counts of a {noun}", tags=[tag], responses={200: serializer, **error_responses(401, 404)})
+        def get(self, request, *args, **kwargs):
+            return super().get(request, *args, **kwargs)
+
+    class ReportView(PlatformAPIMixin, APIView):
+        __doc__ = f"The refused rows and warnings of a {noun} as CSV (UTF-8 with BOM), with each row's own columns."
+
+        @extend_schema(
+            summary=f"Refused rows of a {noun} (CSV)", tags=[tag],
+            responses={(200, "text/csv"): OpenApiResponse(str, description=gettext_lazy("CSV, UTF-8 with BOM")), **error_responses(401, 404)},
+        )
+        def get(self, request, pk: int):
+            return report(get_object_or_404(batches(request.user), pk=pk))
+
+    return DetailView, ReportView

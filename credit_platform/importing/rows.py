@@ -4,6 +4,10 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from credit_platform import identifiers
 from credit_platform.rules import entry_periods, publication_due, rule_set_in_force
 
 ERROR, WARNING = "error", "warning"
@@ -38,6 +42,18 @@ def iso_date(text: str) -> datetime.date | None:
         return datetime.date.fromisoformat(text) if DATE_RE.match(text) else None
     except ValueError:
         return None
+
+
+def identifier_check(identifier: str, kind: str, *, was_number: bool = False) -> tuple[datetime.date | None, str]:
+    """``(birth date or None, "")`` for an identifier valid for ``kind``, else ``(None, reason)``;
+    a cell Excel held as a number is told why its digits may be lost."""
+    try:
+        return identifiers.validate_for_kind(identifier, kind), ""
+    except ValidationError as exc:
+        reason = " ".join(exc.messages)
+        if was_number:
+            reason += " " + _("The cell holds a number, and Excel keeps only 15 digits: format the column as text.")
+        return None, reason
 
 
 class Periods:

@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from credit_platform import permissions
 from credit_platform.importing.bulk import bulk_insert
 from credit_platform.importing.files import Columns, FileInfo, inspect_file, iter_rows
 from credit_platform.importing.rows import ERROR, Issue
@@ -45,6 +46,17 @@ def sha256_of(fileobj) -> str:
         digest.update(chunk)
     fileobj.seek(0)
     return digest.hexdigest()
+
+
+def batches_for_user(model, user):
+    """Batches of the user's department; the credit office sees every batch."""
+    batches = model.objects.select_related("department", "uploaded_by")
+    if permissions.is_credit_office(user):
+        return batches
+    department = permissions.department_of(user)
+    if department is None or not permissions.is_department_member(user):
+        return batches.none()
+    return batches.filter(department=department)
 
 
 def batch_create(model, *, upload, actor, columns: Columns, strict: bool = False, **fields):

@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from credit_platform import background, permissions
+from credit_platform import background
 from credit_platform.domains import ListType
 from credit_platform.importing import runs
 from credit_platform.importing.bulk import bulk_insert
@@ -51,13 +51,7 @@ def can_import(user) -> bool:
 
 def import_batches_for_user(user):
     """Batches of the user's department; the credit office sees every batch."""
-    batches = ImportBatch.objects.select_related("department", "uploaded_by")
-    if permissions.is_credit_office(user):
-        return batches
-    department = permissions.department_of(user)
-    if department is None or not permissions.is_department_member(user):
-        return batches.none()
-    return batches.filter(department=department)
+    return runs.batches_for_user(ImportBatch, user)
 
 
 # --- the batch -----------------------------------------------------------------------------------

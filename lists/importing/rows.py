@@ -2,7 +2,6 @@
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from credit_platform import identifiers
@@ -12,6 +11,7 @@ from credit_platform.importing.rows import (
     Issue,
     Periods,
     choice,
+    identifier_check,
     iso_date,
 )
 from credit_platform.models import Subject, SubjectKind
@@ -79,12 +79,8 @@ def validate_row(number: int, values: dict, *, today: datetime.date, periods: Pe
     identifier = identifiers.normalise(values["identifier"])
     birth_date = None
     if identifier and kind:
-        try:
-            birth_date = identifiers.validate_for_kind(identifier, kind)
-        except ValidationError as exc:
-            reason = " ".join(exc.messages)
-            if identifier_was_number:
-                reason += " " + _("The cell holds a number, and Excel keeps only 15 digits: format the column as text.")
+        birth_date, reason = identifier_check(identifier, kind, was_number=identifier_was_number)
+        if reason:
             refuse("identifier", reason)
 
     decided_on = None

@@ -5,7 +5,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from credit_platform import permissions
 from credit_platform.domains import Severity
 from credit_platform.importing import report, runs
 from credit_platform.importing.bulk import bulk_insert
@@ -37,13 +36,7 @@ def can_import(user) -> bool:
 
 def record_import_batches_for_user(user):
     """Batches of the user's department; the credit office sees every batch."""
-    batches = RecordImportBatch.objects.select_related("department", "uploaded_by", "record_type")
-    if permissions.is_credit_office(user):
-        return batches
-    department = permissions.department_of(user)
-    if department is None or not permissions.is_department_member(user):
-        return batches.none()
-    return batches.filter(department=department)
+    return runs.batches_for_user(RecordImportBatch, user).select_related("record_type")
 
 
 def record_import_create(*, upload, actor, record_type=None, publish: bool = False, strict: bool = False):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from credit_platform import dates, identifiers
 from credit_platform.domains import Domain, Severity
-from credit_platform.importing.rows import ERROR, Issue, Periods, choice
+from credit_platform.importing.rows import ERROR, Issue, Periods, choice, identifier_check
 from credit_platform.models import Subject, SubjectKind
 from lists import labels
 from records import catalogue
@@ -191,12 +191,8 @@ def validate_row(number: int, values: dict, *, context: RowContext, columns, ide
         refuse("identifier", _("This value is required."))
     birth_date = None
     if identifier and subject_kind:
-        try:
-            birth_date = identifiers.validate_for_kind(identifier, subject_kind)
-        except ValidationError as exc:
-            reason = " ".join(exc.messages)
-            if identifier_was_number:
-                reason += " " + _("The cell holds a number, and Excel keeps only 15 digits: format the column as text.")
+        birth_date, reason = identifier_check(identifier, subject_kind, was_number=identifier_was_number)
+        if reason:
             refuse("identifier", reason)
 
     decided_on = _date(values, "decided_on", refuse, required=True)
