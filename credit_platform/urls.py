@@ -19,6 +19,7 @@ urlpatterns = [
     # The public credit website: no login, Chinese.
     path("credit/objections/", include("objections.urls_public")),
     path("credit/repairs/", include("repair.urls_public")),
+    path("credit/records/", include("records.urls_public")),
     path("credit/", include("lists.urls_public")),
     # OpenAPI 3 and its docs, served from drf-spectacular-sidecar's local assets (no CDN); the
     # Swagger page loads its start-up script as a file, so the Content-Security-Policy holds.

@@ -72,10 +72,9 @@ def public_entries(*, q: str, today=None) -> QuerySet[ListEntry]:
     Uses the (list_type, state, -decided_on) index and the subject's unique identifier index.
     """
     today = today or timezone.localdate()
-    born_by = today - relativedelta(years=ADULT_AGE)  # a person born after this day is a minor today
     entries = (
         ListEntry.objects.filter(list_type__in=PUBLIC_LISTS, state__in=PUBLIC_STATES, publication_ends_on__gte=today)
-        .filter(Q(subject__kind__in=SubjectKind.organisations()) | Q(subject__kind=SubjectKind.NATURAL_PERSON, subject__birth_date__lte=born_by))
+        .filter(publishable_subjects_q(today))
         .select_related("subject", "identifying_department")
         .only(
             "pk", "list_type", "domain", "basis", "decision_number", "decided_on", "publication_ends_on", "state",
@@ -83,10 +82,22 @@ def public_entries(*, q: str, today=None) -> QuerySet[ListEntry]:
         )
         .order_by("-decided_on", "-pk")
     )
+    return matching_subjects(entries, q)
+
+
+def publishable_subjects_q(today) -> Q:
+    """Rows whose subject may be published on ``today``: organisations, and adult persons (a person
+    born after this day 18 years ago is a minor, never published)."""
+    born_by = today - relativedelta(years=ADULT_AGE)
+    return Q(subject__kind__in=SubjectKind.organisations()) | Q(subject__kind=SubjectKind.NATURAL_PERSON, subject__birth_date__lte=born_by)
+
+
+def matching_subjects(queryset: QuerySet, q: str) -> QuerySet:
+    """The rows of ``queryset`` whose subject has exactly the identifier ``q`` (normalised), or part of its name."""
     identifier = identifiers.normalise(q)
     if IDENTIFIER_RE.match(identifier):
-        return entries.filter(subject__identifier=identifier)
-    return entries.filter(subject__name__icontains=q)
+        return queryset.filter(subject__identifier=identifier)
+    return queryset.filter(subject__name__icontains=q)
 
 
 def public_row(entry: ListEntry) -> dict:
@@ -117,25 +128,33 @@ def page_throttled(request) -> bool:
     return throttled(request, "search", "CREDIT_PUBLIC_SEARCHES_PER_MINUTE", DEFAULT_PAGE_RATE)
 
 
-@require_GET
-def search(request):
-    """``/credit/``: the search form, and the masked entries matching ``q`` (or the signed ``t``)."""
+def render_search(request, *, template: str, raw: str | None, results, row, throttle, page_number=None):
+    """A public search page: the form alone without a query; else the rows of ``results(q)`` (each
+    ``row(obj)``), paginated with the query signed (``token``), after the page's limit (``throttle``:
+    429) and the query's own checks (400). Shared by the list search and the 双公示 query."""
     with translation.override("zh-hans"):
         context = {"q_given": False, "error": "", "rows": [], "page": None, "token": ""}
-        raw = request.GET.get("q")
-        if raw is None and request.GET.get("t"):
-            raw = query_from_token(request.GET["t"])
         if raw is None or not raw.strip():
-            return render(request, "credit/search.html", context)
+            return render(request, template, context)
         context["q_given"] = True
-        if page_throttled(request):
+        if throttle(request):
             context["error"] = "查询过于频繁，请稍后再试。"
-            return render(request, "credit/search.html", context, status=429)
+            return render(request, template, context, status=429)
         try:
             q = clean_query(raw)
         except QueryError as exc:
             context["error"] = str(exc)
-            return render(request, "credit/search.html", context, status=400)
-        page = Paginator(public_entries(q=q), PAGE_SIZE).get_page(request.GET.get("page"))
-        context.update(page=page, rows=[public_row(entry) for entry in page.object_list], token=query_token(q))
-        return render(request, "credit/search.html", context)
+            return render(request, template, context, status=400)
+        page = Paginator(results(q=q), PAGE_SIZE).get_page(page_number)
+        context.update(page=page, rows=[row(obj) for obj in page.object_list], token=query_token(q))
+        return render(request, template, context)
+
+
+@require_GET
+def search(request):
+    """``/credit/``: the search form, and the masked entries matching ``q`` (or the signed ``t``)."""
+    raw = request.GET.get("q")
+    if raw is None and request.GET.get("t"):
+        raw = query_from_token(request.GET["t"])
+    return render_search(request, template="credit/search.html", raw=raw, results=public_entries, row=public_row,
+                         throttle=page_throttled, page_number=request.GET.get("page"))

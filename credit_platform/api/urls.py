@@ -13,6 +13,7 @@ from credit_platform.permissions import IsDepartmentMember
 from lists import api as lists_api
 from lists import import_api, public_api
 from records import api as records_api
+from records import public_api as records_public_api
 from objections import api as objections_api
 from records import import_api as records_import_api
 from repair import api as repair_api
@@ -54,6 +55,7 @@ urlpatterns = [
     path("record-imports/<int:pk>/", records_import_api.RecordImportDetailView.as_view(), name="record-import-detail"),
     path("record-imports/<int:pk>/report/", records_import_api.RecordImportReportView.as_view(), name="record-import-report"),
     path("public/list-entries/", public_api.PublicListEntryList.as_view(), name="public-list-entries"),
+    path("public/records/", records_public_api.PublicRecordList.as_view(), name="public-records"),
     path("public/objections/", objections_api.PublicObjectionCreate.as_view(), name="public-objections"),
     path("public/objections/<str:receipt_number>/", objections_api.PublicObjectionDetail.as_view(), name="public-objection-detail"),
     path("public/repairs/", repair_api.PublicRepairCreate.as_view(), name="public-repairs"),

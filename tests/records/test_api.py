@@ -36,10 +36,17 @@ def test_the_market_bureau_records_a_penalty_and_a_licence_and_publishes_them(wo
     assert penalty.json()["allowed_transitions"] == ["publish", "remove"]
     assert (licence.json()["state"], licence.json()["published_on_time"], licence.json()["kind"]) == ("published", True, "licensing")
 
+    def public(q):
+        return {row["decision_number"] for row in api(None).get("/api/v1/public/records/", {"q": q}).json()["results"]}
+
+    assert public(world.food_company.identifier) == set()  # a draft is not shown
+    assert public(world.company.identifier) == {"甘示市监许可〔2026〕101号"}
+
     with on_day(datetime.date(2026, 11, 25)):  # working day 8: late
         published = market.post(f"{RECORDS}{penalty.json()['id']}/publish/")
     assert published.status_code == 200, published.content
     assert (published.json()["state"], published.json()["published_on_time"]) == ("published", False)
+    assert public(world.food_company.identifier) == {"甘示市监处罚〔2026〕21号"}
 
 
 def test_a_consent_needing_type_without_the_reference_is_a_400_naming_it(world, api):
