@@ -11,22 +11,14 @@ import argparse
 import csv
 import datetime
 import json
-import os
-import resource
 import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "credit_platform.settings.base")
-# As in production: with DEBUG on, Django keeps the SQL of the last 9,000 queries in memory.
-os.environ.setdefault("DEBUG", "false")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import SURNAMES, citizen_id, maxrss_mb, timed_import, uscc  # noqa: E402 - after the path
 
-USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 DOMAINS = ["judicial", "tax", "environment", "labour", "work_safety", "food_drug", "construction", "market"]
 INVALID_KINDS = ["check_digit", "domain", "future_date", "missing_basis"]
 
@@ -36,32 +28,13 @@ def parse_args(argv=None):
     parser.add_argument("--rows", type=int, default=1_000_000, help="data rows in the generated file (default 1,000,000)")
     parser.add_argument("--invalid-every", type=int, default=100, help="every Nth row is invalid (0: none)")
     parser.add_argument("--persons-every", type=int, default=10, help="every Nth row is a natural person")
-    parser.add_argument("--chunk-size", type=int, default=None, help="rows per transaction (default lists.importing.batches.CHUNK_SIZE)")
+    parser.add_argument("--chunk-size", type=int, default=None, help="rows per transaction (default credit_platform.importing.runs.CHUNK_SIZE)")
     parser.add_argument("--strict", action="store_true", help="strict mode (any invalid row: nothing imported; use --invalid-every 0)")
     parser.add_argument("--repeat", action="store_true", help="import the same file a second time (every row unchanged) and report it too")
     parser.add_argument("--no-tracemalloc", action="store_true", help="measure speed without tracemalloc's overhead")
     parser.add_argument("--offset", type=int, default=None, help="first identifier number (default: from the clock, so runs do not collide)")
     parser.add_argument("--csv", type=Path, default=None, help="write the generated file here (default: a temporary file, deleted)")
     return parser.parse_args(argv)
-
-
-def uscc(n: int, division: str = "620702") -> str:
-    from credit_platform.identifiers import uscc_check_character
-
-    body = ""
-    for _i in range(9):
-        n, digit = divmod(n, len(USCC_CHARSET))
-        body = USCC_CHARSET[digit] + body
-    first17 = f"91{division}{body}"
-    return first17 + uscc_check_character(first17)
-
-
-def citizen_id(n: int, division: str = "620702") -> str:
-    from credit_platform.identifiers import citizen_id_check_character
-
-    birth = datetime.date(1960, 1, 1) + datetime.timedelta(days=(n // 1000) % 15000)
-    first17 = f"{division}{birth:%Y%m%d}{n % 1000:03d}"
-    return first17 + citizen_id_check_character(first17)
 
 
 def generate(path: Path, args) -> dict:
@@ -100,49 +73,14 @@ def generate(path: Path, args) -> dict:
     return {**counts, "offset": offset, "bytes": path.stat().st_size}
 
 
-def maxrss_mb() -> float:
-    # ru_maxrss is in kilobytes on Linux.
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-
-
 def run_import(path: Path, actor, *, strict: bool, trace: bool) -> dict:
-    from django.core.files import File
-    from django.db import connection
-
     from lists import importing
-    from lists.models import ImportBatch, ImportRowError
+    from lists.models import ImportRowError
 
-    if trace:
-        tracemalloc.start()
-        tracemalloc.reset_peak()
-    started = time.perf_counter()
-    with open(path, "rb") as fh:
-        batch, info = importing.import_batch_create(upload=File(fh, name=path.name), actor=actor, strict=strict)
-    prepared = time.perf_counter()
-    batch = importing.import_run(batch_id=batch.pk, open_cases=False)
-    finished = time.perf_counter()
-    peak = tracemalloc.get_traced_memory()[1] if trace else None
-    if trace:
-        tracemalloc.stop()
-    rows = batch.rows_total
-    result = {
-        "state": batch.state,
-        "rows": rows,
-        "created": batch.created_count,
-        "unchanged": batch.unchanged_count,
-        "refused": batch.error_count,
-        "row_issues_stored": ImportRowError.objects.filter(batch=batch).count(),
-        "seconds_prepare": round(prepared - started, 2),  # checksum, stored copy, header check, row count
-        "seconds_import": round(finished - prepared, 2),
-        "rows_per_sec": round(rows / (finished - prepared), 1) if finished > prepared else None,
-        "rows_per_sec_overall": round(rows / (finished - started), 1) if finished > started else None,
-        "tracemalloc_peak_mb": round(peak / 1024 / 1024, 1) if peak is not None else None,
-        "maxrss_mb_after": maxrss_mb(),
-        "database": connection.vendor,
-    }
-    batch.file.delete(save=False)  # the stored copy of the generated file
-    ImportBatch.objects.filter(pk=batch.pk).update(file="")
-    return result
+    return timed_import(
+        path, create=lambda upload: importing.import_batch_create(upload=upload, actor=actor, strict=strict),
+        run=lambda batch_id: importing.import_run(batch_id=batch_id, open_cases=False), error_model=ImportRowError, trace=trace,
+    )
 
 
 def main(argv=None):
@@ -154,10 +92,10 @@ def main(argv=None):
 
     from credit_platform import demo
     from credit_platform.models import User
-    from lists.importing import batches
+    from credit_platform.importing import runs
 
     if args.chunk_size:
-        batches.CHUNK_SIZE = args.chunk_size
+        runs.CHUNK_SIZE = args.chunk_size
     demo.seed()  # idempotent: the court and its user
     actor = User.objects.select_related("department").get(username="court")
 
@@ -173,7 +111,7 @@ def main(argv=None):
             "bench": "lists.importing",
             "rows": args.rows,
             "file": {**content, "seconds_to_generate": round(generated, 2)},
-            "chunk_size": batches.CHUNK_SIZE,
+            "chunk_size": runs.CHUNK_SIZE,
             "strict": args.strict,
             "maxrss_mb_before_import": rss_before,
             "import": first,

@@ -93,6 +93,22 @@ def validate_for_kind(value: str, kind: str, *, field: str | None = None) -> dat
         raise
 
 
+# USCC characters 1-2 (registration authority and organisation category, GB 32100-2015) of
+# individual businesses and of the legal persons among organisations: 机关, 事业单位, 群众团体 (11-13),
+# 社会团体, 民办非企业单位, 基金会 (51-53), 企业 (91), 农民专业合作社 (93). Any other code is an
+# unincorporated organisation (branches, law firms, ...).
+USCC_INDIVIDUAL_BUSINESS = {"92"}
+USCC_LEGAL_PERSON = {"11", "12", "13", "51", "52", "53", "91", "93"}
+
+
+def organisation_kind_from_uscc(value: str) -> str:
+    """The subject kind a USCC's characters 1-2 give (the national 双公示 category 法人及非法人组织)."""
+    head = normalise(value)[:2]
+    if head in USCC_INDIVIDUAL_BUSINESS:
+        return "individual_business"
+    return "legal_person" if head in USCC_LEGAL_PERSON else "other_org"
+
+
 def mask_identifier(value: str) -> str:
     """For public pages: at most the first 6 and last 4 characters are shown."""
     if len(value) <= 10:

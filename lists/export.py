@@ -18,11 +18,11 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from credit_platform.importing.report import FORMULA_PREFIXES, neutralise  # noqa: F401 - FORMULA_PREFIXES: what the export neutralises
 from credit_platform.models import Subject, SubjectKind
 from credit_platform.selectors import person_records_viewed
 from lists import labels
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # (header, value of an entry). The first nine headers are import aliases: an export imports back.
@@ -44,13 +44,6 @@ COLUMNS = [
     ("来源", lambda e: "导入" if e.source == "import" else "认定程序"),
 ]
 COLUMN_WIDTHS = [36, 24, 12, 14, 10, 24, 40, 28, 12, 24, 12, 14, 14, 18, 10]
-
-
-def neutralise(value):
-    """A text a spreadsheet would run as a formula gets a leading apostrophe; other values pass."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def write_entries_xlsx(queryset, fileobj) -> int:

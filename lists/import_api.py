@@ -3,16 +3,20 @@
 Thin: the file is checked and the batch recorded by ``lists.importing``; small files are imported
 within the request (200 with the report), larger ones by a Celery task (202 with the status URL).
 """
-from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from credit_platform import permissions
+from credit_platform.api.imports import (
+    ImportBatchSerializerBase,
+    ImportResultSerializer,
+    import_result,
+    import_views,
+)
 from credit_platform.api.schema import error_responses
 from credit_platform.api.views import PlatformAPIMixin
 from lists import importing
@@ -20,8 +24,6 @@ from lists.models import ImportBatch
 
 # Files up to this many rows are imported within the request; larger ones by a Celery task.
 SYNC_ROW_LIMIT = 5000
-# Errors listed in the status answer; the downloadable report has them all.
-STATUS_ERRORS_SHOWN = 100
 
 
 class CanImport(permissions.IsDepartmentMember):
@@ -48,32 +50,7 @@ class ImportRequestSerializer(serializers.Serializer):
     )
 
 
-class RowIssueSerializer(serializers.Serializer):
-    row = serializers.IntegerField(help_text=gettext_lazy("Row number in the file (the header is row 1)."))
-    field = serializers.CharField(help_text=gettext_lazy("Column"))
-    reason = serializers.CharField()
-
-
-class ImportResultSerializer(serializers.Serializer):
-    batch = serializers.IntegerField()
-    state = serializers.CharField()
-    created = serializers.IntegerField()
-    unchanged = serializers.IntegerField()
-    errors = RowIssueSerializer(many=True)
-    warnings = RowIssueSerializer(many=True)
-    status_url = serializers.CharField()
-    report_url = serializers.CharField()
-
-
-class ImportBatchSerializer(serializers.ModelSerializer):
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    created = serializers.IntegerField(source="created_count", read_only=True)
-    unchanged = serializers.IntegerField(source="unchanged_count", read_only=True)
-    refused = serializers.IntegerField(source="error_count", read_only=True)
-    errors = serializers.SerializerMethodField(help_text=gettext_lazy("The first refused rows; the report has them all."))
-    status_url = serializers.SerializerMethodField()
-    report_url = serializers.SerializerMethodField()
+class ImportBatchSerializer(ImportBatchSerializerBase):
     cases_opening = serializers.BooleanField(
         read_only=True, help_text=gettext_lazy("The joint cases of the imported entries are still being opened.")
     )
@@ -83,32 +60,20 @@ class ImportBatchSerializer(serializers.ModelSerializer):
     class Meta:
         model = ImportBatch
         fields = [
-            "id", "file_name", "file_sha256", "department", "uploaded_by", "strict", "state", "rows_total", "rows_done",
-            "created", "unchanged", "refused", "message", "created_at", "finished_at", "open_cases", "cases_opening",
-            "cases_total", "cases_opened", "errors", "status_url", "report_url",
+            *ImportBatchSerializerBase.FIELDS, "open_cases", "cases_opening", "cases_total", "cases_opened", "errors", "status_url", "report_url",
         ]
         read_only_fields = fields
 
-    def _url(self, name, batch) -> str:
-        request = self.context.get("request")
-        url = reverse(name, kwargs={"pk": batch.pk})
-        return request.build_absolute_uri(url) if request else url
+    status_name, report_name = "api:import-batch-detail", "api:import-batch-report"
 
-    def get_errors(self, batch) -> list[dict]:
-        issues = importing.batch_issues(batch, level=importing.ERROR)[:STATUS_ERRORS_SHOWN]
-        return [importing.issue_as_dict(i) for i in issues]
+    def issues(self, batch, level=None):
+        return importing.batch_issues(batch, level=level)
 
     def get_cases_total(self, batch) -> int:
         return importing.batch_case_counts(batch)[0]
 
     def get_cases_opened(self, batch) -> int:
         return importing.batch_case_counts(batch)[1]
-
-    def get_status_url(self, batch) -> str:
-        return self._url("api:import-batch-detail", batch)
-
-    def get_report_url(self, batch) -> str:
-        return self._url("api:import-batch-report", batch)
 
 
 class ListEntryImportView(PlatformAPIMixin, APIView):
@@ -150,17 +115,7 @@ class ListEntryImportView(PlatformAPIMixin, APIView):
         if batch.cases_opening:
             # No broker and many entries: imported, their cases opened after this answer.
             return self._accepted(request, batch)
-        body = {
-            "batch": batch.pk,
-            "state": batch.state,
-            "created": batch.created_count,
-            "unchanged": batch.unchanged_count,
-            "errors": [importing.issue_as_dict(i) for i in importing.batch_issues(batch, level=importing.ERROR)],
-            "warnings": [importing.issue_as_dict(i) for i in importing.batch_issues(batch, level=importing.WARNING)],
-            "status_url": request.build_absolute_uri(reverse("api:import-batch-detail", kwargs={"pk": batch.pk})),
-            "report_url": request.build_absolute_uri(reverse("api:import-batch-report", kwargs={"pk": batch.pk})),
-        }
-        return Response(body, status=status.HTTP_200_OK)
+        return import_result(request, batch, importing.batch_issues, status_name="api:import-batch-detail", report_name="api:import-batch-report")
 
     @staticmethod
     def _accepted(request, batch) -> Response:
@@ -168,27 +123,7 @@ class ListEntryImportView(PlatformAPIMixin, APIView):
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]})
 
 
-class ImportBatchDetailView(PlatformAPIMixin, generics.RetrieveAPIView):
-    """An import of the caller's department (any, for the credit office): state, progress, counts, first refused rows."""
-
-    serializer_class = ImportBatchSerializer
-
-    def get_queryset(self):
-        return importing.import_batches_for_user(self.request.user)
-
-    @extend_schema(summary="Progress and counts of an import", tags=["list entries"], responses={200: ImportBatchSerializer, **error_responses(401, 404)})
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-
-class ImportBatchReportView(PlatformAPIMixin, APIView):
-    """The refused rows and warnings of an import as CSV (UTF-8 with BOM), with each row's own columns."""
-
-    @extend_schema(
-        summary="Refused rows of an import (CSV)",
-        tags=["list entries"],
-        responses={(200, "text/csv"): OpenApiResponse(str, description=gettext_lazy("CSV, UTF-8 with BOM")), **error_responses(401, 404)},
-    )
-    def get(self, request, pk: int):
-        batch = get_object_or_404(importing.import_batches_for_user(request.user), pk=pk)
-        return importing.report_response(batch)
+ImportBatchDetailView, ImportBatchReportView = import_views(
+    serializer=ImportBatchSerializer, batches=importing.import_batches_for_user, report=importing.report_response,
+    tag="list entries", noun="import",
+)

@@ -10,6 +10,7 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 from guardian.models import GroupObjectPermissionBase
 
 from credit_platform.domains import Domain, ListType, Severity
+from credit_platform.models.imports import ImportBatchBase, ImportRowErrorBase
 from credit_platform.permissions import has_group_grant, is_credit_office
 
 
@@ -179,37 +180,12 @@ class ListEntry(ConcurrentTransitionMixin, models.Model):
         self.removed_at, self.removal_reason = at, reason
 
 
-class ImportBatch(models.Model):
+class ImportBatch(ImportBatchBase):
     """One upload of an authoritative decided list (CSV or XLSX) and its row-by-row report."""
 
-    class State(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("running")
-        DONE = "done", _("done")
-        FAILED = "failed", _("failed")
-
-    file_name = models.CharField(_("file"), max_length=300)
-    file_sha256 = models.CharField(_("file checksum"), max_length=64, db_index=True)
-    file = models.FileField(_("uploaded file"), upload_to="imports/%Y/%m/", blank=True)
-    department = models.ForeignKey("credit_platform.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+")
-    strict = models.BooleanField(_("strict (all rows or none)"), default=False)
-    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
-    rows_total = models.PositiveIntegerField(_("rows"), default=0)
-    rows_done = models.PositiveIntegerField(_("rows processed"), default=0)
-    created_count = models.PositiveIntegerField(_("created"), default=0)
-    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
-    error_count = models.PositiveIntegerField(_("refused"), default=0)
-    message = models.TextField(_("message"), blank=True)
-    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    # Kept by the run at every step: a queued batch nobody picked up, or a running one whose worker
-    # died, is found by its old heartbeat and resumed by the sweep (lists.importing.imports_resume_stale).
-    open_cases = models.BooleanField(_("open cases"), default=True)
-    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     # Without a broker the cases of a large import are opened after the response, in a background
     # thread (heartbeat_at moves on with it); cases the thread did not open are opened by the sweep.
+    open_cases = models.BooleanField(_("open cases"), default=True)
     cases_opening = models.BooleanField(_("cases still being opened"), default=False)
 
     class Meta:
@@ -220,18 +196,11 @@ class ImportBatch(models.Model):
             models.Index(fields=["heartbeat_at"], name="import_batch_unfinished_idx", condition=models.Q(state__in=["queued", "running"])),
         ]
 
-    def __str__(self):
-        return f"{self.file_name} ({self.get_state_display()})"
 
-
-class ImportRowError(models.Model):
+class ImportRowError(ImportRowErrorBase):
     """A refused row of an import, with its reason (the downloadable report)."""
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="row_errors")
-    row_number = models.PositiveIntegerField(_("row"))
-    field = models.CharField(_("column"), max_length=64, blank=True)
-    reason = models.TextField(_("reason"))
-    raw = models.JSONField(_("row"), default=dict, blank=True)
 
     class Meta:
         ordering = ["batch", "row_number"]

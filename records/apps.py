@@ -21,6 +21,7 @@ class RecordsConfig(AppConfig):
         from records.services import records_recompute_publication_due
         from records import events  # noqa: F401 - registers the labels of its audit events and states
         from records import tasks  # noqa: F401 - registers its periodic tasks
+        from records import admin_import, import_events, import_tasks  # noqa: F401 - record imports: admin, audit labels, tasks
 
         register_provisional_recompute(records_recompute_publication_due)
         register_notification_kinds(NOTIFICATION_KINDS)
@@ -36,4 +37,5 @@ class RecordsConfig(AppConfig):
             credit_office={"records.add_recordtype", "records.change_recordtype", "records.add_creditrecord"},
         )
         register_menu("lists", "records.CreditRecord", "records.RecordType", order=20)
+        register_menu("lists", "records.RecordImportBatch", order=21)  # record imports (records/admin_import.py)
         workbench_tasks.register()  # its 待办 task (credit_platform.workbench)

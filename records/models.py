@@ -228,3 +228,7 @@ class CreditRecord(ConcurrentTransitionMixin, models.Model):
         self.suspended_on = None
         self.held_working_days += held
         self.publication_ends_on, self.repair_possible_from = publication_ends_on, repair_possible_from
+
+
+# The record imports' batches and refused rows (records/import_models.py).
+from records.import_models import RecordImportBatch, RecordImportRowError  # noqa: E402,F401

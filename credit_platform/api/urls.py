@@ -15,6 +15,7 @@ from lists import import_api, public_api
 from records import api as records_api
 from records import public_api as records_public_api
 from objections import api as objections_api
+from records import import_api as records_import_api
 from repair import api as repair_api
 from sanctions import api as sanctions_api
 from supervision import api as dashboard_api
@@ -50,6 +51,9 @@ urlpatterns = [
     path("list-entries/import/", import_api.ListEntryImportView.as_view(), name="list-entry-import"),
     path("imports/<int:pk>/", import_api.ImportBatchDetailView.as_view(), name="import-batch-detail"),
     path("imports/<int:pk>/report/", import_api.ImportBatchReportView.as_view(), name="import-batch-report"),
+    path("records/import/", records_import_api.RecordImportView.as_view(), name="record-import"),
+    path("record-imports/<int:pk>/", records_import_api.RecordImportDetailView.as_view(), name="record-import-detail"),
+    path("record-imports/<int:pk>/report/", records_import_api.RecordImportReportView.as_view(), name="record-import-report"),
     path("public/list-entries/", public_api.PublicListEntryList.as_view(), name="public-list-entries"),
     path("public/records/", records_public_api.PublicRecordList.as_view(), name="public-records"),
     path("public/objections/", objections_api.PublicObjectionCreate.as_view(), name="public-objections"),

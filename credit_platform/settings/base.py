@@ -244,6 +244,7 @@ CELERY_BEAT_SCHEDULE = {
     # Imports whose run was lost (broker down at commit, worker killed mid-file) are sent again.
     "bulk-push-sweep": {"task": "sanctions.tasks.bulk_push_sweep_task", "schedule": crontab(minute="*/5")},
     "imports-sweep": {"task": "lists.import_tasks.imports_sweep_task", "schedule": crontab(minute="*/5")},
+    "record-imports-sweep": {"task": "records.import_tasks.record_imports_sweep_task", "schedule": crontab(minute="*/5")},
     # Cases an import left unopened (task lost, worker or background thread stopped): opened, once tried.
     "import-cases-sweep": {"task": "lists.import_tasks.import_cases_sweep_task", "schedule": crontab(minute="*/5")},
     "list-entries-expire": {"task": "lists.tasks.entries_expire_task", "schedule": crontab(hour=0, minute=5)},

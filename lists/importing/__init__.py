@@ -17,13 +17,17 @@ ones; if there is any, nothing is imported; otherwise the second pass imports ev
 transaction. Either way a row whose (subject, list, domain, decision number) is already on file is
 ``unchanged``: importing the same file again changes nothing.
 
-Modules: ``files`` (format, encoding, header, rows), ``rows`` (validation of one row), ``bulk``
-(COPY inserts), ``batches`` (batches, the chunked run, what follows it), ``report`` (refused rows). This package re-exports them.
+Modules: ``files`` (the columns; reading is ``credit_platform.importing.files``), ``rows`` (validation
+of one row), ``batches`` (batches on ``credit_platform.importing.runs``, what follows them), ``report``
+(refused rows). This package re-exports them.
 
 After a chunk commits, the joint cases of its black and red entries are opened by Celery tasks
 (``lists.import_tasks``), unless the import says not to.
 """
 
+from credit_platform.importing.bulk import bulk_insert
+from credit_platform.importing.files import iter_rows
+from credit_platform.importing.rows import ERROR, WARNING, Issue
 from lists.importing.batches import (
     CASE_BATCH,
     CASE_LISTS,
@@ -31,17 +35,29 @@ from lists.importing.batches import (
     can_import,
     import_batch_create,
     import_batch_enqueue,
-    imports_resume_stale,
     import_batches_for_user,
     import_run,
+    imports_resume_stale,
 )
-from lists.importing.bulk import bulk_insert
-from lists.importing.files import COLUMNS, FileInfo, detect_encoding, detect_format, inspect_file, iter_rows
-from lists.importing.report import REPORT_COLUMNS, batch_issues, issue_as_dict, report_lines, report_response
-from lists.importing.rows import ERROR, WARNING, Issue, Row, validate_row
+from lists.importing.files import (
+    COLUMNS,
+    LIST_COLUMNS,
+    FileInfo,
+    detect_encoding,
+    detect_format,
+    inspect_file,
+)
+from lists.importing.report import (
+    REPORT_COLUMNS,
+    batch_issues,
+    issue_as_dict,
+    report_lines,
+    report_response,
+)
+from lists.importing.rows import Row, validate_row
 
 __all__ = [
-    "CASE_BATCH", "CASE_LISTS", "COLUMNS", "ERROR", "REPORT_COLUMNS", "WARNING", "FileInfo", "Issue", "Row", "batch_case_counts", "batch_issues",
+    "CASE_BATCH", "CASE_LISTS", "COLUMNS", "LIST_COLUMNS", "ERROR", "REPORT_COLUMNS", "WARNING", "FileInfo", "Issue", "Row", "batch_case_counts", "batch_issues",
     "bulk_insert", "can_import", "detect_encoding", "detect_format", "import_batch_create", "import_batch_enqueue",
     "import_batches_for_user", "import_run", "imports_resume_stale", "inspect_file", "issue_as_dict", "iter_rows", "report_lines",
     "report_response", "validate_row",

@@ -1,36 +1,30 @@
-"""Validation of one import row: every column, with the reasons a row is refused."""
+"""Validation of one list import row: every column, with the reasons a row is refused."""
 import datetime
-import re
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from credit_platform import identifiers
 from credit_platform.domains import Domain, ListType
+from credit_platform.importing.rows import (
+    ERROR,
+    Issue,
+    Periods,
+    choice,
+    identifier_check,
+    iso_date,
+)
 from credit_platform.models import Subject, SubjectKind
-from credit_platform.rules import entry_periods, publication_due, rule_set_in_force
 from lists import labels
 from lists.importing.files import COLUMNS
 from lists.models import BASIS_MAX_LENGTH, ListEntry, Severity
 
-ERROR, WARNING = "error", "warning"
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # The API's limits (lists.api), so an import accepts nothing the API would refuse.
 MAX_LENGTH = {
     "name": Subject._meta.get_field("name").max_length,
     "decision_number": ListEntry._meta.get_field("decision_number").max_length,
     "basis": BASIS_MAX_LENGTH,
 }
-
-
-@dataclass(slots=True)
-class Issue:
-    row: int
-    field: str
-    reason: str
-    level: str = ERROR
-    values: dict | None = None
 
 
 @dataclass(slots=True)
@@ -53,42 +47,6 @@ class Row:
     publication_ends_on: datetime.date
 
 
-def _choice(value: str, codes, chinese: dict, aliases: dict | None = None) -> str | None:
-    lowered = value.strip().lower()
-    if lowered in codes:
-        return lowered
-    for code, label in chinese.items():
-        if value == label:
-            return str(code)
-    if aliases and value in aliases:
-        return str(aliases[value])
-    return None
-
-
-class Periods:
-    """``rule_set_in_force`` and ``entry_periods``, memoised per date (a file has few distinct dates)."""
-
-    def __init__(self):
-        self._rule_sets, self._bounds, self._due = {}, {}, {}
-
-    def rule_set(self, day):
-        if day not in self._rule_sets:
-            self._rule_sets[day] = rule_set_in_force(day)
-        return self._rule_sets[day]
-
-    def bounds(self, rule_set, severity, day):
-        key = (rule_set.pk, severity, day)
-        if key not in self._bounds:
-            self._bounds[key] = entry_periods(rule_set, severity, day)
-        return self._bounds[key]
-
-    def publication_due(self, rule_set, day):
-        key = (rule_set.pk, day)
-        if key not in self._due:
-            self._due[key] = publication_due(rule_set, day)
-        return self._due[key]
-
-
 def validate_row(number: int, values: dict, *, today: datetime.date, periods: Periods, identifier_was_number: bool = False):
     """``(Row or None, [Issue])``: the row ready to import, or the reasons it is refused (one per column)."""
     issues = []
@@ -105,37 +63,30 @@ def validate_row(number: int, values: dict, *, today: datetime.date, periods: Pe
         if len(values[key]) > limit:
             refuse(key, _("At most %(n)d characters.") % {"n": limit})
 
-    kind = _choice(values["kind"], SubjectKind.values, labels.KIND, labels.KIND_ALIASES) if values["kind"] else None
+    kind = choice(values["kind"], SubjectKind.values, labels.KIND, labels.KIND_ALIASES) if values["kind"] else None
     if values["kind"] and kind is None:
         refuse("kind", _("Unknown kind “%(value)s”; expected one of: %(choices)s.") % {"value": values["kind"], "choices": ", ".join(SubjectKind.values)})
-    list_type = _choice(values["list_type"], ListType.values, labels.LIST_TYPE, labels.LIST_TYPE_ALIASES) if values["list_type"] else None
+    list_type = choice(values["list_type"], ListType.values, labels.LIST_TYPE, labels.LIST_TYPE_ALIASES) if values["list_type"] else None
     if values["list_type"] and list_type is None:
         refuse("list_type", _("Unknown list “%(value)s”; expected one of: %(choices)s.") % {"value": values["list_type"], "choices": ", ".join(ListType.values)})
-    severity = _choice(values["severity"], Severity.values, labels.SEVERITY, labels.SEVERITY_ALIASES) if values["severity"] else None
+    severity = choice(values["severity"], Severity.values, labels.SEVERITY, labels.SEVERITY_ALIASES) if values["severity"] else None
     if values["severity"] and severity is None:
         refuse("severity", _("Unknown severity “%(value)s”; expected one of: %(choices)s.") % {"value": values["severity"], "choices": ", ".join(Severity.values)})
-    domain = _choice(values["domain"], Domain.values, labels.DOMAIN) if values["domain"] else None
+    domain = choice(values["domain"], Domain.values, labels.DOMAIN) if values["domain"] else None
     if values["domain"] and domain is None:
         refuse("domain", _("Unknown domain “%(value)s”; expected one of: %(choices)s.") % {"value": values["domain"], "choices": ", ".join(Domain.values)})
 
     identifier = identifiers.normalise(values["identifier"])
     birth_date = None
     if identifier and kind:
-        try:
-            birth_date = identifiers.validate_for_kind(identifier, kind)
-        except ValidationError as exc:
-            reason = " ".join(exc.messages)
-            if identifier_was_number:
-                reason += " " + _("The cell holds a number, and Excel keeps only 15 digits: format the column as text.")
+        birth_date, reason = identifier_check(identifier, kind, was_number=identifier_was_number)
+        if reason:
             refuse("identifier", reason)
 
     decided_on = None
     if values["decided_on"]:
         text = values["decided_on"]
-        try:
-            decided_on = datetime.date.fromisoformat(text) if DATE_RE.match(text) else None
-        except ValueError:
-            decided_on = None
+        decided_on = iso_date(text)
         if decided_on is None:
             refuse("decided_on", _("Enter a real date as YYYY-MM-DD."))
         elif decided_on > today:

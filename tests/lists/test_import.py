@@ -8,11 +8,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
 from django.utils import timezone
 
+from credit_platform.importing import runs
 from credit_platform.models import AuditEvent, Subject
 from credit_platform.rules import entry_periods, rule_set_in_force
 from lists import import_api, importing
 from lists.importing import batches
-from lists.models import EntryState, ImportBatch, ImportRowError, ListEntry, ListEntryGroupObjectPermission, Source
+from lists.models import (
+    EntryState,
+    ImportBatch,
+    ImportRowError,
+    ListEntry,
+    ListEntryGroupObjectPermission,
+    Source,
+)
 from sanctions.models import JointCase
 from tests.factories import make_citizen_id, make_uscc
 from tests.lists.conftest import days_ago
@@ -258,7 +266,7 @@ def test_the_credit_office_may_import(world, api):
 
 def test_a_large_file_is_imported_in_the_background(world, api, monkeypatch, django_capture_on_commit_callbacks):
     monkeypatch.setattr(import_api, "SYNC_ROW_LIMIT", 2)
-    monkeypatch.setattr(batches, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(runs, "CHUNK_SIZE", 2)
     rows = [row(make_uscc(80000 + i, "620702"), f"示范区批量{i}有限公司", number=f"B-{i}") for i in range(5)]
     with django_capture_on_commit_callbacks(execute=True):
         response = post(api("court"), csv_bytes(rows), open_cases="false")
@@ -275,10 +283,10 @@ def test_a_large_file_is_imported_in_the_background(world, api, monkeypatch, dja
 
 
 def test_a_crashed_import_resumes_after_its_last_committed_chunk(world, monkeypatch):
-    monkeypatch.setattr(batches, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(runs, "CHUNK_SIZE", 2)
     rows = [row(make_uscc(81000 + i, "620702"), f"示范区续传{i}有限公司", number=f"R-{i}") for i in range(5)]
     batch, _info = importing.import_batch_create(upload=upload(csv_bytes(rows)), actor=world.user("court"))
-    original = batches._Importer._insert
+    original = batches._Importer.insert
     calls = {"n": 0}
 
     def crash_on_second_chunk(self, chunk_rows):
@@ -287,13 +295,13 @@ def test_a_crashed_import_resumes_after_its_last_committed_chunk(world, monkeypa
             raise OperationalError("server closed the connection unexpectedly")
         return original(self, chunk_rows)
 
-    monkeypatch.setattr(batches._Importer, "_insert", crash_on_second_chunk)
+    monkeypatch.setattr(batches._Importer, "insert", crash_on_second_chunk)
     with pytest.raises(OperationalError):
         importing.import_run(batch_id=batch.pk, open_cases=False)
     batch.refresh_from_db()
     assert (batch.state, batch.rows_done, batch.created_count) == ("running", 2, 2)  # the first chunk committed
 
-    monkeypatch.setattr(batches._Importer, "_insert", original)
+    monkeypatch.setattr(batches._Importer, "insert", original)
     batch = importing.import_run(batch_id=batch.pk, open_cases=False)
     assert (batch.state, batch.rows_done, batch.created_count, batch.unchanged_count) == ("done", 5, 5, 0)
     assert ListEntry.objects.filter(import_batch=batch).count() == 5

@@ -7,13 +7,23 @@ import zipfile
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+from credit_platform.importing import files
 from credit_platform.models import AuditEvent
 from lists import importing
-from lists.importing import batches, files
+from lists.importing import batches
 from lists.models import ImportBatch, ListEntry
-from tests.lists.test_import import BASIS, HEADER, NEW_COMPANY, OTHER_COMPANY, csv_bytes, post, row, upload  # noqa: F401
 from tests.factories import make_uscc
-from tests.lists.test_import import counts
+from tests.lists.test_import import (  # noqa: F401
+    BASIS,
+    HEADER,
+    NEW_COMPANY,
+    OTHER_COMPANY,
+    counts,
+    csv_bytes,
+    post,
+    row,
+    upload,
+)
 
 
 def _xlsx_with(part: str, content: bytes) -> bytes:
