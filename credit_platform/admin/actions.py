@@ -80,8 +80,9 @@ class ObjectActionsMixin:
 
     def offered_buttons(self, request, obj) -> list[Button]:
         """The buttons this user may press on ``obj`` now, in the order of ``object_actions``."""
+        available = getattr(obj, "get_available_user_state_transitions", None)  # absent on a model without a machine
         transitions = {
-            t.name: t for t in obj.get_available_user_state_transitions(request.user) if t.custom.get("admin", True)
+            t.name: t for t in (available(request.user) if available else ()) if t.custom.get("admin", True)
         }
         buttons = []
         for action in self.object_actions:

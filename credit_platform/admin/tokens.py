@@ -7,12 +7,10 @@ key never travels through the message cookie or the session) and marked ``no-sto
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator
-from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
@@ -20,7 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from credit_platform import audit, permissions, tokens
-from credit_platform.admin.actions import add_service_errors
+from credit_platform.admin.actions import ObjectAction, ObjectActionsMixin, add_service_errors
 from credit_platform.admin.mixins import AuditHistoryAdminMixin, ServiceAddFormMixin
 from credit_platform.models import ApiToken, User
 
@@ -67,7 +65,7 @@ class StateFilter(admin.SimpleListFilter):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(AuditHistoryAdminMixin, ServiceAddFormMixin, admin.ModelAdmin):
+class ApiTokenAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormMixin, admin.ModelAdmin):
     list_display = ["user", "name", "prefix", "created_at", "expires_at", "last_used_at", "state_display"]
     list_display_links = ["user", "name"]
     list_filter = [StateFilter]
@@ -152,47 +150,25 @@ class ApiTokenAdmin(AuditHistoryAdminMixin, ServiceAddFormMixin, admin.ModelAdmi
         add_never_cache_headers(response)  # includes no-store: the key must not stay in any cache
         return response
 
-    # --- revoking -------------------------------------------------------------------------------
+    # --- revoking: one button (credit_platform.admin.actions) -------------------------------------
 
-    def get_urls(self):
-        return [
-            path("<path:object_id>/revoke/", self.admin_site.admin_view(self.revoke_view), name="credit_platform_apitoken_revoke"),
-            *super().get_urls(),
-        ]
+    object_actions = [
+        ObjectAction(
+            name="revoke",
+            label=_("Revoke"),
+            offered=lambda request, token: token.revoked_at is None,
+            form=ApiTokenRevokeForm,
+            run=lambda request, token, data: tokens.api_token_revoke(token=token, actor=request.user, reason=data["reason"]),
+            success=_("API token %(object)s revoked: it no longer opens the API."),
+            intro=_("The token stops opening the API at once; the system that uses it will get 401 until it is given a new token."),
+            danger=True,
+        ),
+    ]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and obj.revoked_at is None:
-            context["revoke_url"] = reverse("admin:credit_platform_apitoken_revoke", args=[obj.pk], current_app=self.admin_site.name)
+        if obj is not None:
+            context["action_buttons"] = self.offered_buttons(request, obj)
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
-
-    def revoke_view(self, request, object_id):
-        """Ask for the reason, then ``tokens.api_token_revoke``."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        token = self.get_object(request, unquote(object_id))
-        if token is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        change_url = reverse("admin:credit_platform_apitoken_change", args=[token.pk], current_app=self.admin_site.name)
-        form = ApiTokenRevokeForm(request.POST if request.method == "POST" else None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                tokens.api_token_revoke(token=token, actor=request.user, reason=form.cleaned_data["reason"])
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, gettext("API token %(token)s revoked: it no longer opens the API.") % {"token": token})
-                return HttpResponseRedirect(change_url)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": token,
-            "title": gettext("Revoke the API token"),
-            "subtitle": str(token),
-            "form": form,
-            "media": self.media + form.media,
-            "change_url": change_url,
-        }
-        return TemplateResponse(request, "admin/credit_platform/apitoken/revoke.html", context)
 
 
 __all__ = ["ApiTokenAdmin"]

@@ -265,7 +265,7 @@ def test_the_admin_is_for_the_credit_office_only(client, dept_user, office):
         reverse("admin:credit_platform_apitoken_changelist"),
         reverse("admin:credit_platform_apitoken_add"),
         reverse("admin:credit_platform_apitoken_change", args=[token.pk]),
-        reverse("admin:credit_platform_apitoken_revoke", args=[token.pk]),
+        reverse("admin:credit_platform_apitoken_do", args=[token.pk, "revoke"]),
     ]
     leader = dept_user(department=DepartmentFactory(leadership=True), is_staff=True)
 
@@ -324,7 +324,7 @@ def test_the_admin_lists_state_and_refuses_a_bad_issue(client, dept_user, office
 def test_the_admin_revokes_with_a_reason(client, api_client, dept_user, office):
     token, key = tokens.api_token_issue(user=dept_user(), actor=None, name="x")
     client.force_login(office)
-    revoke_url = reverse("admin:credit_platform_apitoken_revoke", args=[token.pk])
+    revoke_url = reverse("admin:credit_platform_apitoken_do", args=[token.pk, "revoke"])
     change_url = reverse("admin:credit_platform_apitoken_change", args=[token.pk])
     assert revoke_url in client.get(change_url).content.decode()
 
