@@ -93,3 +93,19 @@ def lock_in_order(*querysets) -> list[list]:
     one locked (the cases of a locked entry are read after the entry is locked).
     """
     return [lock_rows(queryset) for queryset in querysets]
+
+
+def each_by_pk(queryset, handle, *, batch_size: int = 500) -> int:
+    """Call ``handle(pk)`` for every row of ``queryset`` in primary-key order, reading the ids in
+    batches (keyset: a row ``handle`` changes out of the queryset is not skipped or met twice);
+    answer how many calls answered true. For the periodic scans (expiry, recomputes), where
+    ``handle`` is one row's own durable transaction that checks the row again under its lock."""
+    done, last_pk = 0, None
+    while True:
+        batch = queryset if last_pk is None else queryset.filter(pk__gt=last_pk)
+        ids = list(batch.order_by("pk").values_list("pk", flat=True)[:batch_size])
+        if not ids:
+            return done
+        for pk in ids:
+            last_pk = pk
+            done += bool(handle(pk))

@@ -121,6 +121,18 @@ def fields_errors(fields, *, needs_consent: bool) -> list[str]:
             errors.append(_("Field %(n)d: give only “name”, “label” and “required”.") % {"n": position})
             continue
         name, label, required = field.get("name"), field.get("label"), field.get("required", False)
+        # The categories first: a forbidden field is refused for what it names, whatever its form.
+        texts = [value for value in (name, label) if isinstance(value, str)]
+        named = [(value, forbidden_category(value)) for value in texts]
+        forbidden = [(value, category) for value, category in named if category]
+        if forbidden:
+            errors.append(forbidden_message(*forbidden[0]))
+            continue
+        if not needs_consent:
+            consent = [(value, consent_category(value)) for value in texts]
+            consent = [(value, category) for value, category in consent if category]
+            if consent:
+                errors.append(consent_message(*consent[0]))
         if not isinstance(name, str) or not FIELD_NAME_RE.match(name):
             errors.append(_("Field %(n)d: the name is lower-case letters, digits and _ (at most 64), starting with a letter.") % {"n": position})
             continue
@@ -131,21 +143,8 @@ def fields_errors(fields, *, needs_consent: bool) -> list[str]:
         seen.add(name)
         if not isinstance(label, str) or not label.strip() or len(label) > FIELD_LABEL_MAX:
             errors.append(_("Field %(n)d: give a label of at most %(max)d characters.") % {"n": position, "max": FIELD_LABEL_MAX})
-            label = ""
         if not isinstance(required, bool):
             errors.append(_("Field %(n)d: “required” is true or false.") % {"n": position})
-        for value in (name, label):
-            category = forbidden_category(value)
-            if category:
-                errors.append(forbidden_message(value, category))
-                break
-        else:
-            if not needs_consent:
-                for value in (name, label):
-                    category = consent_category(value)
-                    if category:
-                        errors.append(consent_message(value, category))
-                        break
     return errors
 
 

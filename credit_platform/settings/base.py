@@ -248,6 +248,8 @@ CELERY_BEAT_SCHEDULE = {
     "import-cases-sweep": {"task": "lists.import_tasks.import_cases_sweep_task", "schedule": crontab(minute="*/5")},
     "list-entries-expire": {"task": "lists.tasks.entries_expire_task", "schedule": crontab(hour=0, minute=5)},
     "entries-publication-overdue": {"task": "lists.tasks.entries_publication_overdue_task", "schedule": crontab(hour=8, minute=5)},
+    "records-expire": {"task": "records.tasks.records_expire_task", "schedule": crontab(hour=0, minute=7)},
+    "records-publication-overdue": {"task": "records.tasks.records_publication_overdue_task", "schedule": crontab(hour=8, minute=6)},
     "cases-expire": {"task": "sanctions.tasks.cases_expire_task", "schedule": crontab(hour=0, minute=10)},
     "deadlines-scan": {"task": "sanctions.tasks.deadlines_scan_task", "schedule": crontab(hour=8, minute=0)},
     # Overdue objections (accept/verify) and repair applications (answer/decide): urge the deciding

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from credit_platform import notifications
 from credit_platform.rules import publication_due
-from credit_platform.workflow import lock_rows
+from credit_platform.workflow import each_by_pk, lock_rows
 from lists import events
 from lists.locks import lock_entry
 from lists.models import EntryState, ListEntry, RemovalReason
@@ -28,11 +28,7 @@ def entries_recompute_publication_due(year: int) -> int:
     transaction. Returns how many entries changed."""
     start = datetime.date(year - 1, 1, 1)  # a due date in `year` may come from a decision the year before
     candidates = ListEntry.objects.filter(publication_due_provisional=True, decided_on__gte=start)
-    changed, last_pk = 0, 0
-    while ids := list(candidates.filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)[:500]):
-        last_pk = ids[-1]
-        changed += sum(_entry_recompute_publication_due(entry_id, year, candidates) for entry_id in ids)
-    return changed
+    return each_by_pk(candidates, lambda entry_id: _entry_recompute_publication_due(entry_id, year, candidates))
 
 
 @transaction.atomic(durable=True)
@@ -71,18 +67,8 @@ def entries_expire_due(*, today: datetime.date | None = None, batch_size: int = 
     """Remove (reason expired) every published entry whose maximum period has ended, each in its own
     transaction, ending its cases. Returns how many. Uses entry_state_pub_end_idx."""
     today = today or timezone.localdate()
-    removed, last_pk = 0, 0
-    while True:
-        ids = list(
-            ListEntry.objects.filter(state=EntryState.PUBLISHED, publication_ends_on__lt=today, pk__gt=last_pk)
-            .order_by("pk").values_list("pk", flat=True)[:batch_size]
-        )
-        if not ids:
-            return removed
-        for entry_id in ids:
-            last_pk = entry_id
-            if _expire_one(entry_id, today):
-                removed += 1
+    ended = ListEntry.objects.filter(state=EntryState.PUBLISHED, publication_ends_on__lt=today)
+    return each_by_pk(ended, lambda entry_id: _expire_one(entry_id, today), batch_size=batch_size)
 
 
 @transaction.atomic(durable=True)
