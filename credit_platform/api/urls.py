@@ -58,6 +58,7 @@ urlpatterns = [
     path("dashboard/cases/", dashboard_api.CasesAPIView.as_view(), name="dashboard-cases"),
     path("dashboard/cases-by-month/", dashboard_api.CasesByMonthAPIView.as_view(), name="dashboard-cases-by-month"),
     path("dashboard/objections-repairs/", dashboard_api.ObjectionsRepairsAPIView.as_view(), name="dashboard-objections-repairs"),
+    path("dashboard/publicity/", dashboard_api.PublicityAPIView.as_view(), name="dashboard-publicity"),
     path("dashboard/urges/", dashboard_api.UrgeAPIView.as_view(), name="dashboard-urges"),
     path("workbench/", WorkbenchView.as_view(), name="workbench"),
     path("subjects/<int:subject_id>/credit-file/", file_api.CreditFileView.as_view(), name="subject-credit-file"),
