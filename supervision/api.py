@@ -127,6 +127,16 @@ class ObjectionsRepairsAPIView(DashboardAPIView):
         return Response({"objections": _clean_rows(data["objections"]), "repairs": _clean_rows(data["repairs"])})
 
 
+@extend_schema(tags=["dashboard"], summary="Licensing and penalty publicity (双公示) per providing department", parameters=FILTER_PARAMETERS,
+               responses={200: TableSerializer, **error_responses(400, 401, 403)})
+class PublicityAPIView(DashboardAPIView):
+    """Decisions to publish, published on time, late, overdue now, still in time, and the on-time rate, per
+    providing department (filtered on the decision date), as on /dashboard/publicity/."""
+
+    def get(self, request):
+        return Response(_clean_rows(selectors.publicity(self.scope(request))))
+
+
 class UrgeRequestSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=SupervisedKind.choices)
     item = serializers.IntegerField(min_value=1, help_text=_("The id of the push, objection or credit repair."))

@@ -121,6 +121,12 @@ def objections_repairs_sheets(scope) -> list[Sheet]:
     ]
 
 
+def publicity_sheets(scope) -> list[Sheet]:
+    table = selectors.publicity(scope)
+    keys = ["code", "name", *selectors.PUBLICITY_COLUMNS, "on_time_rate"]
+    return [_table_sheet(_("Licensing and penalty publicity"), labels.PUBLICITY, table, keys)]
+
+
 def overview_sheets(scope) -> list[Sheet]:
     breakdown = selectors.case_breakdown(scope)
     months = selectors.cases_by_month(scope)
@@ -136,7 +142,7 @@ def overview_sheets(scope) -> list[Sheet]:
 
 def report_sheets(scope) -> list[Sheet]:
     """Every view in one workbook: the monthly supervision report."""
-    return [*overview_sheets(scope), *scorecard_sheets(scope), *initiators_sheets(scope), *objections_repairs_sheets(scope)]
+    return [*overview_sheets(scope), *scorecard_sheets(scope), *initiators_sheets(scope), *objections_repairs_sheets(scope), *publicity_sheets(scope)]
 
 
 def drilldown_sheets(scope, *, kind: str, queryset) -> list[Sheet]:

@@ -75,3 +75,14 @@ FILTERS = {
     "region": _("Region code"),
     "generated_at": _("Generated at"),
 }
+
+PUBLICITY = {
+    "code": _("Code"),
+    "name": _("Providing department"),
+    "due": _("Decisions to publish"),
+    "on_time": _("Published on time"),
+    "late": _("Published late"),
+    "overdue": _("Not published, past the deadline"),
+    "pending": _("Not published, still in time"),
+    "on_time_rate": _("On-time rate (%)"),
+}

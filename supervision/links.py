@@ -16,6 +16,7 @@ TABLE_PAGES = {
     "initiator_assignments": CHANGE_PAGES[SupervisedKind.ASSIGNMENT],
     "objections": CHANGE_PAGES[SupervisedKind.OBJECTION],
     "repairs": CHANGE_PAGES[SupervisedKind.REPAIR],
+    "records": "records_creditrecord_change",
 }
 
 

@@ -96,6 +96,16 @@ COLUMNS: dict[str, list[Column]] = {
     ],
 }
 COLUMNS["initiator_assignments"] = COLUMNS["assignments"]
+COLUMNS["records"] = [
+    Column("decision_number", _("Decision number"), lambda r: r.decision_number),
+    Column("record_type", _("Record type"), lambda r: r.record_type.name),
+    Column("subject", _("Subject"), lambda r: _subject_name(r.subject)),
+    Column("department", _("Providing department"), lambda r: r.department.display_name),
+    Column("decided_on", _("Decision date"), lambda r: r.decided_on),
+    Column("due", _("Publish by"), lambda r: r.publication_due),
+    Column("published_on", _("Published on"), lambda r: r.published_on or ""),
+    Column("state", _("State"), lambda r: r.get_state_display()),
+]
 
 
 def _urged_item(urge) -> str:

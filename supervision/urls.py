@@ -17,6 +17,7 @@ urlpatterns = [
     path("scorecard/", _page(views.ScorecardView), name="scorecard"),
     path("initiators/", _page(views.InitiatorsView), name="initiators"),
     path("objections-repairs/", _page(views.ObjectionsRepairsView), name="objections_repairs"),
+    path("publicity/", _page(views.PublicityView), name="publicity"),
     path("list/", _page(views.DrilldownView), name="list"),
     path("escalations/", _page(views.EscalationsView), name="escalations"),
     path("reports/", _page(views.ReportsView), name="reports"),

@@ -33,6 +33,7 @@ NAV = [
     ("dashboard:scorecard", gettext_lazy("Executing departments")),
     ("dashboard:initiators", gettext_lazy("Initiating departments")),
     ("dashboard:objections_repairs", gettext_lazy("Objections and repairs")),
+    ("dashboard:publicity", gettext_lazy("Licensing and penalty publicity")),
     ("dashboard:escalations", gettext_lazy("Escalations")),
     ("dashboard:reports", gettext_lazy("Monthly reports")),
 ]
@@ -307,6 +308,38 @@ class ObjectionsRepairsView(DashboardView):
         }
 
 
+class PublicityView(DashboardView):
+    """双公示: licensing and penalty decisions published on time, late, or overdue now, per providing department."""
+
+    template_name = "dashboard/publicity.html"
+    title = gettext_lazy("Licensing and penalty publicity (双公示)")
+    export_name = "publicity"
+
+    def sheets(self):
+        return export.publicity_sheets(self.scope)
+
+    def get_context(self):
+        data = selectors.publicity(self.scope)
+
+        def cells(row, department=""):
+            figures = [_cell(row[c], self.link("records", department=department, figure=c)) for c in selectors.PUBLICITY_COLUMNS]
+            return [*figures, _cell(row["on_time_rate"])]
+
+        rows = data["rows"]
+        return {
+            "table": {
+                "headers": [labels.PUBLICITY[c] for c in ["name", *selectors.PUBLICITY_COLUMNS, "on_time_rate"]],
+                "rows": [{"code": r["code"], "name": r["name"], "cells": cells(r, r["code"])} for r in rows],
+                "totals": cells(data["totals"]),
+            },
+            "charts": {
+                "chart-publicity": _chart("stacked", [r["name"] for r in rows], [
+                    {"name": labels.PUBLICITY[c], "data": [r[c] for r in rows], "stack": "s"} for c in ["on_time", "late", "overdue"]
+                ], horizontal=True),
+            },
+        }
+
+
 LIST_TITLES = {
     "cases": gettext_lazy("Cases"),
     "assignments": gettext_lazy("Pushes (executing side)"),
@@ -315,6 +348,7 @@ LIST_TITLES = {
     "repairs": gettext_lazy("Credit repairs"),
     "feedback": gettext_lazy("Feedback records"),
     "urges": gettext_lazy("Urges"),
+    "records": gettext_lazy("Licensing and penalty decisions"),
 }
 URGEABLE = {
     "assignments": SupervisedKind.ASSIGNMENT,
@@ -409,6 +443,7 @@ class DrilldownView(DashboardView):
             "repairs": labels.REPAIRS,
             "feedback": labels.SCORECARD,
             "urges": {"objection": _("Objections"), "repair": _("Credit repairs")},
+            "records": labels.PUBLICITY,
         }.get(self.kind, {})
         parts = []
         if p["figure"]:

@@ -6,6 +6,7 @@ from django.urls import path
 from rest_framework import routers
 
 from checks import api as checks_api
+from checks import file_api
 from credit_platform.api import views
 from credit_platform.api.authentication import API_AUTHENTICATION_CLASSES
 from credit_platform.api.workbench import WorkbenchView
@@ -66,8 +67,10 @@ urlpatterns = [
     path("dashboard/cases/", dashboard_api.CasesAPIView.as_view(), name="dashboard-cases"),
     path("dashboard/cases-by-month/", dashboard_api.CasesByMonthAPIView.as_view(), name="dashboard-cases-by-month"),
     path("dashboard/objections-repairs/", dashboard_api.ObjectionsRepairsAPIView.as_view(), name="dashboard-objections-repairs"),
+    path("dashboard/publicity/", dashboard_api.PublicityAPIView.as_view(), name="dashboard-publicity"),
     path("dashboard/urges/", dashboard_api.UrgeAPIView.as_view(), name="dashboard-urges"),
     path("workbench/", WorkbenchView.as_view(), name="workbench"),
+    path("subjects/<int:subject_id>/credit-file/", file_api.CreditFileView.as_view(), name="subject-credit-file"),
     path("credit-check/", checks_api.CreditCheckView.as_view(), name="credit-check"),
     path("credit-check/<int:assignment_id>/feedback/", checks_api.CreditCheckFeedbackView.as_view(), name="credit-check-feedback"),
     *router.urls,

@@ -70,6 +70,12 @@ from supervision.selectors.figures import (  # noqa: F401
     OPEN_REPAIR_STATES,
     assignment_figures,
 )
+from supervision.selectors.publicity import (  # noqa: F401
+    PUBLICITY_COLUMNS,
+    publicity,
+    publicity_figure,
+    publicity_figures,
+)
 from supervision.selectors.overview import (  # noqa: F401
     SUMMARY_DEPARTMENT_FIELDS,
     escalations,

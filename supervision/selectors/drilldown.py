@@ -14,6 +14,7 @@ from supervision.selectors.figures import (
     _repair_figure,
     assignment_figures,
 )
+from supervision.selectors.publicity import publicity_figure
 from supervision.selectors.scope import (
     Filters,
     Scope,
@@ -26,6 +27,7 @@ from supervision.selectors.scope import (
     initiator_assignments,
     objection_urges,
     objections,
+    publicity_records,
     repair_urges,
     repairs,
     urges,
@@ -33,7 +35,7 @@ from supervision.selectors.scope import (
 
 # --- drill-down lists ---------------------------------------------------------------------------------
 
-LIST_KINDS = ["cases", "assignments", "initiator_assignments", "objections", "repairs", "feedback", "urges"]
+LIST_KINDS = ["cases", "assignments", "initiator_assignments", "objections", "repairs", "feedback", "urges", "records"]
 
 
 class UnknownFigure(ValueError):
@@ -83,6 +85,9 @@ def drilldown(scope: Scope, *, kind: str, figure: str = "", state: str = "", cas
             if figure:
                 queryset = queryset.filter(FEEDBACK_FIGURES[figure])
             return queryset.select_related("assignment__case", "assignment__department", "measure").order_by("-occurred_on", "-pk")
+        if kind == "records":
+            queryset = publicity_figure(publicity_records(scope), figure, scope.today)
+            return queryset.select_related("record_type", "department", "subject").order_by("publication_due", "pk")
         if kind == "urges":
             queryset = {"": urges, "assignment": urges, "objection": objection_urges, "repair": repair_urges}[figure](scope)
             return queryset.select_related("department", "urged_by", "assignment__case", "objection", "repair").order_by("-created_at", "-pk")

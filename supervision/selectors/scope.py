@@ -12,6 +12,8 @@ from credit_platform.models import Department
 from credit_platform.permissions import can_see_everything, department_of, is_department_member
 from objections.access import objections_for_user
 from objections.models import Objection
+from records.access import records_for_user
+from records.models import CreditRecord
 from repair.access import repairs_for_user
 from repair.models import RepairApplication
 from sanctions import access
@@ -193,3 +195,18 @@ def objection_urges(scope: Scope) -> QuerySet[Urge]:
 
 def repair_urges(scope: Scope) -> QuerySet[Urge]:
     return Urge.objects.filter(repair__in=repairs(scope).values("pk"))
+
+
+def publicity_records(scope: Scope) -> QuerySet[CreditRecord]:
+    """Licensing and penalty decisions with a 双公示 date (minor penalties have none) in scope: for a
+    department, those it provides. Filtered on the decision date."""
+    queryset = CreditRecord.objects.all() if scope.user is None else records_for_user(scope.user)
+    if not scope.sees_all:
+        queryset = queryset.filter(department=scope.department)
+    f = scope.filters
+    queryset = queryset.filter(_department_q("department", f), publication_due__isnull=False)
+    if f.date_from:
+        queryset = queryset.filter(decided_on__gte=f.date_from)
+    if f.date_to:
+        queryset = queryset.filter(decided_on__lte=f.date_to)
+    return queryset
