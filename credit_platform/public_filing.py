@@ -3,12 +3,14 @@ login, Chinese only) and ``/api/v1/public/``.
 
 - **Matching tells nobody who is in the registry.** A filer names the subject (identifier and
   name) and the record (a decision or case number); whatever does not match — an unknown
-  identifier, a name that is not the subject's, an unknown number, a record that is not public — is
-  the one answer ``no_public_match()``: a 400 with the same body and the same page. Only the
-  *format* of the input is reported as such (``clean_identifier``: length, characters, check
-  character), and everything that does not depend on the record (grounds, contact, files) is
-  checked before the match (forms, ``public_uploads`` and the public serializers), so no answer
-  differs between a match and a mismatch except the filing itself.
+  identifier, a name that is not the subject's, an unknown number, a record the public site does
+  not show (a watch-list or a minor's entry among them) — is the one answer ``no_public_match()``:
+  a 400 with the same body and the same page. Only the *format* of the input is reported as such
+  (``clean_identifier``: length, characters, check character), and everything that does not depend
+  on the record (grounds, contact, files) is checked before the match (forms, ``public_uploads``
+  and the public serializers), so no answer differs between a match and a mismatch except the
+  filing itself. A match always files: what the record says beyond it (a repair not yet possible,
+  one already being handled) is the filed application's refusal, read with its receipt.
 - Throttling per address and minute on the pages (the API has DRF's ``public`` scope).
 - The receipt (PRG: the number kept in the session) and the status look-up pages.
 - The public API's base (``PublicAPIMixin``), receipt, evidence files and parsers.

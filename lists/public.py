@@ -65,16 +65,36 @@ def query_from_token(token: str) -> str:
         return ""
 
 
+def on_public_site(entries: QuerySet[ListEntry], *, today=None) -> QuerySet[ListEntry]:
+    """``entries`` narrowed to those the public site shows on ``today``: red or black, published or
+    suspended, within their publication period, never a person under 18. The search and the public
+    filings (``entry_matching_publicly``, the objections' case numbers) match only these."""
+    today = today or timezone.localdate()
+    return entries.filter(list_type__in=PUBLIC_LISTS, state__in=PUBLIC_STATES, publication_ends_on__gte=today).filter(
+        publishable_subjects_q(today)
+    )
+
+
+def entry_matching_publicly(*, identifier: str, name: str, decision_number: str) -> ListEntry | None:
+    """The entry the public site shows (``on_public_site``) with this decision number, of the subject
+    with this identifier *and* exactly this name; None whatever does not match. For the public
+    filings, which answer every mismatch alike. One query (the subject's unique identifier index)."""
+    entries = ListEntry.objects.filter(
+        subject__identifier=identifiers.normalise(identifier),
+        subject__name=(name or "").strip(),
+        decision_number=(decision_number or "").strip(),
+    )
+    return on_public_site(entries).select_related("subject").order_by("pk").first()
+
+
 def public_entries(*, q: str, today=None) -> QuerySet[ListEntry]:
     """Entries the public may see that match ``q``: the exact identifier (after normalising), or part of the name.
 
     Bounded: one query for the page (subject and department joined), one for the count.
     Uses the (list_type, state, -decided_on) index and the subject's unique identifier index.
     """
-    today = today or timezone.localdate()
     entries = (
-        ListEntry.objects.filter(list_type__in=PUBLIC_LISTS, state__in=PUBLIC_STATES, publication_ends_on__gte=today)
-        .filter(publishable_subjects_q(today))
+        on_public_site(ListEntry.objects.all(), today=today)
         .select_related("subject", "identifying_department")
         .only(
             "pk", "list_type", "domain", "basis", "decision_number", "decided_on", "publication_ends_on", "state",

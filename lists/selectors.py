@@ -8,7 +8,6 @@ from collections import defaultdict
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from credit_platform import identifiers
 from lists import access
 from lists.models import EntryState, ListEntry
 from sanctions.access import cases_for_user
@@ -81,20 +80,3 @@ def allowed_actions(*, user, entry: ListEntry) -> list[str]:
     if entry.state == EntryState.NOTIFIED:
         names.add("statement")
     return sorted(names)
-
-
-def entry_matching_publicly(*, identifier: str, name: str, decision_number: str) -> ListEntry | None:
-    """The entry on the list (published or suspended) with this decision number, of the subject with
-    this identifier *and* exactly this name; None whatever does not match. For the public filings,
-    which answer every mismatch alike. One query (the subject's unique identifier index)."""
-    return (
-        ListEntry.objects.filter(
-            subject__identifier=identifiers.normalise(identifier),
-            subject__name=(name or "").strip(),
-            decision_number=(decision_number or "").strip(),
-            state__in=access.ON_THE_LIST,
-        )
-        .select_related("subject")
-        .order_by("pk")
-        .first()
-    )

@@ -14,11 +14,10 @@ from credit_platform.models import Department, Subject
 from credit_platform.public_filing import no_public_match
 from credit_platform.rules import rule_set_in_force
 from credit_platform.workflow import lock_rows, require, require_transition, run_transition
-from lists import access as list_access
 from lists import services as list_services
 from lists.locks import lock_entry_and_cases
 from lists.models import EntryState, ListEntry, RemovalReason
-from lists.selectors import entry_matching_publicly
+from lists.public import entry_matching_publicly, on_public_site
 from objections import access, events, selectors
 from objections.models import Decision, Evidence, Objection, ObjectionState
 from sanctions import services as case_services
@@ -110,11 +109,12 @@ def objection_file(*, subject: Subject, grounds: str, contact: str, applicant_na
 
 
 def public_objection_target(*, identifier: str, name: str, decision_number: str = "", case_number: str = ""):
-    """Resolve what a member of the public disputes: the entry on the list (published or suspended)
-    with this decision number and/or the live or held case with this number resting on such an
-    entry, of the subject with this identifier and exactly this name. Whatever does not match is the
-    one ``no_public_match`` error (400, the same for every part), so the answer tells nobody who or
-    what is in the registry; only a missing number is said as such."""
+    """Resolve what a member of the public disputes: the entry the public site shows
+    (``lists.public.on_public_site``: red or black, published or suspended, no minor's) with this
+    decision number and/or the live or held case with this number resting on such an entry, of the
+    subject with this identifier and exactly this name. Whatever does not match is the one
+    ``no_public_match`` error (400, the same for every part), so the answer tells nobody who or what
+    is in the registry; only a missing number is said as such."""
     decision_number, case_number = (decision_number or "").strip(), (case_number or "").strip().upper()
     if not decision_number and not case_number:
         raise ValidationError({"decision_number": [_("Give the decision number of the list entry or the case number you dispute.")]})
@@ -128,7 +128,7 @@ def public_objection_target(*, identifier: str, name: str, decision_number: str 
             JointCase.objects.filter(
                 subject__identifier=identifiers.normalise(identifier), subject__name=(name or "").strip(), number=case_number,
                 state__in=PUBLIC_CASE_STATES,
-                list_entry_id__in=ListEntry.objects.filter(state__in=list_access.ON_THE_LIST).values("pk"),
+                list_entry_id__in=on_public_site(ListEntry.objects.all()).values("pk"),
             )
             .select_related("subject")
             .first()

@@ -185,7 +185,7 @@ class RepairApplicationAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, Service
                 return HttpResponseRedirect(reverse("admin:repair_repairapplication_change", args=[application.pk], current_app=self.admin_site.name))
         fieldsets = [
             (None, {"fields": ["list_entry", "applicant_name", "contact"]}),
-            (_("Application"), {"fields": ["evidence", "commitment_signed", "training_completed"]}),
+            (_("Application"), {"fields": ["evidence", "commitment_signed"]}),
             (_("Documents"), {"fields": ["proof_files", "commitment_files", "training_files"]}),
         ]
         return self.render_service_add_form(

@@ -5,10 +5,12 @@ every move calls one service; deciding needs the identifying department or the c
 checked before the input), the state decides what is open (409). An ineligible application is a 400
 ``{"detail", "reasons", "eligible_from"}`` (``credit_platform.exceptions.ApplicationError``).
 """
-from django.http import Http404
+from django.http import FileResponse, Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -26,6 +28,7 @@ from credit_platform.public_filing import (
     ReceiptSerializer,
     public_uploads,
 )
+from credit_platform.uploads import UPLOAD_SIGNATURES
 from lists.access import entries_for_user
 from lists.models import ListEntry
 from repair import access, public, selectors, services
@@ -45,10 +48,15 @@ def repair_allowed_transitions(application: RepairApplication, user) -> list[str
 
 
 class RepairDocumentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text=_("Where to download it (for whoever may see the application)."))
+
     class Meta:
         model = RepairDocument
-        fields = ["id", "kind", "original_name", "content_type", "size", "uploaded_at"]
+        fields = ["id", "kind", "original_name", "content_type", "size", "uploaded_at", "url"]
         read_only_fields = fields
+
+    def get_url(self, document) -> str:
+        return reverse("api:repair-document", args=[document.application_id, document.pk])
 
 
 class RepairEntrySerializer(serializers.ModelSerializer):
@@ -124,11 +132,23 @@ class RepairDetailSerializer(RepairSerializer):
         return LiftingSerializer(rows, many=True).data
 
 
+DOCUMENTS_REQUIRED = _(
+    "Upload the documents: the proof of fulfilment (kind “proof”) and the signed credit commitment (kind “commitment”), "
+    "and for severe dishonesty where the entry's rule set asks for it the credit training certificate or credit report "
+    "(kind “training”), with document_kinds in the same order."
+)
+
+
 class DocumentsMixin(serializers.Serializer):
-    documents = EvidenceFilesField(help_text=_("PDF, JPG or PNG files of at most 10 MB each (multipart/form-data)."))
+    documents = EvidenceFilesField(
+        required=True, min_length=1, error_messages={"required": DOCUMENTS_REQUIRED, "min_length": DOCUMENTS_REQUIRED},
+        help_text=_("The application's documents (multipart/form-data): PDF, JPG or PNG files of at most 10 MB each. Always the "
+                    "proof of fulfilment and the signed credit commitment; for severe dishonesty, where the entry's rule set asks "
+                    "for it (order 36 of 2026), the credit training certificate or a credit report."),
+    )
     document_kinds = serializers.ListField(
         child=serializers.ChoiceField(choices=RepairDocument.Kind.choices), required=False,
-        help_text=_("The kind of each document, in the same order (default: proof of fulfilment)."),
+        help_text=_("The kind of each document, in the same order: proof | commitment | training (default: proof)."),
     )
 
     def validate(self, attrs):
@@ -142,9 +162,8 @@ class DocumentsMixin(serializers.Serializer):
 class RepairCreateSerializer(DocumentsMixin):
     list_entry = serializers.PrimaryKeyRelatedField(queryset=ListEntry.objects.none(), help_text=_("The list entry to repair (its id)."))
     # Blank or false values reach the service, which answers with the field's own message.
-    commitment_signed = serializers.BooleanField(required=False, default=False, help_text=_("The subject signed a credit commitment."))
-    training_completed = serializers.BooleanField(
-        required=False, default=False, help_text=_("Credit training completed or a credit report supplied (severe dishonesty)."),
+    commitment_signed = serializers.BooleanField(
+        required=False, default=False, help_text=_("The subject signed a credit commitment (its document is one of the documents)."),
     )
     evidence = serializers.CharField(allow_blank=True, max_length=20000, help_text=_("How the obligations were fulfilled."))
     contact = serializers.CharField(allow_blank=True, max_length=200)
@@ -204,9 +223,12 @@ def _transition(summary, request=None, description=""):
     retrieve=extend_schema(summary="One application, with its eligibility, the moves open to the caller and the lifting", tags=TAG),
     create=extend_schema(
         summary="Enter a credit repair application for a subject",
-        description="JSON, or multipart/form-data with documents. An ineligible application is a 400 "
-        "{detail, reasons, eligible_from} (eligible_from null when it can never be repaired).",
-        tags=TAG, request=RepairCreateSerializer, responses={201: RepairDetailSerializer},
+        description="multipart/form-data: the fields and the documents (files) with document_kinds in the same order "
+        "(proof | commitment | training). Without the proof of fulfilment, the signed commitment or, where the entry's "
+        "rule set asks for it (severe dishonesty, order 36 of 2026), the training certificate or credit report, a 400 "
+        "{documents} naming each missing kind. An ineligible application is a 400 {detail, reasons, eligible_from} "
+        "(eligible_from null when it can never be repaired).",
+        tags=TAG, request={"multipart/form-data": RepairCreateSerializer}, responses={201: RepairDetailSerializer},
     ),
 )
 class RepairViewSet(DepartmentDecidedViewSet):
@@ -235,10 +257,24 @@ class RepairViewSet(DepartmentDecidedViewSet):
         values = data.validated_data
         application = services.repair_apply(
             entry=values["list_entry"], evidence=values["evidence"], commitment_signed=values["commitment_signed"],
-            training_completed=values["training_completed"], contact=values["contact"], applicant_name=values["applicant_name"],
+            contact=values["contact"], applicant_name=values["applicant_name"],
             documents=values["documents"], actor=request.user, channel=RepairApplication.Channel.DEPARTMENT,
         )
         return self._detail(application.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Download one document of the application",
+        description="The file as uploaded (PDF, JPEG or PNG, checked by its first bytes), for whoever may see the application.",
+        tags=TAG, parameters=[OpenApiParameter("document_id", int, OpenApiParameter.PATH, description="The document's id.")],
+        responses={(200, content_type): OpenApiResponse(OpenApiTypes.BINARY) for content_type in UPLOAD_SIGNATURES},
+    )
+    @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_id>\d+)", url_name="document")
+    def document(self, request, pk=None, document_id=None):
+        application = self.get_for_user(pk)
+        document = application.documents.filter(pk=document_id).first()
+        if document is None:
+            raise Http404("No such document.")
+        return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name, content_type=document.content_type)
 
     @_transition("Take the application for review (the decision date opens)")
     @action(detail=True, methods=["post"])
@@ -285,7 +321,6 @@ class PublicRepairCreateSerializer(DocumentsMixin):
         error_messages={"blank": _("Describe how the obligations were fulfilled.")},
     )
     commitment_signed = serializers.BooleanField(required=False, default=False)
-    training_completed = serializers.BooleanField(required=False, default=False)
     contact = serializers.CharField(
         max_length=200, help_text=_("How the decision reaches you."),
         error_messages={"blank": _("Give a contact so the decision can reach you.")},
@@ -298,6 +333,15 @@ class PublicRepairCreateSerializer(DocumentsMixin):
 
     def validate_documents(self, files):
         return public_uploads(files)
+
+    def validate(self, attrs):
+        # The documents every application holds, before the entry is looked up; those its rule set
+        # asks for are the filed application's business (repair.services.repair_apply).
+        attrs = super().validate(attrs)
+        missing = services.documents_missing([kind for kind, _file in attrs["documents"]])
+        if missing:
+            raise serializers.ValidationError({"documents": services.missing_documents_messages(missing)})
+        return attrs
 
 
 class PublicRepairSerializer(serializers.Serializer):
@@ -329,11 +373,16 @@ class PublicRepairCreate(PublicAPIMixin, generics.GenericAPIView):
 
     @extend_schema(
         summary="Apply for credit repair as the subject (public)",
-        description="Name the subject (identifier and name) and the list entry (decision_number). Any mismatch (an "
-        "unknown identifier, a name that is not the subject's, an unknown decision number, an entry not on the public "
-        "list) is one and the same 400 {non_field_errors}, whatever did not match; a malformed identifier is a 400 on "
-        "identifier; an ineligible application a 400 {detail, reasons, eligible_from}.",
-        tags=PUBLIC_TAG, auth=[], responses={201: ReceiptSerializer, **error_responses(400)},
+        description="multipart/form-data. Name the subject (identifier and name) and the list entry (decision_number), "
+        "with the documents (the proof of fulfilment and the signed commitment always; document_kinds in the same order). "
+        "Any mismatch (an unknown identifier, a name that is not the subject's, an unknown decision number, an entry the "
+        "public site does not show) is one and the same 400 {non_field_errors}, whatever did not match; a malformed "
+        "identifier is a 400 on identifier. A match is filed: 201 with the receipt. What the entry itself stands against "
+        "(not yet or never repairable, an application already being handled, a training certificate or credit report "
+        "its rule set asks for) is the platform's refusal of the filed application (state refused), whose reason and "
+        "eligible_from the receipt shows.",
+        tags=PUBLIC_TAG, auth=[], request={"multipart/form-data": PublicRepairCreateSerializer},
+        responses={201: ReceiptSerializer, **error_responses(400)},
     )
     def post(self, request, *args, **kwargs):
         data = self.get_serializer(data=request.data)
@@ -342,7 +391,7 @@ class PublicRepairCreate(PublicAPIMixin, generics.GenericAPIView):
         entry = services.public_repair_entry(identifier=values["identifier"], name=values["name"], decision_number=values["decision_number"])
         application = services.repair_apply(
             entry=entry, evidence=values["evidence"], commitment_signed=values["commitment_signed"],
-            training_completed=values["training_completed"], contact=values["contact"], applicant_name=values["name"],
+            contact=values["contact"], applicant_name=values["name"],
             documents=values["documents"], channel=RepairApplication.Channel.PUBLIC,
         )
         return Response({"receipt_number": application.receipt_number, "state": application.state}, status=status.HTTP_201_CREATED)

@@ -43,10 +43,12 @@ class RepairEnterForm(forms.Form):
     evidence = forms.CharField(label=_label("evidence"), widget=forms.Textarea(attrs={"rows": 5, "cols": 70}),
                                help_text=RepairApplication._meta.get_field("evidence").help_text)
     commitment_signed = forms.BooleanField(label=_label("commitment_signed"), required=False)
-    training_completed = forms.BooleanField(label=_label("training_completed"), required=False)
-    proof_files = MultipleFileField(label=RepairDocument.Kind.PROOF.label, help_text=_("PDF, JPG or PNG, at most 10 MB each."))
-    commitment_files = MultipleFileField(label=RepairDocument.Kind.COMMITMENT.label)
-    training_files = MultipleFileField(label=RepairDocument.Kind.TRAINING.label)
+    proof_files = MultipleFileField(label=RepairDocument.Kind.PROOF.label, required=True, help_text=_("PDF, JPG or PNG, at most 10 MB each."))
+    commitment_files = MultipleFileField(label=RepairDocument.Kind.COMMITMENT.label, required=True)
+    training_files = MultipleFileField(
+        label=RepairDocument.Kind.TRAINING.label,
+        help_text=_("Severe dishonesty, where the entry's rule set asks for it (order 36 of 2026)."),
+    )
 
     def __init__(self, data=None, files=None, *, user, admin_site=None, **kwargs):
         super().__init__(data, files, **kwargs)
@@ -60,7 +62,7 @@ class RepairEnterForm(forms.Form):
         data = self.cleaned_data
         return {
             "entry": data["list_entry"], "applicant_name": data["applicant_name"], "contact": data["contact"], "evidence": data["evidence"],
-            "commitment_signed": data["commitment_signed"], "training_completed": data["training_completed"], "documents": documents_of(data),
+            "commitment_signed": data["commitment_signed"], "documents": documents_of(data),
         }
 
 
@@ -82,11 +84,13 @@ class PublicRepairForm(forms.Form):
     evidence = forms.CharField(label="履行义务和纠正失信行为的情况", max_length=20000, widget=forms.Textarea(attrs={"rows": 6}),
                                help_text="如：已履行法院判决、已缴清税款和罚款、已消除不良影响等。")
     commitment_signed = forms.BooleanField(label="本人（单位）已签署并公开信用承诺书", required=False)
-    training_completed = forms.BooleanField(label="已参加信用修复培训或提交信用报告（严重失信主体需要）", required=False)
     contact = forms.CharField(label="联系人及联系方式", max_length=200, help_text="用于告知受理和审核结果，不会公开。")
-    proof_files = MultipleFileField(label="履行义务的证明材料", help_text="可选。PDF、JPG 或 PNG 格式，每个不超过 10 MB。")
-    commitment_files = MultipleFileField(label="信用承诺书")
-    training_files = MultipleFileField(label="培训证明或信用报告")
+    proof_files = MultipleFileField(label="履行义务的证明材料", required=True, help_text="必须提交。PDF、JPG 或 PNG 格式，每个不超过 10 MB。",
+                                    error_messages={"required": "请上传履行法定义务、纠正失信行为的证明材料。"})
+    commitment_files = MultipleFileField(label="信用承诺书", required=True, help_text="必须提交：签署的信用承诺书（扫描件或照片）。",
+                                         error_messages={"required": "请上传签署的信用承诺书。"})
+    training_files = MultipleFileField(label="信用修复培训证明或信用报告",
+                                       help_text="严重失信主体（2026年4月1日起作出的决定）须提交。")
 
     def clean(self):
         cleaned = super().clean()

@@ -1,20 +1,19 @@
 """Credit repair on the public credit website (/credit/repairs/): apply, get a receipt, follow it.
 
-No login, Chinese only. An ineligible application is not filed: the page says why, in Chinese, and
-from which date it can be made; a filing that matches no public record gets the one answer of
-``credit_platform.public_filing``. ``public_status`` is shared with ``GET /api/v1/public/repairs/{receipt}/``.
+No login, Chinese only. A filing that matches no public record gets the one answer of
+``credit_platform.public_filing``; a match is filed and answered with its receipt. What the entry
+itself stands against (not yet or never repairable, an application already being handled, a
+training certificate its rule set asks for) is the platform's refusal of the filed application,
+which the receipt shows with the reason and the date from which to apply (``repair.wording``).
+``public_status`` is shared with ``GET /api/v1/public/repairs/{receipt}/``.
 """
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.views.decorators.http import require_http_methods
 
 from credit_platform import public_filing
-from credit_platform.exceptions import ApplicationError
 from credit_platform.public_filing import TOO_MANY, add_public_errors, filing_throttled, receipt_page, status_page
-from lists import labels
 from repair import services
 from repair.forms import PublicRepairForm, documents_of
 from repair.models import RepairApplication, RepairState
@@ -36,14 +35,8 @@ FIELD_MESSAGES = {
     "decision_number": "请填写申请修复的失信信息的决定文号。",
     "evidence": "请说明履行法定义务、纠正失信行为的情况。",
     "commitment_signed": "申请信用修复须签署信用承诺书。",
-    "training_completed": "严重失信主体申请信用修复，须参加信用修复培训或提交信用报告。",
-    "documents": "材料须为 PDF、JPG 或 PNG 文件，每个不超过 10 MB。",
-    "list_entry": "该信息已有正在办理的信用修复申请，请勿重复提交。",
+    "documents": "请提交履行义务的证明材料和签署的信用承诺书；材料须为 PDF、JPG 或 PNG 文件，每个不超过 10 MB。",
 }
-
-
-def _date(value):
-    return datetime.date.fromisoformat(value) if value else None
 
 
 def _local_date(value):
@@ -78,32 +71,12 @@ def repair_by_receipt(receipt_number: str) -> RepairApplication | None:
     return RepairApplication.objects.select_related("deciding_department", "list_entry").filter(receipt_number=number).first()
 
 
-def ineligibility_in_chinese(entry, eligible_from) -> list[str]:
-    """Why ``entry`` cannot be repaired now, in the public's words (the service's reasons are the record)."""
-    reasons = []
-    today = timezone.localdate()
-    rules = entry.rule_set
-    if today < entry.repair_possible_from:
-        reasons.append(
-            f"依据{rules.name}，{labels.label(labels.SEVERITY, entry.severity)}失信信息的最短公示期为 "
-            f"{rules.months(entry.severity, 'min')} 个月，自决定之日（{entry.decided_on:%Y年%m月%d日}）起计算，"
-            f"至 {entry.repair_possible_from:%Y年%m月%d日} 届满。"
-        )
-    if eligible_from and eligible_from > entry.repair_possible_from:
-        reasons.append("该主体存在提供虚假材料或违反信用承诺的记录，限制申请期内不予受理信用修复申请。")
-    if eligible_from:
-        reasons.append(f"可于 {eligible_from:%Y年%m月%d日} 起申请信用修复。")
-    else:
-        reasons.append("该信息依规定不予修复，或已不在公示名单上。")
-    return reasons
-
-
 @require_http_methods(["GET", "POST"])
 def repair_new(request):
     """``/credit/repairs/``: the application form; on success the receipt page (PRG)."""
     with translation.override("zh-hans"):
         form = PublicRepairForm(request.POST or None, request.FILES or None)
-        context, status = {"form": form, "ineligible": None}, 200
+        context, status = {"form": form}, 200
         if request.method == "POST":
             if filing_throttled(request):
                 form.add_error(None, TOO_MANY)
@@ -114,17 +87,11 @@ def repair_new(request):
                     entry = services.public_repair_entry(identifier=data["identifier"], name=data["name"], decision_number=data["decision_number"])
                     application = services.repair_apply(
                         entry=entry, evidence=data["evidence"], commitment_signed=data["commitment_signed"],
-                        training_completed=data["training_completed"], contact=data["contact"], applicant_name=data["name"],
+                        contact=data["contact"], applicant_name=data["name"],
                         documents=documents_of(data), channel=RepairApplication.Channel.PUBLIC,
                     )
                 except ValidationError as exc:
                     add_public_errors(form, exc, FIELD_MESSAGES)
-                except ApplicationError as exc:
-                    context["ineligible"] = {
-                        "eligible_from": exc.extra.get("eligible_from") or "",
-                        "reasons": ineligibility_in_chinese(entry, _date(exc.extra.get("eligible_from"))),
-                    }
-                    status = 400
                 else:
                     request.session[SESSION_KEY] = application.receipt_number
                     return redirect("credit_repairs:receipt")

@@ -17,8 +17,8 @@ from credit_platform.workflow import lock_rows, require, require_transition, run
 from lists import services as list_services
 from lists.locks import lock_entry
 from lists.models import EntryState, RemovalReason
-from lists.selectors import entry_matching_publicly
-from repair import access, events, selectors
+from lists.public import entry_matching_publicly
+from repair import access, events, selectors, wording
 from repair.models import CommitmentBreach, RepairApplication, RepairDocument, RepairState
 from sanctions.access import assignments_for_user
 from sanctions.models import AssignmentState
@@ -88,10 +88,11 @@ def _url(application) -> str:
 
 
 def public_repair_entry(*, identifier: str, name: str, decision_number: str):
-    """The list entry a member of the public asks to repair: on the list (published or suspended),
-    with this decision number, of the subject with this identifier and exactly this name. Whatever
-    does not match is the one ``no_public_match`` error (400, the same for every part), so the answer
-    tells nobody who or what is in the registry; only a missing number is said as such."""
+    """The list entry a member of the public asks to repair: one the public site shows
+    (``lists.public.on_public_site``), with this decision number, of the subject with this
+    identifier and exactly this name. Whatever does not match is the one ``no_public_match`` error
+    (400, the same for every part), so the answer tells nobody who or what is in the registry; only
+    a missing number is said as such."""
     if not (decision_number or "").strip():
         raise ValidationError({"decision_number": [_("Give the decision number of the list entry to repair.")]})
     entry = entry_matching_publicly(identifier=identifier, name=name, decision_number=decision_number)
@@ -100,13 +101,37 @@ def public_repair_entry(*, identifier: str, name: str, decision_number: str):
     return entry
 
 
-@transaction.atomic(durable=True)
-def repair_apply(*, entry, evidence: str, commitment_signed: bool, contact: str, applicant_name: str = "",
-                 training_completed: bool = False, actor=None, channel: str = RepairApplication.Channel.DEPARTMENT,
-                 documents=()) -> RepairApplication:
-    """File a repair application, with optional ``documents`` (``[(kind, file)]``: PDF, JPG or PNG).
-    An ineligible one is refused at once with every reason and the date from which it could be
-    filed (400 with ``eligible_from``)."""
+# --- the documents ---------------------------------------------------------------------------------
+
+DOCUMENTS_ALWAYS = (RepairDocument.Kind.PROOF, RepairDocument.Kind.COMMITMENT)
+
+
+def training_required(entry) -> bool:
+    """Whether the entry's rule set asks severe dishonesty for a credit training certificate or a
+    credit report (order 36 of 2026 does; order 58 did not)."""
+    return entry.severity == "severe" and entry.rule_set.severe_repair_requires_training
+
+
+def documents_missing(kinds, *, entry=None) -> list[str]:
+    """The document kinds an application lacks: the proof of fulfilment and the signed commitment
+    always; the training certificate or credit report where the entry's rule set asks for one
+    (known only with the entry)."""
+    required = [*DOCUMENTS_ALWAYS, *([RepairDocument.Kind.TRAINING] if entry is not None and training_required(entry) else [])]
+    return [kind for kind in required if kind not in set(kinds)]
+
+
+def missing_documents_messages(missing) -> list[str]:
+    """One message per missing kind, naming it (its label and its ``document_kinds`` code)."""
+    return [
+        _("Missing document: %(label)s (document kind “%(kind)s”).") % {"label": RepairDocument.Kind(kind).label, "kind": kind}
+        for kind in missing
+    ]
+
+
+def _application_check(*, entry, evidence, commitment_signed, contact, documents, channel) -> tuple[list[str], list[tuple]]:
+    """What the application itself must hold, whatever the entry says: ``(kinds, [(file, content
+    type)])`` or one ValidationError by field. A department knows the entry, so the documents its
+    rule set asks for are checked here too; a public filing learns them only once filed."""
     errors = {}
     if not (evidence or "").strip():
         errors["evidence"] = [_("Describe how the obligations were fulfilled.")]
@@ -114,9 +139,6 @@ def repair_apply(*, entry, evidence: str, commitment_signed: bool, contact: str,
         errors["commitment_signed"] = [_("A signed credit commitment is required.")]
     if not (contact or "").strip():
         errors["contact"] = [_("Give a contact so the decision can reach you.")]
-    if entry.severity == "severe" and entry.rule_set.severe_repair_requires_training and not training_completed:
-        errors["training_completed"] = [_("For severe dishonesty this rule set asks for proof of credit training or a credit report.")]
-    documents = list(documents or [])
     kinds = [kind for kind, _file in documents]
     if any(kind not in RepairDocument.Kind.values for kind in kinds):
         errors["document_kinds"] = [_("Each document is one of: %(kinds)s.") % {"kinds": ", ".join(RepairDocument.Kind.values)}]
@@ -124,22 +146,68 @@ def repair_apply(*, entry, evidence: str, commitment_signed: bool, contact: str,
         uploads = uploads_check([file for _kind, file in documents], field="documents")
     except ValidationError as exc:
         errors.update(exc.message_dict)
+        uploads = []
+    missing = documents_missing(kinds, entry=entry if channel == RepairApplication.Channel.DEPARTMENT else None)
+    if missing:
+        errors.setdefault("documents", []).extend(missing_documents_messages(missing))
     if errors:
         raise ValidationError(errors)
-    # Lock the entry before counting its live applications: two filed at the same moment queue here,
-    # and the second sees the first.
-    entry = lock_entry(entry.pk)
+    return kinds, uploads
+
+
+@dataclass
+class Refusal:
+    """What the entry's record refuses an application for: the error a department gets at once, and
+    for a public filing the reason (in the public's words) and the date its refusal carries."""
+
+    error: Exception
+    public_reason: str
+    eligible_from: datetime.date | None = None
+
+
+def _record_refusal(entry, kinds) -> Refusal | None:
+    """Under the entry's lock: the entry not eligible, an application already live, a document its
+    rule set asks for missing; None when nothing in the record stands against the application."""
     eligibility = repair_eligibility(entry=entry)
     if not eligibility.eligible:
-        raise ApplicationError(
-            " ".join(eligibility.reasons),
-            extra={"reasons": eligibility.reasons, "eligible_from": eligibility.eligible_from.isoformat() if eligibility.eligible_from else None},
+        return Refusal(
+            ApplicationError(" ".join(eligibility.reasons), extra={
+                "reasons": eligibility.reasons, "eligible_from": eligibility.eligible_from.isoformat() if eligibility.eligible_from else None}),
+            "".join(wording.ineligibility_in_chinese(entry, eligibility.eligible_from)), eligibility.eligible_from,
         )
     if RepairApplication.objects.filter(list_entry=entry, state__in=LIVE_APPLICATION_STATES).exists():
-        raise ValidationError({"list_entry": [_("A repair application for this entry is already being handled.")]})
+        return Refusal(ValidationError({"list_entry": [_("A repair application for this entry is already being handled.")]}), wording.ALREADY_LIVE)
+    missing = documents_missing(kinds, entry=entry)
+    if missing:
+        return Refusal(ValidationError({"documents": missing_documents_messages(missing)}), wording.TRAINING_MISSING)
+    return None
+
+
+@transaction.atomic(durable=True)
+def repair_apply(*, entry, evidence: str, commitment_signed: bool, contact: str, documents, applicant_name: str = "",
+                 actor=None, channel: str = RepairApplication.Channel.DEPARTMENT) -> RepairApplication:
+    """File a repair application with its ``documents`` (``[(kind, file)]``: PDF, JPG or PNG): the
+    proof of fulfilment and the signed commitment always, the credit training certificate or credit
+    report where the entry's rule set asks for one (``documents_missing``).
+
+    Entered by a department, an application the entry refuses (not eligible, one already live, a
+    document its rule set asks for missing) is not filed: a 400 with every reason (and
+    ``eligible_from``), or naming the missing documents. Filed by the public, it is filed and at once
+    refused by the platform with the reasons and the date, which its receipt shows: so a filing
+    matched by identifier, name and decision number is always answered with a receipt, and nothing
+    of the record is told without a filing on record (docs/DEVELOPMENT.md, public filings)."""
+    documents = list(documents or [])
+    kinds, uploads = _application_check(entry=entry, evidence=evidence, commitment_signed=commitment_signed, contact=contact,
+                                        documents=documents, channel=channel)
     department = getattr(actor, "department", None) if actor is not None else None
     if channel == RepairApplication.Channel.DEPARTMENT:
         require(department is not None, _("Only a user of a department can enter an application."))
+    # Lock the entry before counting its live applications: two filed at the same moment queue here,
+    # and the second sees the first.
+    entry = lock_entry(entry.pk)
+    refusal = _record_refusal(entry, kinds)
+    if refusal is not None and channel == RepairApplication.Channel.DEPARTMENT:
+        raise refusal.error
     today = timezone.localdate()
     answer_due = calendar.add_working_days(today, entry.rule_set.repair_answer_days)
     application = RepairApplication.objects.create(
@@ -153,7 +221,7 @@ def repair_apply(*, entry, evidence: str, commitment_signed: bool, contact: str,
         contact=contact.strip(),
         evidence=evidence.strip(),
         commitment_signed=True,
-        training_completed=training_completed,
+        training_completed=RepairDocument.Kind.TRAINING in kinds,
         rule_set=entry.rule_set,
         answer_due=answer_due.date,
         due_dates_provisional=answer_due.provisional,
@@ -164,11 +232,25 @@ def repair_apply(*, entry, evidence: str, commitment_signed: bool, contact: str,
         )
     events.repair_filed(application, actor, to_state=application.state,
                         extra={"list_entry": entry.pk, "channel": channel, "documents": kinds})
+    if refusal is not None:
+        return _refuse_on_filing(application, refusal)
     notifications.notify_on_commit(
         department=application.deciding_department, verb="repair_filed",
         title=_("Credit repair %(receipt)s to review; answer by %(due)s") % {"receipt": application.receipt_number, "due": application.answer_due},
         url=_url(application),
     )
+    return application
+
+
+def _refuse_on_filing(application: RepairApplication, refusal: Refusal) -> RepairApplication:
+    """The platform refuses a public application its entry does not allow, as it is filed (nobody
+    to decide it: no notification), with the reason and the date the receipt holder reads."""
+    previous = application.state
+    run_transition(application, "refuse", at=timezone.now(), reason=refusal.public_reason, eligible_from=refusal.eligible_from)
+    application.save(update_fields=["state", "decided_at", "refusal_reason", "eligible_from"])
+    record = refusal.error.messages if isinstance(refusal.error, ValidationError) else [refusal.error.message]
+    events.repair_refused(application, None, from_state=previous, to_state=application.state, reason=refusal.public_reason,
+                          extra={"by": "platform", "reasons": record})
     return application
 
 

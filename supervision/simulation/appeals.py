@@ -1,4 +1,5 @@
 """Objections, credit repair, and the leadership office's urges."""
+from django.core.files.base import ContentFile
 
 from lists.models import ListEntry
 from objections import services as objection_services
@@ -10,6 +11,8 @@ from repair.selectors import repairs_overdue
 from sanctions.models import Assignment, JointCase
 from sanctions.selectors import overdue_q
 from supervision import services as supervision_services
+
+SIMULATED_PDF = b"%PDF-1.4\n%%EOF\n"  # a repair application's documents: the smallest file the upload check takes
 
 
 class AppealSteps:
@@ -69,9 +72,10 @@ class AppealSteps:
         entry = ListEntry.objects.select_related("subject", "rule_set").get(pk=entry_id)
         application = self.attempt(
             "repairs_filed", repair_services.repair_apply, entry=entry, evidence="已全部履行法定义务并消除不良影响", commitment_signed=True,
-            contact="0936-0000000", applicant_name=entry.subject.name, training_completed=True, channel="public",
+            contact="0936-0000000", applicant_name=entry.subject.name, channel="public",
+            documents=[(kind, ContentFile(SIMULATED_PDF, name=f"{kind}.pdf")) for kind in ("proof", "commitment", "training")],
         )
-        if application is None:
+        if application is None or application.state == "refused":  # refused by the platform as filed (not yet eligible)
             return
         roll = self.rng.random()
         if roll < 0.08:

@@ -15,6 +15,7 @@ from objections.models import Objection
 from repair import services as repair_services
 from tests.lists.conftest import world  # noqa: F401 - the demo district with list entry short-hands
 from tests.objections.test_objection_services import pushed_entry
+from tests.repair.documents import documents
 from tests.repair.test_repair_services import months_ago
 
 ROLES = ["public", "department", "credit_office"]
@@ -31,7 +32,7 @@ def populated(world):  # noqa: F811 - the fixture imported above
     )
     old = world.published(severity="severe", decided_on=months_ago(13), decision_number="（2025）甘0702执900号")
     repair_services.repair_apply(entry=old, actor=world.user("court"), evidence="已全部履行判决义务", commitment_signed=True,
-                                 contact="13900000000", training_completed=True)
+                                 contact="13900000000", documents=documents())
     return world
 
 

@@ -10,6 +10,7 @@ from sanctions.models import Assignment
 from supervision import selectors, services
 from supervision.models import Urge
 from tests.dashboard.conftest import on_day
+from tests.repair.documents import documents
 
 FRIDAY = datetime.date(2026, 11, 13)
 MONDAY = datetime.date(2026, 11, 16)
@@ -168,7 +169,7 @@ def test_leader_urges_an_overdue_repair(world):
     entry.refresh_from_db()
     with on_day(datetime.date(2026, 11, 2)):
         application = repair_services.repair_apply(entry=entry, evidence="已履行", commitment_signed=True, contact="0936-1234567",
-                                                   training_completed=True, channel="public")
+                                                   documents=documents(), channel="public")
     # The platform answers within 10 working days (by the 16th): overdue on the 17th.
     with on_day(TUESDAY):
         urge = services.urge_send(actor=world.user("leader"), kind="repair", item_id=application.pk)

@@ -4,23 +4,32 @@ Whatever part of a filing does not match — an unknown identifier, a name that 
 (a person's full name is masked on the public site), an unknown decision or case number, a record
 that is not public — the answer is the same, byte for byte; a right match files. Only the format of
 the identifier is reported as such, and what does not depend on the record is checked first."""
+import datetime
+
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from credit_platform import services as platform_services
+from credit_platform.models import SubjectKind
 from lists import services as list_services
+from lists.models import ListEntry
 from objections.models import Objection
 from sanctions import services as case_services
 from sanctions.models import JointCase
 from tests.objections.test_objection_services import pushed_entry
+from tests.factories import make_citizen_id
 from tests.public_answers import api_answer, page_answer
 
 PUBLIC, NEW = "/api/v1/public/objections/", "/credit/objections/"
 UNKNOWN_COMPANY = "91350100M000100Y43"  # a valid code of no subject
 PERSON = "620702197804128519"  # 王建国, the demo company's legal representative
 QILIAN = "91620702MA55TH2835"  # 祁连商贸, another subject
+MINOR = make_citizen_id(7, birth=datetime.date(2012, 5, 1), division="620702")  # under 18: never shown to the public
+MINOR_NAME = "钱小明"
 
 
 @pytest.fixture(autouse=True)
@@ -42,10 +51,25 @@ def registry(world):
     other = world.published(subject=world.subject(QILIAN), decision_number="（2026）甘0702执555号")
     other_case = case_services.case_push(case=JointCase.objects.get(list_entry_id=other.pk), actor=court)
     person_entry = world.published(subject=world.subject(PERSON), decision_number="（2026）甘0702执777号")
+    hidden = hidden_records(world)
     return {
         "entry": entry, "case": case, "notified": notified, "draft": draft, "manual": manual, "second_case": second_case,
-        "other": other, "other_case": other_case, "person_entry": person_entry,
+        "other": other, "other_case": other_case, "person_entry": person_entry, **hidden,
     }
+
+
+def hidden_records(world) -> dict:
+    """Records on the list that the public site never shows, each with its case pushed where it has
+    one: a watch-list entry, a minor's black entry, an entry past its publication period."""
+    court = world.user("court")
+    platform_services.subject_create(kind=SubjectKind.NATURAL_PERSON, identifier=MINOR, name=MINOR_NAME)
+    watch = world.published(list_type="watch", severity="general", decision_number="（2026）甘0702执611号")
+    minor = world.published(subject=world.subject(MINOR), decision_number="（2026）甘0702执612号")
+    minor_case = case_services.case_push(case=JointCase.objects.get(list_entry_id=minor.pk), actor=court)
+    expired = world.published(decision_number="（2023）甘0702执613号")
+    expired_case = case_services.case_push(case=JointCase.objects.get(list_entry_id=expired.pk), actor=court)
+    ListEntry.objects.filter(pk=expired.pk).update(publication_ends_on=timezone.localdate() - datetime.timedelta(days=1))
+    return {"watch": watch, "minor": minor, "minor_case": minor_case, "expired": expired, "expired_case": expired_case}
 
 
 def body_for(entry, **changes) -> dict:
@@ -71,6 +95,11 @@ def mismatches(r) -> dict[str, dict]:
         "case not public (draft)": {"decision_number": "", "case_number": r["draft"].number},
         "case resting on no public entry": {"decision_number": "", "case_number": r["manual"].number},
         "case of another entry": {"case_number": r["second_case"].number},
+        "watch-list entry": {"decision_number": r["watch"].decision_number},
+        "a minor's entry, right name": {"identifier": MINOR, "name": MINOR_NAME, "decision_number": r["minor"].decision_number},
+        "a minor's case, right name": {"identifier": MINOR, "name": MINOR_NAME, "decision_number": "", "case_number": r["minor_case"].number},
+        "entry past its publication period": {"decision_number": r["expired"].decision_number},
+        "case of an entry past its publication period": {"decision_number": "", "case_number": r["expired_case"].number},
     }
 
 

@@ -11,6 +11,7 @@ from repair import services
 from repair.models import RepairApplication, RepairState
 from sanctions import services as case_services
 from sanctions.models import Assignment, JointCase
+from tests.repair.documents import documents, form_files
 
 INBOX = "/admin/repair/repairapplication/"
 
@@ -33,7 +34,7 @@ def listed_ids(page: str) -> list[int]:
 
 def apply(world, entry, actor="court"):
     return services.repair_apply(
-        entry=entry, evidence="已履行", commitment_signed=True, training_completed=True, contact="13900000000", actor=world.user(actor),
+        entry=entry, evidence="已履行", commitment_signed=True, contact="13900000000", actor=world.user(actor), documents=documents(),
     )
 
 
@@ -110,7 +111,7 @@ def test_entering_an_ineligible_application_shows_the_reasons_and_the_date(world
     client.force_login(world.user("court"))
 
     response = client.post(INBOX + "add/", {"list_entry": early.pk, "contact": "13900000000", "evidence": "已履行",
-                                            "commitment_signed": "on", "training_completed": "on"})
+                                            "commitment_signed": "on", **form_files()})
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -122,11 +123,27 @@ def test_entering_an_application_from_the_admin(world, client, entry):
     client.force_login(world.user("court"))
 
     response = client.post(INBOX + "add/", {"list_entry": entry.pk, "contact": "13900000000", "evidence": "已履行",
-                                            "commitment_signed": "on", "training_completed": "on"})
+                                            "commitment_signed": "on", **form_files()})
 
     application = RepairApplication.objects.get()
     assert response.status_code == 302 and response["Location"] == application_url(application)
     assert application.channel == RepairApplication.Channel.DEPARTMENT and application.filing_department.code == "court"
+    assert sorted(application.documents.values_list("kind", flat=True)) == ["commitment", "proof", "training"]
+
+
+def test_entering_a_ticked_commitment_without_its_documents_is_refused_on_the_form(world, client):
+    new = world.published(severity="severe", decided_on=datetime.date(2026, 4, 15))  # order 36: training asked for
+    client.force_login(world.user("court"))
+    fields = {"list_entry": new.pk, "contact": "13900000000", "evidence": "已履行", "commitment_signed": "on"}
+
+    ticked_only = client.post(INBOX + "add/", fields)
+    without_training = client.post(INBOX + "add/", {**fields, **form_files(("proof", "commitment"))})
+
+    assert ticked_only.status_code == 200
+    errors = re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', ticked_only.content.decode(), re.S)
+    assert len([e for e in errors if "This field is required" in e]) == 2  # the proof and the commitment inputs
+    assert without_training.status_code == 200 and "“training”" in without_training.content.decode()
+    assert not RepairApplication.objects.exists()
 
 
 def test_the_page_shows_the_lifting_of_each_department(world, client, entry):
@@ -170,18 +187,19 @@ def test_documents_are_listed_and_downloaded_only_by_those_who_see_the_applicati
     settings.MEDIA_ROOT = tmp_path
     pdf = b"%PDF-1.4\n%%EOF\n"
     application = services.repair_apply(
-        entry=entry, evidence="已履行", commitment_signed=True, training_completed=True, contact="13900000000", actor=world.user("court"),
-        documents=[("commitment", SimpleUploadedFile("承诺书.pdf", pdf, "application/pdf"))],
+        entry=entry, evidence="已履行", commitment_signed=True, contact="13900000000", actor=world.user("court"),
+        documents=[("proof", SimpleUploadedFile("结案.pdf", pdf + b"proof", "application/pdf")),
+                   ("commitment", SimpleUploadedFile("承诺书.pdf", pdf, "application/pdf"))],
     )
-    document = application.documents.get()
-    download = f"{INBOX}{application.pk}/documents/{document.pk}/"
-
     client.force_login(world.user("court"))
-    page = client.get(application_url(application)).content.decode()
-    response = client.get(download)
-    client.force_login(world.user("trading"))
-    stranger = client.get(download)
+    page = client.get(application_url(application)).content.decode().replace("'", '"')
 
-    assert f'href="{download}"' in page.replace("'", '"') and "承诺书.pdf" in page
-    assert response.status_code == 200 and b"".join(response.streaming_content) == pdf
-    assert stranger.status_code == 404
+    for document, content in zip(application.documents.order_by("pk"), [pdf + b"proof", pdf], strict=True):
+        download = f"{INBOX}{application.pk}/documents/{document.pk}/"
+        client.force_login(world.user("court"))
+        response = client.get(download)
+        client.force_login(world.user("trading"))
+        stranger = client.get(download)
+        assert f'href="{download}"' in page and document.original_name in page and document.get_kind_display() in page
+        assert response.status_code == 200 and b"".join(response.streaming_content) == content
+        assert stranger.status_code == 404

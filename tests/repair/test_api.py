@@ -12,6 +12,7 @@ from repair.models import RepairApplication, RepairState
 from sanctions import services as case_services
 from sanctions.models import AssignmentState, CaseState, JointCase
 from tests.lists.conftest import api, days_ago  # noqa: F401 (fixture)
+from tests.repair.documents import ALL, multipart
 
 API = "/api/v1"
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -27,15 +28,16 @@ def repairs_url(pk=None, action=""):
     return f"{API}/repairs/{pk}/" + (f"{action}/" if action else "")
 
 
-def body_for(entry, **changes) -> dict:
+def body_for(entry, kinds=ALL, **changes) -> dict:
+    """A multipart body: the fields and the documents (fresh files each call)."""
     return {
-        "list_entry": entry.pk, "commitment_signed": True, "training_completed": True, "contact": "王建国 13900000000",
-        "evidence": "已全部履行判决义务，见执行结案通知书", **changes,
+        "list_entry": entry.pk, "commitment_signed": True, "contact": "王建国 13900000000",
+        "evidence": "已全部履行判决义务，见执行结案通知书", **multipart(kinds), **changes,
     }
 
 
 def enter(api, entry, actor="court", **changes) -> dict:
-    response = api(actor).post(repairs_url(), body_for(entry, **changes), format="json")
+    response = api(actor).post(repairs_url(), body_for(entry, **changes), format="multipart")
     assert response.status_code == 201, response.content
     return response.json()
 
@@ -54,7 +56,7 @@ def eligible_entry(world):
 def test_a_severe_entry_decided_8_months_ago_is_refused_with_the_date(world, api):
     entry = world.published(severity="severe", decided_on=months_ago(8))
 
-    response = api("court").post(repairs_url(), body_for(entry), format="json")
+    response = api("court").post(repairs_url(), body_for(entry), format="multipart")
 
     assert response.status_code == 400
     body = response.json()
@@ -66,7 +68,7 @@ def test_a_severe_entry_decided_8_months_ago_is_refused_with_the_date(world, api
 
 def test_the_general_minimum_is_three_months_and_minor_is_at_once(world, api):
     early = world.published(severity="general", decided_on=months_ago(2), decision_number="（2026）甘0702执1号")
-    answer = api("court").post(repairs_url(), body_for(early), format="json")
+    answer = api("court").post(repairs_url(), body_for(early), format="multipart")
     assert answer.status_code == 400 and answer.json()["eligible_from"] == early.repair_possible_from.isoformat()
     assert early.repair_possible_from <= add_months(early.decided_on, 3) + datetime.timedelta(days=1)
 
@@ -79,17 +81,53 @@ def test_the_general_minimum_is_three_months_and_minor_is_at_once(world, api):
 
 
 def test_an_incomplete_application_names_its_fields(world, api, eligible_entry):
-    response = api("court").post(repairs_url(), body_for(eligible_entry, commitment_signed=False, evidence="", training_completed=False),
-                                 format="json")
+    response = api("court").post(repairs_url(), body_for(eligible_entry, commitment_signed=False, evidence=""), format="multipart")
 
     assert response.status_code == 400
     assert {"commitment_signed", "evidence"} <= set(response.json())
 
 
+def test_a_ticked_commitment_without_the_documents_is_a_400_naming_the_missing_kinds(world, api):
+    new = world.published(severity="severe", decided_on=datetime.date(2026, 4, 15))  # order 36: training asked for
+    court = api("court")
+    fields = {"list_entry": new.pk, "commitment_signed": True, "contact": "13900000000", "evidence": "已履行"}
+
+    as_json = court.post(repairs_url(), fields, format="json")
+    no_commitment = court.post(repairs_url(), {**fields, **multipart(("proof", "training"))}, format="multipart")
+    no_training = court.post(repairs_url(), {**fields, **multipart(("proof", "commitment"))}, format="multipart")
+
+    assert as_json.status_code == 400 and all(f"“{kind}”" in as_json.json()["documents"][0] for kind in ("proof", "commitment"))
+    assert no_commitment.status_code == 400 and no_commitment.json() == {"documents": [no_commitment.json()["documents"][0]]}
+    assert "“commitment”" in no_commitment.json()["documents"][0]
+    assert no_training.status_code == 400 and list(no_training.json()) == ["documents"]
+    assert "“training”" in no_training.json()["documents"][0]
+    assert not RepairApplication.objects.exists()
+
+
+def test_the_deciding_department_lists_and_downloads_each_document_and_no_one_else(world, api, eligible_entry):
+    application = enter(api, eligible_entry, actor="tax")  # entered by the tax office, decided by the court
+    documents = application["documents"]
+    assert [d["kind"] for d in documents] == list(ALL)
+
+    for document in documents:
+        url = repairs_url(application["id"], f"documents/{document['id']}")
+        assert document["url"] == url
+        for reader in ("court", "tax", "credit_office", "leadership_office"):
+            response = api(reader).get(url)
+            assert response.status_code == 200 and response["Content-Type"] == "application/pdf", reader
+            assert b"".join(response.streaming_content) == PDF
+            assert document["original_name"] in response["Content-Disposition"] or "filename*" in response["Content-Disposition"]
+        for stranger in ("finance", "trading"):
+            assert api(stranger).get(url).status_code == 404, stranger
+        assert api(None).get(url).status_code == 401
+    other = enter(api, world.published(severity="general", decided_on=months_ago(5), decision_number="（2026）甘0702执8号"))
+    assert api("court").get(repairs_url(other["id"], f"documents/{documents[0]['id']}")).status_code == 404  # not its document
+
+
 def test_documents_are_uploaded_with_their_kind_and_checked(world, api, eligible_entry):
     client = api("court")
     files = lambda: [SimpleUploadedFile("承诺书.pdf", PDF, "application/pdf"), SimpleUploadedFile("结案.pdf", PDF, "application/pdf")]  # noqa: E731
-    bad = client.post(repairs_url(), {**body_for(eligible_entry), "documents": [SimpleUploadedFile("x.png", PDF, "image/png")]},
+    bad = client.post(repairs_url(), {**body_for(eligible_entry), "documents": [SimpleUploadedFile("x.png", PDF, "image/png")], "document_kinds": ["proof"]},
                       format="multipart")
     assert bad.status_code == 400 and "documents" in bad.json()
     mismatched = client.post(repairs_url(), {**body_for(eligible_entry), "documents": files()[:1], "document_kinds": ["commitment", "proof"]},
@@ -101,6 +139,7 @@ def test_documents_are_uploaded_with_their_kind_and_checked(world, api, eligible
 
     assert response.status_code == 201, response.content
     assert [(d["kind"], d["original_name"]) for d in response.json()["documents"]] == [("commitment", "承诺书.pdf"), ("proof", "结案.pdf")]
+    assert response.json()["commitment_signed"] is True and response.json()["training_completed"] is False  # order 58: none asked
 
 
 # --- approval and lifting --------------------------------------------------------------------------
@@ -181,7 +220,7 @@ def test_refuse_reject_extend_and_illegal_moves(world, api, eligible_entry):
     rejected = court.post(url("reject"), {"reason": "履行证明系伪造", "false_materials": True}, format="json")
 
     assert rejected.status_code == 200 and rejected.json()["state"] == "rejected" and rejected.json()["false_materials"] is True
-    barred = court.post(repairs_url(), body_for(eligible_entry), format="json")
+    barred = court.post(repairs_url(), body_for(eligible_entry), format="multipart")
     assert barred.status_code == 400 and barred.json()["eligible_from"]
 
 
@@ -226,7 +265,7 @@ def test_anonymous_gets_401_everywhere(world, api, eligible_entry):
 
     assert anonymous.get(repairs_url()).status_code == 401
     assert anonymous.get(repairs_url(application["id"])).status_code == 401
-    assert anonymous.post(repairs_url(), body_for(eligible_entry), format="json").status_code == 401
+    assert anonymous.post(repairs_url(), body_for(eligible_entry), format="multipart").status_code == 401
     for name, body in MOVES:
         assert anonymous.post(repairs_url(application["id"], name), body, format="json").status_code == 401
 
@@ -254,7 +293,7 @@ def test_an_executing_department_that_entered_it_may_not_decide(world, api, elig
 
 
 def test_a_purely_executing_department_enters_nothing(world, api, eligible_entry):
-    assert api("finance").post(repairs_url(), body_for(eligible_entry), format="json").status_code == 403
+    assert api("finance").post(repairs_url(), body_for(eligible_entry), format="multipart").status_code == 403
 
 
 def test_the_leadership_office_reads_only(world, api, eligible_entry):
@@ -266,5 +305,5 @@ def test_the_leadership_office_reads_only(world, api, eligible_entry):
     assert detail.status_code == 200 and detail.json()["allowed_transitions"] == []
     for name, body in MOVES:
         assert leader.post(repairs_url(application["id"], name), body, format="json").status_code == 403
-    assert leader.post(repairs_url(), body_for(eligible_entry), format="json").status_code == 403
+    assert leader.post(repairs_url(), body_for(eligible_entry), format="multipart").status_code == 403
     assert RepairApplication.objects.get().state == RepairState.SUBMITTED

@@ -9,6 +9,7 @@ from credit_platform.exceptions import IllegalTransition
 from repair import services
 from repair.models import RepairApplication, RepairState
 from tests.lists.conftest import ListWorld
+from tests.repair.documents import documents
 from tests.repair.test_repair_services import months_ago
 from tests.threads import race
 
@@ -28,7 +29,7 @@ def test_two_applications_at_the_same_moment_file_one(world):
 
         def apply():
             services.repair_apply(entry=entry, actor=court, evidence="已全部履行判决义务", commitment_signed=True,
-                                  contact="13900000000", training_completed=True)
+                                  contact="13900000000", documents=documents())
 
         errors = race(apply, apply)
 
@@ -42,7 +43,7 @@ def test_two_approvals_at_the_same_moment_approve_once_and_the_loser_gets_a_409(
     for n in range(ROUNDS // 2):
         entry = world.published(severity="severe", decided_on=months_ago(13), decision_number=f"（2025）甘0702执{400 + n}号")
         application = services.repair_apply(entry=entry, actor=court, evidence="已全部履行判决义务", commitment_signed=True,
-                                            contact="13900000000", training_completed=True)
+                                            contact="13900000000", documents=documents())
         services.repair_accept(application=application, actor=court)
 
         def approve():

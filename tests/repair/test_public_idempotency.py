@@ -22,7 +22,7 @@ def entry(world):
 
 
 def post(body, key, address="203.0.113.7"):
-    return APIClient().post(PUBLIC, body, format="json", HTTP_IDEMPOTENCY_KEY=key, REMOTE_ADDR=address)
+    return APIClient().post(PUBLIC, body, format="multipart", HTTP_IDEMPOTENCY_KEY=key, REMOTE_ADDR=address)
 
 
 def test_the_same_key_twice_applies_once_and_answers_the_same_receipt(entry):
@@ -50,6 +50,7 @@ def test_another_address_with_the_same_key_is_not_a_replay(entry):
 
     other = post(body_for(entry), "apply-1", address="198.51.100.9")
 
-    # Not the first address's answer: its own (a second application on the same entry is refused).
+    # Not the first address's answer: its own (a second application on the same entry, refused as filed).
     assert "Idempotent-Replayed" not in other
-    assert other.status_code in (201, 400)
+    assert other.status_code == 201 and other.json()["receipt_number"] != post(body_for(entry), "apply-1").json()["receipt_number"]
+    assert other.json()["state"] == "refused"

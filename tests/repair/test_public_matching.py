@@ -13,9 +13,12 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from credit_platform.rules import add_months
+from credit_platform.models import RuleSet
 from lists import services as list_services
 from repair.models import RepairApplication
+from tests.objections.test_public_matching import MINOR, MINOR_NAME, hidden_records
 from tests.public_answers import api_answer, page_answer
+from tests.repair.documents import ALL, form_files, multipart
 
 PUBLIC, NEW = "/api/v1/public/repairs/", "/credit/repairs/"
 UNKNOWN_COMPANY = "91350100M000100Y43"  # a valid code of no subject
@@ -42,19 +45,22 @@ def registry(world):
     list_services.entry_remove(entry=removed, actor=world.user("court"), reason="revoked", note="决定已撤销")
     other = world.published(subject=world.subject(QILIAN), decision_number="（2026）甘0702执555号", decided_on=months_ago(13))
     person_entry = world.published(subject=world.subject(PERSON), decision_number="（2026）甘0702执777号", decided_on=months_ago(13))
-    return {"entry": entry, "notified": notified, "removed": removed, "other": other, "person_entry": person_entry}
+    hidden = hidden_records(world)
+    return {"entry": entry, "notified": notified, "removed": removed, "other": other, "person_entry": person_entry, **hidden}
 
 
-def body_for(entry, **changes) -> dict:
+def body_for(entry, kinds=ALL, **changes) -> dict:
+    """A multipart body: the fields and the documents (fresh files each call)."""
     return {
         "identifier": entry.subject.identifier, "name": entry.subject.name, "decision_number": entry.decision_number,
-        "evidence": "已全部履行判决义务，见执行结案通知书", "commitment_signed": True, "training_completed": True,
-        "contact": "王建国 13900000000", **changes,
+        "evidence": "已全部履行判决义务，见执行结案通知书", "commitment_signed": True,
+        "contact": "王建国 13900000000", **multipart(kinds), **changes,
     }
 
 
-def form_data(entry, **changes) -> dict:
-    return {key: ("on" if value is True else value) for key, value in body_for(entry, **changes).items() if value is not False}
+def form_data(entry, kinds=ALL, **changes) -> dict:
+    data = {key: value for key, value in body_for(entry, **changes).items() if not key.startswith("document")}
+    return {**{key: ("on" if value is True else value) for key, value in data.items() if value is not False}, **form_files(kinds)}
 
 
 def mismatches(r) -> dict[str, dict]:
@@ -69,13 +75,16 @@ def mismatches(r) -> dict[str, dict]:
         "another subject's decision number": {"decision_number": r["other"].decision_number},
         "entry not public (notified)": {"decision_number": r["notified"].decision_number},
         "entry off the list (removed)": {"decision_number": r["removed"].decision_number},
+        "watch-list entry": {"decision_number": r["watch"].decision_number},
+        "a minor's entry, right name": {"identifier": MINOR, "name": MINOR_NAME, "decision_number": r["minor"].decision_number},
+        "entry past its publication period": {"decision_number": r["expired"].decision_number},
     }
 
 
 def test_the_api_answers_every_mismatch_alike_and_files_a_match(world, registry):
     entry = registry["entry"]
 
-    answers = {name: api_answer(APIClient().post(PUBLIC, body_for(entry, **changes), format="json"))
+    answers = {name: api_answer(APIClient().post(PUBLIC, body_for(entry, **changes), format="multipart"))
                for name, changes in mismatches(registry).items()}
 
     first = answers["unknown identifier"]
@@ -83,23 +92,25 @@ def test_the_api_answers_every_mismatch_alike_and_files_a_match(world, registry)
     for name, answer in answers.items():
         assert answer == first, name
     assert not RepairApplication.objects.exists()
-    assert APIClient().post(PUBLIC, body_for(entry), format="json").status_code == 201
-    assert APIClient().post(PUBLIC, body_for(registry["person_entry"]), format="json").status_code == 201
+    assert APIClient().post(PUBLIC, body_for(entry), format="multipart").status_code == 201
+    assert APIClient().post(PUBLIC, body_for(registry["person_entry"]), format="multipart").status_code == 201
     assert RepairApplication.objects.count() == 2
 
 
 def test_checks_of_the_rest_of_the_application_come_before_the_match(world, registry):
-    """A blank account of the fulfilment, no commitment, a blank contact or a bad document answers the
-    same with or without a match: it cannot serve to confirm a name."""
+    """A blank account of the fulfilment, no commitment, a blank contact, a document every application
+    holds missing or a bad document answers the same with or without a match: it cannot serve to
+    confirm a name."""
     entry = registry["entry"]
     for changes, field in [({"evidence": " "}, b"evidence"), ({"commitment_signed": False}, b"commitment_signed"),
-                           ({"contact": ""}, b"contact")]:
-        right = api_answer(APIClient().post(PUBLIC, body_for(entry, **changes), format="json"))
-        wrong = api_answer(APIClient().post(PUBLIC, body_for(entry, name="王建华", **changes), format="json"))
+                           ({"contact": ""}, b"contact"), ({"kinds": ("proof",)}, b"documents"),
+                           ({"kinds": ("commitment", "training")}, b"documents")]:
+        right = api_answer(APIClient().post(PUBLIC, body_for(entry, **changes), format="multipart"))
+        wrong = api_answer(APIClient().post(PUBLIC, body_for(entry, name="王建华", **changes), format="multipart"))
         assert right == wrong and right[0] == 400 and field in right[1], changes
 
     def with_bad_document(**changes):
-        return {**body_for(entry, **changes), "documents": [SimpleUploadedFile("a.pdf", b"MZ", "application/pdf")]}
+        return {**body_for(entry, **changes), "documents": [SimpleUploadedFile("a.pdf", b"MZ", "application/pdf")], "document_kinds": ["proof"]}
 
     right = APIClient().post(PUBLIC, with_bad_document(), format="multipart")
     wrong = APIClient().post(PUBLIC, with_bad_document(name="王建华"), format="multipart")
@@ -107,8 +118,34 @@ def test_checks_of_the_rest_of_the_application_come_before_the_match(world, regi
     assert not RepairApplication.objects.exists()
 
 
+def test_what_the_entry_stands_against_is_told_only_with_a_filing(world, registry):
+    """A full match (identifier, name, decision number) files, whatever the entry says: not yet
+    repairable, an application already being handled, a document its rule set asks for. What the
+    record says is the filed application's refusal, read with its receipt; no answer without a
+    filing tells a match from a mismatch."""
+    RuleSet.objects.filter(code="order-58").update(severe_repair_requires_training=True)
+    early = world.published(decision_number="（2026）甘0702执621号", decided_on=months_ago(8))
+    handled = registry["person_entry"]
+    assert APIClient().post(PUBLIC, body_for(handled), format="multipart").json()["state"] == "submitted"
+    mismatch = api_answer(APIClient().post(PUBLIC, body_for(early, name="王建华"), format="multipart"))
+
+    answers = {
+        "not yet repairable": APIClient().post(PUBLIC, body_for(early), format="multipart"),
+        "already being handled": APIClient().post(PUBLIC, body_for(handled), format="multipart"),
+        "training certificate missing": APIClient().post(PUBLIC, body_for(registry["entry"], kinds=("proof", "commitment")), format="multipart"),
+    }
+
+    assert mismatch[0] == 400
+    for name, response in answers.items():
+        assert response.status_code == 201 and response.json()["state"] == "refused", name
+        filed = RepairApplication.objects.get(receipt_number=response.json()["receipt_number"])
+        assert filed.state == "refused" and filed.refusal_reason and filed.documents.exists(), name
+    page = Client().post(NEW, form_data(early))
+    assert page.status_code == 302 and RepairApplication.objects.filter(list_entry=early, state="refused").count() == 2
+
+
 def test_a_malformed_identifier_is_said_so(world, registry):
-    response = APIClient().post(PUBLIC, body_for(registry["entry"], identifier="9162070"), format="json")
+    response = APIClient().post(PUBLIC, body_for(registry["entry"], identifier="9162070"), format="multipart")
 
     assert response.status_code == 400 and list(response.json()) == ["identifier"]
 

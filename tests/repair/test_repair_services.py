@@ -8,18 +8,20 @@ from credit_platform.models import RuleSet
 from credit_platform.rules import add_months
 from lists.models import EntryState, RemovalReason
 from repair import services
-from repair.models import CommitmentBreach, RepairState
+from repair.models import CommitmentBreach, RepairApplication, RepairState
 from sanctions import services as case_services
 from sanctions.models import AssignmentState, CaseState, JointCase
 from tests.lists.conftest import days_ago
+from tests.repair import documents as documents_module
 
 
 def months_ago(n: int) -> datetime.date:
     return add_months(datetime.date.today(), -n)
 
 
-def apply(world, entry, **kwargs):
-    values = {"evidence": "已全部履行判决义务，见执行结案通知书", "commitment_signed": True, "contact": "13900000000", "training_completed": True}
+def apply(world, entry, *, kinds=documents_module.ALL, **kwargs):
+    values = {"evidence": "已全部履行判决义务，见执行结案通知书", "commitment_signed": True, "contact": "13900000000",
+              "documents": documents_module.documents(kinds)}
     values.update(kwargs)
     return services.repair_apply(entry=entry, actor=world.user("court"), **values)
 
@@ -73,12 +75,13 @@ def test_entry_decided_before_2026_04_01_is_judged_by_its_rule_set(world):
     # Under order-58 severe dishonesty needs no training proof; under order-36 it does.
     old = world.published(severity="severe", decided_on=datetime.date(2025, 6, 1), decision_number="（2025）甘0702执9号")
     assert old.rule_set.code == "order-58"
-    assert apply(world, old, training_completed=False).rule_set.code == "order-58"
+    filed = apply(world, old, kinds=("proof", "commitment"))
+    assert filed.rule_set.code == "order-58" and filed.training_completed is False
     new = world.published(severity="severe", decided_on=datetime.date(2026, 4, 15), decision_number="（2026）甘0702执10号")
     assert new.rule_set.code == "order-36"
     with pytest.raises(ValidationError) as exc:
-        apply(world, new, training_completed=False)
-    assert "training_completed" in exc.value.message_dict
+        apply(world, new, kinds=("proof", "commitment"))
+    assert list(exc.value.message_dict) == ["documents"] and "“training”" in exc.value.message_dict["documents"][0]
 
 
 def test_non_repairable_domain_and_breach_bar(world):
@@ -98,6 +101,33 @@ def test_incomplete_application_names_the_fields(world):
     assert {"commitment_signed", "evidence"} <= set(exc.value.message_dict)
 
 
+@pytest.mark.parametrize(("kinds", "missing"), [
+    ((), ["proof", "commitment", "training"]),
+    (("training",), ["proof", "commitment"]),
+    (("proof", "training"), ["commitment"]),
+])
+def test_a_signed_commitment_ticked_without_its_documents_is_refused_naming_each_missing_kind(world, kinds, missing):
+    entry = world.published(severity="severe", decided_on=datetime.date(2026, 4, 15))  # order 36: training asked for
+
+    with pytest.raises(ValidationError) as exc:
+        apply(world, entry, kinds=kinds, commitment_signed=True)
+
+    messages = exc.value.message_dict["documents"]
+    assert [kind for kind in documents_module.ALL if f"“{kind}”" in " ".join(messages)] == missing
+    assert len(messages) == len(missing)
+    assert not RepairApplication.objects.exists()
+
+
+def test_the_documents_are_stored_with_their_kind_and_checked_type(world):
+    entry = world.published(severity="severe", decided_on=months_ago(13))
+
+    application = apply(world, entry)
+
+    stored = [(d.kind, d.original_name, d.content_type, d.size) for d in application.documents.order_by("pk")]
+    assert stored == [(kind, documents_module.NAMES[kind], "application/pdf", len(documents_module.PDF)) for kind in documents_module.ALL]
+    assert application.commitment_signed and application.training_completed
+
+
 def test_reject_with_false_materials_bars_a_new_application(world):
     entry = world.published(severity="severe", decided_on=months_ago(13))
     application = apply(world, entry)
@@ -113,7 +143,6 @@ def test_provisional_deadlines_are_recomputed_with_the_extension_where_it_was_gr
     that year's calendar changes; an extension counts only at the stage it was granted."""
     from credit_platform import calendar
     from credit_platform.models import AuditEvent
-    from repair.models import RepairApplication
 
     extended_before = apply(world, world.published(severity="severe", decided_on=months_ago(13)))
     services.repair_extend(application=extended_before, actor=world.user("court"), reason="材料待补")

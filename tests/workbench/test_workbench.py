@@ -16,6 +16,7 @@ from objections.models import Objection
 from repair import services as repair_services
 from sanctions import services as case_services
 from sanctions.models import Assignment, AssignmentState, JointCase
+from tests.repair.documents import documents
 
 INDEX = "/admin/"
 API = "/api/v1/workbench/"
@@ -208,7 +209,7 @@ def test_the_information_provider_has_the_objection_and_the_repair_to_handle(wor
     )
     application = repair_services.repair_apply(
         entry=entry, actor=world.user("court"), evidence="已全部履行判决义务", commitment_signed=True, contact="13900000000",
-        training_completed=True,
+        documents=documents(),
     )
     client.force_login(world.user("court"))
 
