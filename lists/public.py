@@ -74,11 +74,13 @@ def public_entries(*, q: str, today=None) -> QuerySet[ListEntry]:
     today = today or timezone.localdate()
     born_by = today - relativedelta(years=ADULT_AGE)  # a person born after this day is a minor today
     entries = (
-        ListEntry.objects.filter(list_type__in=PUBLIC_LISTS, state__in=PUBLIC_STATES, publication_ends_on__gte=today)
+        ListEntry.objects.filter(list_type__in=PUBLIC_LISTS, state__in=PUBLIC_STATES)
+        # On the list until the end of its publication period (a red entry: of its validity).
+        .filter(Q(publication_ends_on__gte=today) | Q(list_type=ListType.RED, valid_until__gte=today))
         .filter(Q(subject__kind__in=SubjectKind.organisations()) | Q(subject__kind=SubjectKind.NATURAL_PERSON, subject__birth_date__lte=born_by))
         .select_related("subject", "identifying_department")
         .only(
-            "pk", "list_type", "domain", "basis", "decision_number", "decided_on", "publication_ends_on", "state",
+            "pk", "list_type", "domain", "basis", "decision_number", "decided_on", "publication_ends_on", "valid_until", "state",
             "subject__kind", "subject__name", "subject__identifier", "identifying_department__name",
         )
         .order_by("-decided_on", "-pk")
@@ -105,7 +107,8 @@ def public_row(entry: ListEntry) -> dict:
         "basis": entry.basis,
         "decision_number": entry.decision_number,
         "decided_on": entry.decided_on,
-        "publication_ends_on": entry.publication_ends_on,
+        "publication_ends_on": entry.publication_ends_on,  # a dishonesty's publication period (none for a red entry)
+        "valid_until": entry.valid_until,  # a red entry's validity (none for a dishonesty)
         "identifying_department": entry.identifying_department.name,
         "under_verification": suspended,
         "status_label": "异议核查中" if suspended else "公示中",

@@ -2,11 +2,12 @@
 import datetime
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credit_platform import notifications
+from credit_platform.domains import ListType
 from credit_platform.rules import publication_due
 from credit_platform.workflow import lock_rows
 from lists import events
@@ -68,13 +69,15 @@ def entries_publication_overdue_notify(*, today: datetime.date | None = None) ->
 
 
 def entries_expire_due(*, today: datetime.date | None = None, batch_size: int = 500) -> int:
-    """Remove (reason expired) every published entry whose maximum period has ended, each in its own
-    transaction, ending its cases. Returns how many. Uses entry_state_pub_end_idx."""
+    """Remove (reason expired) every published entry whose maximum period (a red entry: its
+    validity) has ended, each in its own transaction, ending its cases. Returns how many. Uses
+    entry_state_pub_end_idx and, for red entries, entry_state_valid_idx."""
     today = today or timezone.localdate()
     removed, last_pk = 0, 0
+    ended = Q(publication_ends_on__lt=today) | Q(list_type=ListType.RED, valid_until__lt=today)
     while True:
         ids = list(
-            ListEntry.objects.filter(state=EntryState.PUBLISHED, publication_ends_on__lt=today, pk__gt=last_pk)
+            ListEntry.objects.filter(ended, state=EntryState.PUBLISHED, pk__gt=last_pk)
             .order_by("pk").values_list("pk", flat=True)[:batch_size]
         )
         if not ids:
@@ -89,12 +92,14 @@ def entries_expire_due(*, today: datetime.date | None = None, batch_size: int = 
 def _expire_one(entry_id: int, today: datetime.date) -> bool:
     entry = lock_entry(entry_id)
     # Checked again under the lock: suspended or removed meanwhile, the next scan decides again.
-    if entry.state != EntryState.PUBLISHED or entry.publication_ends_on >= today:
+    if entry.state != EntryState.PUBLISHED or entry.ends_on >= today:
         return False
-    note = _("The publication period ended on %(end)s.") % {"end": entry.publication_ends_on.isoformat()}
+    if entry.list_type == ListType.RED:
+        note = _("The validity of the red-list entry ended on %(end)s.") % {"end": entry.ends_on.isoformat()}
+        title = _("%(entry)s left the red list: its validity ended") % {"entry": entry}
+    else:
+        note = _("The publication period ended on %(end)s.") % {"end": entry.ends_on.isoformat()}
+        title = _("%(entry)s left the list: its publication period ended") % {"entry": entry}
     _remove(entry, actor=None, reason=RemovalReason.EXPIRED, note=note)
-    _notify(
-        [entry.identifying_department_id], verb="entry_expired",
-        title=_("%(entry)s left the list: its publication period ended") % {"entry": entry}, url=entry_url(entry),
-    )
+    _notify([entry.identifying_department_id], verb="entry_expired", title=title, url=entry_url(entry))
     return True

@@ -48,7 +48,7 @@ def listed(world):
     list_services.entry_withdraw(entry=notified, actor=world.user("court"), reason="申辩成立")
     removed = world.published(subject=world.subject(ZHAO), decision_number=number(8))
     list_services.entry_remove(entry=removed, actor=world.user("court"), reason="revoked")
-    world.published(subject=world.subject(TRADING), list_type="red", severity="general", domain="tax", actor="tax",
+    world.published(subject=world.subject(TRADING), list_type="red", domain="tax", actor="tax",
                     decision_number="A-2026-7")
     return world
 
