@@ -26,7 +26,7 @@ from lists.services.procedure import (
     entry_validate,
     entry_withdraw,
 )
-from lists.services.dishonesty import red_entries_review_for_dishonesty, watch_rule_apply
+from lists.services.dishonesty import after_dishonesty_published, red_entries_review_for_dishonesty, watch_rule_apply
 from lists.services.publication import after_publication, entry_open_case, entry_publish, subject_watch_recompute
 from lists.services.removal import (
     CORRECTABLE_FIELDS,
@@ -42,6 +42,7 @@ __all__ = [
     "CASE_END_FOR_REMOVAL",
     "CASE_KIND_FOR_LIST",
     "CORRECTABLE_FIELDS",
+    "after_dishonesty_published",
     "after_publication",
     "black_list_decision_refusal",
     "entries_expire_due",

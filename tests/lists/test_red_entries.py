@@ -15,6 +15,7 @@ from lists.models import EntryState, ListEntry
 from sanctions import services as case_services
 from sanctions.models import AssignmentState, CaseState, JointCase
 from tests.lists.conftest import days_ago
+from tests.lists.test_import import DEMO_COMPANY, OTHER_COMPANY, csv_bytes, post, row
 
 RED_NUMBER = "A级纳税人〔2026〕1号"
 
@@ -212,3 +213,22 @@ def test_the_api_lists_the_proposed_removals(world, api):
     assert [r["id"] for r in rows] == [red.pk] and rows[0]["removal_proposed_at"]
     answer = tax.post(f"/api/v1/list-entries/{red.pk}/remove/", {"reason": "revoked", "note": rows[0]["removal_proposal_reason"]}, format="json")
     assert answer.status_code == 200 and answer.json()["state"] == "removed"
+
+
+def test_an_imported_black_entry_proposes_the_removal_too(world, api, django_capture_on_commit_callbacks):
+    red = publish_red(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(api("court"), csv_bytes([row(DEMO_COMPANY, world.company.name, number="（2026）甘0702执301号")]))
+    assert response.status_code == 200, response.content
+    red.refresh_from_db()
+    assert red.removal_pending and "（2026）甘0702执301号" in red.removal_proposal_reason
+    assert Notification.objects.filter(verb="entry_red_removal_proposed", department__code="tax").count() == 1
+
+
+def test_an_imported_red_row_has_no_severity_and_gets_its_validity(world, api):
+    with_severity = row(OTHER_COMPANY, "示范区宏达商贸有限公司", list_type="red", severity="general", domain="tax", number="A-2026-02")
+    answer = post(api("tax"), csv_bytes([with_severity]), open_cases="false").json()
+    assert answer["created"] == 0 and [(e["row"], e["field"]) for e in answer["errors"]] == [(2, "severity")]
+    black_without = row(OTHER_COMPANY, "示范区宏达商贸有限公司", severity="", number="（2026）甘0702执302号")
+    answer = post(api("court"), csv_bytes([black_without]), open_cases="false").json()
+    assert [(e["row"], e["field"]) for e in answer["errors"]] == [(2, "severity")]
