@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from credit_platform.models import AuditEvent, Notification
@@ -232,3 +233,18 @@ def test_an_imported_red_row_has_no_severity_and_gets_its_validity(world, api):
     black_without = row(OTHER_COMPANY, "示范区宏达商贸有限公司", severity="", number="（2026）甘0702执302号")
     answer = post(api("court"), csv_bytes([black_without]), open_cases="false").json()
     assert [(e["row"], e["field"]) for e in answer["errors"]] == [(2, "severity")]
+
+
+def test_correcting_a_red_entry_moves_its_default_validity_and_refuses_a_severity(world):
+    red = publish_red(world)
+    office = world.user("credit_office")
+    red = services.entry_correct(entry=red, actor=office, corrections={"decided_on": days_ago(30).isoformat()})
+    assert (red.valid_until, red.publication_ends_on, red.severity) == (add_months(days_ago(30), 24), None, "")
+    with pytest.raises(ValidationError) as refused, transaction.atomic():  # entry_correct runs in its caller's transaction
+        services.entry_correct(entry=red, actor=office, corrections={"severity": "general"})
+    assert "severity" in refused.value.message_dict
+    red = services.entry_correct(entry=red, actor=office, corrections={"valid_until": "2030-06-30"})
+    assert red.valid_until == datetime.date(2030, 6, 30)
+    # A validity the decision gave stays when the decision date is corrected.
+    red = services.entry_correct(entry=red, actor=office, corrections={"decided_on": days_ago(20).isoformat()})
+    assert red.valid_until == datetime.date(2030, 6, 30)
