@@ -110,7 +110,7 @@ def test_an_organisation_shows_its_name_and_a_masked_code(listed, client):
     assert entry["decision_number"] == "（2026）甘0702执901号"
     assert set(entry) == {
         "name", "identifier", "subject_kind", "list_type", "list_type_label", "domain", "domain_label", "basis",
-        "decision_number", "decided_on", "publication_ends_on", "identifying_department", "under_verification", "status_label",
+        "decision_number", "decided_on", "publication_ends_on", "valid_until", "identifying_department", "under_verification", "status_label",
     }
 
 
