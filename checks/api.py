@@ -30,11 +30,12 @@ class CheckedSubjectSerializer(serializers.Serializer):
 class CheckedEntrySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     list_type = serializers.ChoiceField(choices=ListType.choices)
-    severity = serializers.ChoiceField(choices=Severity.choices)
+    severity = serializers.ChoiceField(choices=Severity.choices, allow_blank=True, help_text=gettext_lazy("Empty for a red entry (no dishonesty)."))
     domain = serializers.ChoiceField(choices=Domain.choices)
     decision_number = serializers.CharField()
     decided_on = serializers.DateField()
-    publication_ends_on = serializers.DateField()
+    publication_ends_on = serializers.DateField(allow_null=True, help_text=gettext_lazy("Null for a red entry."))
+    valid_until = serializers.DateField(allow_null=True, help_text=gettext_lazy("A red entry's validity; null for other entries."))
     state = serializers.ChoiceField(choices=EntryState.choices)
     under_verification = serializers.SerializerMethodField(help_text=gettext_lazy("True while an objection to the entry is verified."))
 

@@ -63,6 +63,13 @@ def entry_periods(rule_set: RuleSet, severity: str, decided_on: DateLike) -> tup
     return minimum_end + datetime.timedelta(days=1), maximum_end
 
 
+def red_valid_until(rule_set: RuleSet, decided_on: DateLike) -> datetime.date:
+    """The last day of a red-list entry decided on ``decided_on`` when its decision gives no validity
+    of its own: the rule set's ``red_valid_months`` (24) later. A red entry is no dishonesty: it has
+    no publication period and no repair date."""
+    return add_months(as_local_date(decided_on), rule_set.red_valid_months)
+
+
 def publication_due(rule_set: RuleSet, decided_on: DateLike):
     """The last day to publish a decision of ``decided_on`` (双公示: the rule set's working days, 7),
     as a ``calendar.DueDate`` (``.date``, ``.provisional``)."""

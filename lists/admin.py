@@ -14,12 +14,17 @@ from django.utils.translation import gettext_lazy as _
 from credit_platform import identifiers
 from credit_platform.admin.actions import ObjectAction, ObjectActionsMixin, admin_url
 from credit_platform.admin.mixins import AuditHistoryAdminMixin, ServiceAddFormMixin, as_text
+from credit_platform.domains import ListType
 from lists import access, selectors, services
 # The import admin (uploads and their reports) lives beside the importer; autodiscovery only imports admin.py.
 from lists import admin_import  # noqa: F401
 from lists.export import export_entries_action
 from lists.forms import EntryProposeForm, NotifyForm, RemoveForm, StatementForm, WithdrawForm
-from lists.models import EntryState, ListEntry, publication_refusal
+from lists.models import EntryState, ListEntry, RemovalReason, publication_refusal
+
+# A red entry's page shows no severity (it is no dishonesty); a dishonesty's page no validity.
+DISHONESTY_ONLY_FIELDS = ("severity", "repair_possible_from", "publication_ends_on")
+RED_ONLY_FIELDS = ("valid_until", "removal_proposed_at", "removal_proposal_reason")
 
 
 def _entry_service(service):
@@ -50,13 +55,34 @@ class PublicationDeadlineFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RemovalProposedFilter(admin.SimpleListFilter):
+    """Red entries whose removal a dishonesty of the subject proposed, still on the list."""
+
+    title = _("removal from the red list proposed")
+    parameter_name = "removal_proposed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("proposed, not yet decided"))]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(selectors.removal_pending_q()) if self.value() == "yes" else queryset
+
+
+def _may_remove_red(request, entry) -> bool:
+    return entry.removal_pending and access.can_manage_entry(request.user, entry)
+
+
+def _remove_red(request, entry, data):
+    return services.entry_remove(entry=entry, actor=request.user, reason=RemovalReason.REVOKED, note=entry.removal_proposal_reason)
+
+
 @admin.register(ListEntry)
 class ListEntryAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormMixin, admin.ModelAdmin):
     list_display = [
-        "decision_number", "subject_name", "subject_identifier", "list_type", "severity", "domain", "state",
-        "identifying_department", "decided_on", "publication_due", "publication_ends_on",
+        "decision_number", "subject_name", "subject_identifier", "list_type", "severity_or_validity", "domain", "state",
+        "identifying_department", "decided_on", "publication_due", "ends_on",
     ]
-    list_filter = ["list_type", "state", "severity", "domain", PublicationDeadlineFilter]
+    list_filter = ["list_type", "state", "severity", "domain", PublicationDeadlineFilter, RemovalProposedFilter]
     list_select_related = ["subject", "identifying_department"]
     search_fields = ["=subject__identifier", "subject__name", "decision_number"]
     search_help_text = _("Subject identifier (exact), or part of the subject's name or of the decision number.")
@@ -67,6 +93,7 @@ class ListEntryAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
         (None, {"fields": ["state", "subject", "list_type", "severity", "domain", "identifying_department", "source", "created_by_name"]}),
         (_("Decision"), {"fields": ["decision_number", "decided_on", "basis", "rule_set", "publication_due"]}),
         (_("Periods"), {"fields": ["repair_possible_from", "publication_ends_on"]}),
+        (_("Validity and removal proposal"), {"fields": ["valid_until", "removal_proposed_at", "removal_proposal_reason"]}),
         (_("Notice and statement"), {"fields": ["notified_on", "notify_method", "statement_due", "publication_note", "statement_text",
                                                 "statement_waived", "statement_at"]}),
         (_("Publication and removal"), {"fields": ["published_at", "published_on_time", "withdraw_reason", "state_before_suspension", "removal_reason", "removed_at"]}),
@@ -95,6 +122,10 @@ class ListEntryAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
             name="withdraw", transition="withdraw", run=_entry_service(services.entry_withdraw), form=WithdrawForm, danger=True,
             intro=_("The statement was upheld: the entry is withdrawn before publication and kept in the records."),
             success=_("%(object)s is withdrawn."),
+        ),
+        ObjectAction(
+            name="remove_red", label=_("Remove from the red list"), offered=_may_remove_red, run=_remove_red, danger=True,
+            success=_("%(object)s is removed from the red list (revoked); its reward cases end."),
         ),
         ObjectAction(
             name="remove", transition="remove", run=_entry_service(services.entry_remove), form=RemoveForm, danger=True,
@@ -136,6 +167,23 @@ class ListEntryAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
     def subject_identifier(self, obj):
         return obj.subject.identifier
 
+    @admin.display(description=_("severity / validity"))
+    def severity_or_validity(self, obj):
+        """A dishonesty's severity; a red entry's validity (it has no severity)."""
+        if obj.list_type == ListType.RED:
+            return gettext("valid until %(date)s") % {"date": obj.valid_until.isoformat()} if obj.valid_until else "—"
+        return obj.get_severity_display()
+
+    @admin.display(description=_("on the list until"), ordering="publication_ends_on")
+    def ends_on(self, obj):
+        return obj.ends_on
+
+    def get_fieldsets(self, request, obj=None):
+        """A red entry shows its validity (and a removal proposal), not a severity or dishonesty periods."""
+        hidden = DISHONESTY_ONLY_FIELDS if obj is not None and obj.list_type == ListType.RED else RED_ONLY_FIELDS
+        fieldsets = [(name, {**options, "fields": [f for f in options["fields"] if f not in hidden]}) for name, options in self.fieldsets]
+        return [(name, options) for name, options in fieldsets if options["fields"]]
+
     @admin.display(description=_("publication"))
     def publication_note(self, obj):
         if obj.state != EntryState.NOTIFIED:
@@ -151,7 +199,7 @@ class ListEntryAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
         form = EntryProposeForm(request.POST if request.method == "POST" else None, admin_site=self.admin_site)
         fieldsets = [
             (None, {"fields": ["subject", "list_type", "severity", "domain"]}),
-            (_("Decision"), {"fields": ["decision_number", "decided_on", "basis"]}),
+            (_("Decision"), {"fields": ["decision_number", "decided_on", "basis", "valid_until"]}),
         ]
         return self.service_add_view(
             request, form=form, create=lambda **data: services.entry_propose(actor=request.user, **data),

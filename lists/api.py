@@ -50,12 +50,20 @@ class ListEntrySerializer(serializers.ModelSerializer):
         model = ListEntry
         fields = [
             "id", "subject", "list_type", "severity", "domain", "basis", "decision_number", "decided_on",
-            "identifying_department", "rule_set", "repair_possible_from", "publication_ends_on", "state",
+            "identifying_department", "rule_set", "repair_possible_from", "publication_ends_on", "valid_until",
+            "removal_proposed_at", "removal_proposal_reason", "state",
             "state_before_suspension", "source", "notified_on", "notify_method", "statement_due", "statement_text",
             "statement_waived", "statement_at", "publication_due", "published_at", "published_on_time", "withdraw_reason", "removal_reason", "removed_at",
             "created_at", "updated_at", "allowed_transitions", "cases",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "severity": {"help_text": _("The dishonesty's severity (black and watch entries); empty for a red entry, which is no dishonesty.")},
+            "repair_possible_from": {"help_text": _("First day repair may be applied for; null for a red entry.")},
+            "publication_ends_on": {"help_text": _("Last day of publication (the maximum period); null for a red entry.")},
+            "valid_until": {"help_text": _("A red entry's validity: it leaves the list by itself after this day; null for other entries.")},
+            "removal_proposed_at": {"help_text": _("A red entry: when a dishonesty of the subject proposed its removal (remove it with reason revoked).")},
+        }
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_transitions(self, entry) -> list[str]:
@@ -69,8 +77,15 @@ class ListEntrySerializer(serializers.ModelSerializer):
 class ListEntryCreateSerializer(serializers.Serializer):
     subject = serializers.PrimaryKeyRelatedField(queryset=Subject.objects.none(), help_text=_("The subject's id."))
     list_type = serializers.ChoiceField(choices=ListType.choices)
-    severity = serializers.ChoiceField(choices=Severity.choices)
+    severity = serializers.ChoiceField(
+        choices=Severity.choices, required=False, allow_null=True, allow_blank=True, default=None,
+        help_text=_("Required for black and watch entries; a red entry has none (refused when given)."),
+    )
     domain = serializers.ChoiceField(choices=Domain.choices)
+    valid_until = serializers.DateField(
+        required=False, allow_null=True, default=None,
+        help_text=_("Red entries only: the validity the decision gives (default: the rule set's months from decided_on, 24)."),
+    )
     # Blank values reach the service, which answers with the field's own message.
     basis = serializers.CharField(allow_blank=True, max_length=BASIS_MAX_LENGTH, help_text=_("The legal basis (law, regulation or central document), cited."))
     decision_number = serializers.CharField(allow_blank=True, max_length=200, help_text=_("Number of the decision document."))

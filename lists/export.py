@@ -40,10 +40,11 @@ COLUMNS = [
     ("状态", lambda e: labels.label(labels.STATE, e.state)),
     ("可申请修复日期", lambda e: e.repair_possible_from),
     ("公示截止日期", lambda e: e.publication_ends_on),
+    ("红名单有效期至", lambda e: e.valid_until),
     ("公示时间", lambda e: timezone.localtime(e.published_at).replace(tzinfo=None) if e.published_at else None),
     ("来源", lambda e: "导入" if e.source == "import" else "认定程序"),
 ]
-COLUMN_WIDTHS = [36, 24, 12, 14, 10, 24, 40, 28, 12, 24, 12, 14, 14, 18, 10]
+COLUMN_WIDTHS = [36, 24, 12, 14, 10, 24, 40, 28, 12, 24, 12, 14, 14, 14, 18, 10]
 
 
 def write_entries_xlsx(queryset, fileobj) -> int:

@@ -20,7 +20,10 @@ class EntryProposeForm(forms.Form):
 
     subject = forms.ModelChoiceField(label=_label("subject"), queryset=Subject.objects.all())
     list_type = forms.ChoiceField(label=_label("list_type"), choices=ListType.choices)
-    severity = forms.ChoiceField(label=_label("severity"), choices=Severity.choices, initial=Severity.SEVERE)
+    severity = forms.ChoiceField(
+        label=_label("severity"), choices=[("", "---------"), *Severity.choices], required=False,
+        help_text=_("Black and watch entries (a dishonesty); leave it empty for a red entry."),
+    )
     domain = forms.ChoiceField(label=_label("domain"), choices=Domain.choices)
     basis = forms.CharField(
         label=_label("basis"), widget=forms.Textarea(attrs={"rows": 3}),
@@ -29,6 +32,11 @@ class EntryProposeForm(forms.Form):
     decision_number = forms.CharField(label=_label("decision_number"), max_length=200)
     decided_on = forms.DateField(
         label=_label("decided_on"), widget=DateInput(), help_text=_("The publication periods run from the date of the decision document."),
+    )
+
+    valid_until = forms.DateField(
+        label=_label("valid_until"), widget=DateInput(), required=False,
+        help_text=_("Red entries only, when the decision gives its validity; otherwise the rule set's months from the decision date."),
     )
 
     def __init__(self, data=None, *, admin_site=None, **kwargs):

@@ -22,7 +22,7 @@ from credit_platform.models import AuditEvent
 from lists import events, importing
 from lists.locks import lock_entry
 from lists.models import EntryState, ImportBatch, ListEntry
-from lists.services import after_publication, entry_open_case
+from lists.services import after_dishonesty_published, after_publication, entry_open_case
 from sanctions.models import JointCase
 
 logger = logging.getLogger(__name__)
@@ -49,7 +49,8 @@ def imports_sweep_task() -> dict:
 
 def open_cases_for_entries(*, batch_id: int, entry_ids: list[int]) -> int:
     """Open the joint case of each published black or red entry, and keep the watch list for watch
-    entries, each entry in its own transaction; a refusal is logged and the others go on."""
+    entries, each entry in its own transaction; a refusal is logged and the others go on. A black
+    entry then proposes the removal of its subject's red entries (``after_dishonesty_published``)."""
     batch = ImportBatch.objects.select_related("uploaded_by__department").get(pk=batch_id)
     actor = batch.uploaded_by
     done = 0
@@ -63,6 +64,10 @@ def open_cases_for_entries(*, batch_id: int, entry_ids: list[int]) -> int:
                     after_publication(entry=locked, actor=actor)
             else:
                 entry_open_case(entry=entry, actor=actor)
+                if entry.list_type == ListType.BLACK:
+                    with transaction.atomic():
+                        # A dishonesty: the subject's red entries are put to their departments (idempotent).
+                        after_dishonesty_published(entry=lock_entry(entry.pk), actor=actor)
         except (ValidationError, PermissionDenied, IllegalTransition) as exc:
             logger.warning("Import batch %s: entry %s not followed up: %s", batch_id, entry.pk, exc)
             continue

@@ -39,8 +39,10 @@ def publication_refusal(entry, today=None) -> str:
             ) % {"due": entry.statement_due.isoformat(), "from": (entry.statement_due + datetime.timedelta(days=1)).isoformat()}
     if entry.severity == Severity.MINOR and not entry.rule_set.minor_published:
         return gettext("Minor dishonesty is not published under the rule set %(rule_set)s.") % {"rule_set": entry.rule_set.code}
-    if entry.publication_ends_on < today:
-        return gettext("The publication period of this decision ended on %(end)s.") % {"end": entry.publication_ends_on.isoformat()}
+    if entry.ends_on < today:
+        if entry.list_type == ListType.RED:
+            return gettext("The validity of this red-list decision ended on %(end)s.") % {"end": entry.ends_on.isoformat()}
+        return gettext("The publication period of this decision ended on %(end)s.") % {"end": entry.ends_on.isoformat()}
     return ""
 
 
@@ -78,7 +80,8 @@ class ListEntry(ConcurrentTransitionMixin, models.Model):
 
     subject = models.ForeignKey("credit_platform.Subject", verbose_name=_("subject"), on_delete=models.PROTECT, related_name="list_entries")
     list_type = models.CharField(_("list"), max_length=8, choices=ListType.choices)
-    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
+    # Dishonesty only (black and watch entries); a red entry has none (empty).
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices, blank=True, default="")
     domain = models.CharField(_("domain"), max_length=32, choices=Domain.choices)
     basis = models.TextField(_("legal basis"))
     decision_number = models.CharField(_("decision number"), max_length=200)
@@ -87,8 +90,14 @@ class ListEntry(ConcurrentTransitionMixin, models.Model):
         "credit_platform.Department", verbose_name=_("identifying department"), on_delete=models.PROTECT, related_name="list_entries"
     )
     rule_set = models.ForeignKey("credit_platform.RuleSet", verbose_name=_("rule set applied"), on_delete=models.PROTECT, related_name="+")
-    repair_possible_from = models.DateField(_("repair possible from (minimum period)"))
-    publication_ends_on = models.DateField(_("publication ends on (maximum period)"))
+    # The periods of a dishonesty (black and watch entries; none for a red entry).
+    repair_possible_from = models.DateField(_("repair possible from (minimum period)"), null=True, blank=True)
+    publication_ends_on = models.DateField(_("publication ends on (maximum period)"), null=True, blank=True)
+    # A red entry's own validity (default: the rule set's months from the decision); it then leaves the list by itself.
+    valid_until = models.DateField(_("valid until (red list)"), null=True, blank=True)
+    # A dishonesty of the subject while red-listed: the identifying department is asked to remove the red entry.
+    removal_proposed_at = models.DateTimeField(_("removal proposed at"), null=True, blank=True)
+    removal_proposal_reason = models.TextField(_("why removal is proposed"), blank=True)
     state = FSMField(_("state"), default=EntryState.PROPOSED, choices=EntryState.choices, protected=True)
     state_before_suspension = models.CharField(_("state before suspension"), max_length=16, blank=True)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.PROCEDURE)
@@ -124,6 +133,17 @@ class ListEntry(ConcurrentTransitionMixin, models.Model):
         constraints = [
             # Re-importing the same decided list, or entering a decision twice, never duplicates.
             models.UniqueConstraint(fields=["subject", "list_type", "domain", "decision_number"], name="uniq_list_entry_decision"),
+            # A red entry is no dishonesty: no severity, no repair or publication period, its own validity;
+            # a black or watch entry has a severity and its periods, and no validity of its own.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(list_type=ListType.RED, severity="", repair_possible_from__isnull=True, publication_ends_on__isnull=True,
+                             valid_until__isnull=False)
+                    | (~models.Q(list_type=ListType.RED) & ~models.Q(severity="")
+                       & models.Q(repair_possible_from__isnull=False, publication_ends_on__isnull=False, valid_until__isnull=True))
+                ),
+                name="entry_red_validity_else_severity",
+            ),
         ]
         indexes = [
             # The expiry scan: published entries whose maximum period has ended.
@@ -132,10 +152,22 @@ class ListEntry(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["subject", "state"], name="entry_subject_state_idx"),
             models.Index(fields=["list_type", "state", "-decided_on"], name="entry_list_state_idx"),
             models.Index(fields=["identifying_department", "state"], name="entry_dept_state_idx"),
+            # The expiry scan of red entries (their validity, not a publication period).
+            models.Index(fields=["state", "valid_until"], name="entry_state_valid_idx", condition=models.Q(list_type=ListType.RED)),
         ]
 
     def __str__(self):
         return f"{self.get_list_type_display()} · {self.subject.name} · {self.decision_number}"
+
+    @property
+    def ends_on(self) -> datetime.date | None:
+        """The last day on the list: a red entry's validity, a dishonesty's maximum publication period."""
+        return self.valid_until if self.list_type == ListType.RED else self.publication_ends_on
+
+    @property
+    def removal_pending(self) -> bool:
+        """A red entry on the list whose removal was proposed (a dishonesty of the subject) and not yet decided."""
+        return self.list_type == ListType.RED and self.removal_proposed_at is not None and self.state in (EntryState.PUBLISHED, EntryState.SUSPENDED)
 
     def actions_besides_transitions(self) -> list[str]:
         """What the state opens besides its transitions (a 409 names it): the statement while the subject is heard."""

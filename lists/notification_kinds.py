@@ -7,6 +7,7 @@ NOTIFICATION_KINDS = {
     "entry_case_failed": _("case from an entry could not be opened"),
     "entry_black_proposed": _("black list proposed"),
     "entry_expired": _("entry expired"),
+    "entry_red_removal_proposed": _("removal from the red list proposed"),
     "entries_publication_overdue": _("entries past their publication date (双公示)"),
     "subject_watch_flagged": _("subject on the watch list"),
 }

@@ -70,8 +70,11 @@ def on_public_site(entries: QuerySet[ListEntry], *, today=None) -> QuerySet[List
     suspended, within their publication period, never a person under 18. The search and the public
     filings (``entry_matching_publicly``, the objections' case numbers) match only these."""
     today = today or timezone.localdate()
-    return entries.filter(list_type__in=PUBLIC_LISTS, state__in=PUBLIC_STATES, publication_ends_on__gte=today).filter(
-        publishable_subjects_q(today)
+    return (
+        entries.filter(list_type__in=PUBLIC_LISTS, state__in=PUBLIC_STATES)
+        # On the list until the end of its publication period (a red entry: of its validity).
+        .filter(Q(publication_ends_on__gte=today) | Q(list_type=ListType.RED, valid_until__gte=today))
+        .filter(publishable_subjects_q(today))
     )
 
 
@@ -97,7 +100,7 @@ def public_entries(*, q: str, today=None) -> QuerySet[ListEntry]:
         on_public_site(ListEntry.objects.all(), today=today)
         .select_related("subject", "identifying_department")
         .only(
-            "pk", "list_type", "domain", "basis", "decision_number", "decided_on", "publication_ends_on", "state",
+            "pk", "list_type", "domain", "basis", "decision_number", "decided_on", "publication_ends_on", "valid_until", "state",
             "subject__kind", "subject__name", "subject__identifier", "identifying_department__name",
         )
         .order_by("-decided_on", "-pk")
@@ -136,7 +139,8 @@ def public_row(entry: ListEntry) -> dict:
         "basis": entry.basis,
         "decision_number": entry.decision_number,
         "decided_on": entry.decided_on,
-        "publication_ends_on": entry.publication_ends_on,
+        "publication_ends_on": entry.publication_ends_on,  # a dishonesty's publication period (none for a red entry)
+        "valid_until": entry.valid_until,  # a red entry's validity (none for a dishonesty)
         "identifying_department": entry.identifying_department.name,
         "under_verification": suspended,
         "status_label": "异议核查中" if suspended else "公示中",

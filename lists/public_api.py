@@ -28,7 +28,12 @@ class PublicListEntrySerializer(serializers.Serializer):
     basis = serializers.CharField()
     decision_number = serializers.CharField()
     decided_on = serializers.DateField()
-    publication_ends_on = serializers.DateField(help_text="The publication period runs from decided_on to this date.")
+    publication_ends_on = serializers.DateField(
+        allow_null=True, help_text="Black list: the publication period runs from decided_on to this date; null for a red entry.",
+    )
+    valid_until = serializers.DateField(
+        allow_null=True, help_text="Red list: the entry is valid from decided_on to this date; null for a black entry.",
+    )
     identifying_department = serializers.CharField()
     under_verification = serializers.BooleanField(help_text="An objection is being verified (异议核查中).")
     status_label = serializers.CharField()

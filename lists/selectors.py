@@ -8,6 +8,7 @@ from collections import defaultdict
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from credit_platform.domains import ListType
 from lists import access
 from lists.models import EntryState, ListEntry
 from sanctions.access import cases_for_user
@@ -26,6 +27,11 @@ def publication_q(figure: str, today: datetime.date | None = None) -> Q:
     """Entries not yet published past their 双公示 date (``overdue``), published after it
     (``late``) or by it (``on_time``)."""
     return PUBLICATION_FIGURES[figure](today or timezone.localdate())
+
+
+def removal_pending_q() -> Q:
+    """Red entries on the list whose removal a dishonesty of the subject proposed (``ListEntry.removal_pending``)."""
+    return Q(list_type=ListType.RED, removal_proposed_at__isnull=False, state__in=access.ON_THE_LIST)
 
 
 def visible_cases(user) -> QuerySet[JointCase]:

@@ -122,7 +122,7 @@ class UpholdSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=[Decision.REVOKE, Decision.CORRECT], help_text=_("revoke: the record goes; correct: it is corrected."))
     corrections = serializers.DictField(
         required=False, default=dict,
-        help_text=_("For correct: the corrected fields (basis, decision_number, decided_on, severity, domain)."),
+        help_text=_("For correct: the corrected fields (basis, decision_number, decided_on, severity, domain; valid_until for a red entry)."),
     )
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
 

@@ -78,6 +78,7 @@ class UpholdForm(forms.Form):
                                  choices=[("", "---------"), *Severity.choices])
     domain = forms.ChoiceField(label=capfirst(ListEntry._meta.get_field("domain").verbose_name), required=False,
                                choices=[("", "---------"), *Domain.choices])
+    valid_until = forms.DateField(label=capfirst(ListEntry._meta.get_field("valid_until").verbose_name), required=False, widget=DateInput())
 
     def __init__(self, data=None, *, objection: Objection, **kwargs):
         super().__init__(data, **kwargs)
@@ -88,9 +89,12 @@ class UpholdForm(forms.Form):
             for name in CORRECTABLE_FIELDS:
                 del self.fields[name]
         else:
+            # A red entry has a validity and no severity; a dishonesty the reverse.
+            del self.fields["severity" if self.entry.list_type == "red" else "valid_until"]
             for name in CORRECTABLE_FIELDS:
-                self.fields[name].initial = getattr(self.entry, name)
-                self.fields[name].help_text = _("Change only what is wrong (used when correcting).")
+                if name in self.fields:
+                    self.fields[name].initial = getattr(self.entry, name)
+                    self.fields[name].help_text = _("Change only what is wrong (used when correcting).")
 
     def clean(self):
         cleaned = super().clean()
@@ -100,7 +104,7 @@ class UpholdForm(forms.Form):
                 value = cleaned.get(name)
                 if value in (None, "") or value == getattr(self.entry, name):
                     continue
-                corrections[name] = value.isoformat() if name == "decided_on" else value
+                corrections[name] = value.isoformat() if name in ("decided_on", "valid_until") else value
             if not corrections:
                 raise ValidationError(_("Change at least one field of the entry to correct it."))
         return {"outcome": cleaned.get("outcome"), "reason": cleaned.get("reason", ""), "corrections": corrections}

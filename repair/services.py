@@ -54,7 +54,7 @@ def repair_eligibility(*, entry, today: datetime.date | None = None) -> Eligibil
             _("Dishonesty in the domain '%(domain)s' cannot be repaired under %(rules)s.") % {"domain": entry.get_domain_display(), "rules": rules.name}
         )
         never = True
-    if today < entry.repair_possible_from:
+    if entry.repair_possible_from is not None and today < entry.repair_possible_from:  # none for a red entry
         months = rules.months(entry.severity, "min")
         reasons.append(
             _("The minimum publication period for %(severity)s dishonesty (%(months)d months under %(rules)s) ends on %(date)s.")

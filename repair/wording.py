@@ -16,13 +16,13 @@ def ineligibility_in_chinese(entry, eligible_from: datetime.date | None) -> list
     reasons = []
     today = timezone.localdate()
     rules = entry.rule_set
-    if today < entry.repair_possible_from:
+    if entry.repair_possible_from is not None and today < entry.repair_possible_from:  # none for a red entry
         reasons.append(
             f"依据{rules.name}，{labels.label(labels.SEVERITY, entry.severity)}失信信息的最短公示期为 "
             f"{rules.months(entry.severity, 'min')} 个月，自决定之日（{entry.decided_on:%Y年%m月%d日}）起计算，"
             f"至 {entry.repair_possible_from:%Y年%m月%d日} 届满。"
         )
-    if eligible_from and eligible_from > entry.repair_possible_from:
+    if eligible_from and entry.repair_possible_from is not None and eligible_from > entry.repair_possible_from:
         reasons.append("该主体存在提供虚假材料或违反信用承诺的记录，限制申请期内不予受理信用修复申请。")
     if eligible_from:
         reasons.append(f"可于 {eligible_from:%Y年%m月%d日} 起申请信用修复。")

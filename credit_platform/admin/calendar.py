@@ -61,7 +61,7 @@ class RuleSetAdmin(AuditHistoryAdminMixin, CreditOfficeWritesMixin, admin.ModelA
                 ]
             },
         ),
-        (_("Listing procedure"), {"fields": ["statement_window_days", "publication_due_days", "watch_domains_threshold"]}),
+        (_("Listing procedure"), {"fields": ["statement_window_days", "publication_due_days", "watch_domains_threshold", "red_valid_months"]}),
         (_("Executing departments"), {"fields": ["sign_for_days", "feedback_days", "lift_confirm_days"]}),
         (_("Objections"), {"fields": ["objection_accept_days", "objection_verify_days", "objection_extension_days"]}),
         (

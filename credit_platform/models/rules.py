@@ -27,6 +27,9 @@ class RuleSet(models.Model):
     statement_window_days = models.PositiveSmallIntegerField(_("statement and defence window (working days)"), default=5)
     publication_due_days = models.PositiveSmallIntegerField(_("publication due after decision (working days)"), default=7)
     watch_domains_threshold = models.PositiveSmallIntegerField(_("watch lists in this many domains flag a subject"), default=3)
+    # A red-list (honour) entry is no dishonesty: no severity, no publication period; it is valid
+    # for these months from its decision date unless the decision gives its own end.
+    red_valid_months = models.PositiveSmallIntegerField(_("red list: validity from the decision (months)"), default=24)
 
     # Executing departments (working days)
     sign_for_days = models.PositiveSmallIntegerField(_("sign for a push within (working days)"), default=1)

@@ -15,6 +15,7 @@ from credit_platform.importing.rows import (
     iso_date,
 )
 from credit_platform.models import Subject, SubjectKind
+from credit_platform.rules import red_valid_until
 from lists import labels
 from lists.importing.files import COLUMNS
 from lists.models import BASIS_MAX_LENGTH, ListEntry, Severity
@@ -41,10 +42,11 @@ class Row:
     decided_on: datetime.date
     birth_date: datetime.date | None
     rule_set: object
-    repair_possible_from: datetime.date
+    repair_possible_from: datetime.date | None
     publication_due: datetime.date
     publication_due_provisional: bool
-    publication_ends_on: datetime.date
+    publication_ends_on: datetime.date | None
+    valid_until: datetime.date | None  # red entries only
 
 
 def validate_row(number: int, values: dict, *, today: datetime.date, periods: Periods, identifier_was_number: bool = False):
@@ -55,7 +57,7 @@ def validate_row(number: int, values: dict, *, today: datetime.date, periods: Pe
         issues.append(Issue(number, field, reason, ERROR, values))
 
     for key in COLUMNS:
-        if not values[key]:
+        if not values[key] and key != "severity":  # a red entry has none: checked with the list below
             refuse(key, _("This value is required."))
         elif "\ufffd" in values[key]:
             refuse(key, _("The text cannot be read: the file mixes encodings (save it as UTF-8)."))
@@ -72,6 +74,10 @@ def validate_row(number: int, values: dict, *, today: datetime.date, periods: Pe
     severity = choice(values["severity"], Severity.values, labels.SEVERITY, labels.SEVERITY_ALIASES) if values["severity"] else None
     if values["severity"] and severity is None:
         refuse("severity", _("Unknown severity “%(value)s”; expected one of: %(choices)s.") % {"value": values["severity"], "choices": ", ".join(Severity.values)})
+    if list_type == ListType.RED and values["severity"]:
+        refuse("severity", _("A red-list entry is no dishonesty and has no severity: leave the column empty."))
+    elif list_type != ListType.RED and not values["severity"]:
+        refuse("severity", _("This value is required."))
     domain = choice(values["domain"], Domain.values, labels.DOMAIN) if values["domain"] else None
     if values["domain"] and domain is None:
         refuse("domain", _("Unknown domain “%(value)s”; expected one of: %(choices)s.") % {"value": values["domain"], "choices": ", ".join(Domain.values)})
@@ -93,8 +99,13 @@ def validate_row(number: int, values: dict, *, today: datetime.date, periods: Pe
             refuse("decided_on", _("The decision date cannot be in the future."))
             decided_on = None
 
-    rule_set = minimum = maximum = None
-    if decided_on and severity:
+    rule_set = minimum = maximum = valid_until = None
+    if decided_on and list_type == ListType.RED:
+        rule_set = periods.rule_set(decided_on)
+        valid_until = red_valid_until(rule_set, decided_on)
+        if valid_until < today:
+            refuse("decided_on", _("The validity of a red-list decision of this date ended on %(end)s.") % {"end": valid_until.isoformat()})
+    elif decided_on and severity:
         rule_set = periods.rule_set(decided_on)
         minimum, maximum = periods.bounds(rule_set, severity, decided_on)
         if maximum < today:
@@ -106,9 +117,9 @@ def validate_row(number: int, values: dict, *, today: datetime.date, periods: Pe
         return None, issues
     due = periods.publication_due(rule_set, decided_on)
     row = Row(
-        number=number, identifier=identifier, name=values["name"], kind=kind, list_type=list_type, severity=severity,
+        number=number, identifier=identifier, name=values["name"], kind=kind, list_type=list_type, severity=severity or "",
         domain=domain, basis=values["basis"], decision_number=values["decision_number"], decided_on=decided_on,
-        birth_date=birth_date, rule_set=rule_set, repair_possible_from=minimum, publication_ends_on=maximum,
+        birth_date=birth_date, rule_set=rule_set, repair_possible_from=minimum, publication_ends_on=maximum, valid_until=valid_until,
         publication_due=due.date, publication_due_provisional=due.provisional,
     )
     return row, []

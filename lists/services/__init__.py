@@ -1,7 +1,8 @@
 """Every write of list entries (``from lists import services``; ``services.entry_publish``).
 
 ``procedure``: proposing and the identification procedure; ``publication``: publishing, the joint
-case a black or red entry opens, the watch list; ``removal``: removal, correction, suspension and
+case a black or red entry opens, the watch list; ``dishonesty``: what a dishonesty does to the
+subject's red entries and the watch rule (also for the records app); ``removal``: removal, correction, suspension and
 resumption; ``periodic``: the recomputes, notices and the expiry scan.
 
 Each entry point runs in its own durable transaction and locks the entry it moves, in the order
@@ -25,6 +26,7 @@ from lists.services.procedure import (
     entry_validate,
     entry_withdraw,
 )
+from lists.services.dishonesty import after_dishonesty_published, red_entries_review_for_dishonesty, watch_rule_apply
 from lists.services.publication import after_publication, entry_open_case, entry_publish, subject_watch_recompute
 from lists.services.removal import (
     CORRECTABLE_FIELDS,
@@ -40,6 +42,7 @@ __all__ = [
     "CASE_END_FOR_REMOVAL",
     "CASE_KIND_FOR_LIST",
     "CORRECTABLE_FIELDS",
+    "after_dishonesty_published",
     "after_publication",
     "black_list_decision_refusal",
     "entries_expire_due",
@@ -59,5 +62,7 @@ __all__ = [
     "entry_url",
     "entry_validate",
     "entry_withdraw",
+    "red_entries_review_for_dishonesty",
     "subject_watch_recompute",
+    "watch_rule_apply",
 ]

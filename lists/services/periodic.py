@@ -2,11 +2,12 @@
 import datetime
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credit_platform import notifications
+from credit_platform.domains import ListType
 from credit_platform.rules import publication_due
 from credit_platform.workflow import each_by_pk, lock_rows
 from lists import events
@@ -64,23 +65,27 @@ def entries_publication_overdue_notify(*, today: datetime.date | None = None) ->
 
 
 def entries_expire_due(*, today: datetime.date | None = None, batch_size: int = 500) -> int:
-    """Remove (reason expired) every published entry whose maximum period has ended, each in its own
-    transaction, ending its cases. Returns how many. Uses entry_state_pub_end_idx."""
+    """Remove (reason expired) every published entry whose maximum period (a red entry: its
+    validity) has ended, each in its own transaction, ending its cases. Returns how many. Uses
+    entry_state_pub_end_idx and, for red entries, entry_state_valid_idx."""
     today = today or timezone.localdate()
-    ended = ListEntry.objects.filter(state=EntryState.PUBLISHED, publication_ends_on__lt=today)
-    return each_by_pk(ended, lambda entry_id: _expire_one(entry_id, today), batch_size=batch_size)
+    ended = Q(publication_ends_on__lt=today) | Q(list_type=ListType.RED, valid_until__lt=today)
+    entries = ListEntry.objects.filter(ended, state=EntryState.PUBLISHED)
+    return each_by_pk(entries, lambda entry_id: _expire_one(entry_id, today), batch_size=batch_size)
 
 
 @transaction.atomic(durable=True)
 def _expire_one(entry_id: int, today: datetime.date) -> bool:
     entry = lock_entry(entry_id)
     # Checked again under the lock: suspended or removed meanwhile, the next scan decides again.
-    if entry.state != EntryState.PUBLISHED or entry.publication_ends_on >= today:
+    if entry.state != EntryState.PUBLISHED or entry.ends_on >= today:
         return False
-    note = _("The publication period ended on %(end)s.") % {"end": entry.publication_ends_on.isoformat()}
+    if entry.list_type == ListType.RED:
+        note = _("The validity of the red-list entry ended on %(end)s.") % {"end": entry.ends_on.isoformat()}
+        title = _("%(entry)s left the red list: its validity ended") % {"entry": entry}
+    else:
+        note = _("The publication period ended on %(end)s.") % {"end": entry.ends_on.isoformat()}
+        title = _("%(entry)s left the list: its publication period ended") % {"entry": entry}
     _remove(entry, actor=None, reason=RemovalReason.EXPIRED, note=note)
-    _notify(
-        [entry.identifying_department_id], verb="entry_expired",
-        title=_("%(entry)s left the list: its publication period ended") % {"entry": entry}, url=entry_url(entry),
-    )
+    _notify([entry.identifying_department_id], verb="entry_expired", title=title, url=entry_url(entry))
     return True

@@ -13,7 +13,7 @@ from credit_platform.domains import Domain, ListType
 from credit_platform.exceptions import IllegalTransition, transition_error
 from credit_platform.models import Department, Subject
 from credit_platform.permissions import permission_id
-from credit_platform.rules import entry_periods, publication_bounds, publication_due, rule_set_in_force
+from credit_platform.rules import entry_periods, publication_bounds, publication_due, red_valid_until, rule_set_in_force
 from credit_platform.workflow import require, run_transition
 from lists import access, events
 from lists.locks import lock_entry
@@ -57,12 +57,36 @@ def _notify(department_ids, *, verb: str, title: str, body: str = "", url: str =
 # --- proposing ------------------------------------------------------------------------------------
 
 
-def entry_validate(*, subject, list_type, severity, domain, basis, decision_number, decided_on, today=None, exclude_pk=None,
-                   check_period: bool = True) -> dict[str, list[str]]:
+def _severity_errors(list_type, severity) -> list[str]:
+    """A dishonesty (black, watch) has a severity; a red entry has none (DESIGN.md, contract details)."""
+    if list_type == ListType.RED:
+        return [_("A red-list entry is no dishonesty and has no severity: leave it empty (its validity is valid_until).")] if severity else []
+    if not severity:
+        return [_("Choose the severity of the dishonesty (%(choices)s).") % {"choices": ", ".join(Severity.values)}]
+    if severity not in Severity.values:
+        return [_("Unknown severity “%(value)s”.") % {"value": severity}]
+    return []
+
+
+def _validity_errors(list_type, decided_on, valid_until, today, check_period) -> list[str]:
+    if valid_until is None:
+        return []
+    if list_type != ListType.RED:
+        return [_("Only a red-list entry has its own validity; a dishonesty's periods follow from its severity.")]
+    if decided_on is not None and valid_until <= decided_on:
+        return [_("The validity must end after the decision date.")]
+    if check_period and valid_until < today:
+        return [_("This validity ended on %(end)s.") % {"end": valid_until.isoformat()}]
+    return []
+
+
+def entry_validate(*, subject, list_type, severity, domain, basis, decision_number, decided_on, valid_until=None, today=None,
+                   exclude_pk=None, check_period: bool = True) -> dict[str, list[str]]:
     """The field errors of a proposed entry (empty when it may be proposed). The admin form and the importer ask it too.
 
     ``exclude_pk``: the entry being corrected (not a duplicate of itself); ``check_period``: refuse a
-    decision whose maximum publication period has already ended.
+    decision whose maximum publication period (a red entry: its validity) has already ended.
+    ``valid_until``: a red entry's own validity, when its decision gives one (default: the rule set's months).
     """
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = defaultdict(list)
@@ -70,8 +94,8 @@ def entry_validate(*, subject, list_type, severity, domain, basis, decision_numb
         errors["subject"].append(_("Choose the subject."))
     if list_type not in ListType.values:
         errors["list_type"].append(_("Unknown list “%(value)s”.") % {"value": list_type})
-    if severity not in Severity.values:
-        errors["severity"].append(_("Unknown severity “%(value)s”.") % {"value": severity})
+    errors["severity"].extend(_severity_errors(list_type, severity))
+    errors["valid_until"].extend(_validity_errors(list_type, decided_on, valid_until, today, check_period))
     if domain not in Domain.values:
         errors["domain"].append(_("Unknown domain “%(value)s”.") % {"value": domain})
     if not (basis or "").strip():
@@ -84,12 +108,19 @@ def entry_validate(*, subject, list_type, severity, domain, basis, decision_numb
         errors["decided_on"].append(_("Give the date of the decision."))
     elif decided_on > today:
         errors["decided_on"].append(_("The decision date cannot be in the future."))
-    elif check_period and severity in Severity.values:
+    elif check_period and list_type == ListType.RED and valid_until is None:
+        maximum = red_valid_until(rule_set_in_force(decided_on), decided_on)
+        if maximum < today:
+            errors["decided_on"].append(
+                _("The validity of a red-list decision of this date ended on %(end)s.") % {"end": maximum.isoformat()}
+            )
+    elif check_period and list_type != ListType.RED and severity in Severity.values:
         _minimum, maximum = publication_bounds(rule_set_in_force(decided_on), severity, decided_on)
         if maximum < today:
             errors["decided_on"].append(
                 _("The publication period of a decision of this date ended on %(end)s.") % {"end": maximum.isoformat()}
             )
+    errors = defaultdict(list, {field: messages for field, messages in errors.items() if messages})
     if not errors and ListEntry.objects.filter(
         subject=subject, list_type=list_type, domain=domain, decision_number=decision_number.strip()
     ).exclude(pk=exclude_pk).exists():
@@ -125,10 +156,11 @@ def entries_grant_manage(*, entry_ids, department: Department) -> None:
 
 @transaction.atomic(savepoint=False)
 def _entry_create(*, actor, department: Department, subject, list_type, severity, domain, basis, decision_number, decided_on,
-                  extra=None) -> ListEntry:
+                  valid_until=None, extra=None) -> ListEntry:
+    severity = severity or ""
     errors = entry_validate(
         subject=subject, list_type=list_type, severity=severity, domain=domain, basis=basis,
-        decision_number=decision_number, decided_on=decided_on,
+        decision_number=decision_number, decided_on=decided_on, valid_until=valid_until,
     )
     refusal = black_list_decision_refusal(department) if list_type == ListType.BLACK else ""
     if refusal:
@@ -136,13 +168,17 @@ def _entry_create(*, actor, department: Department, subject, list_type, severity
     if errors:
         raise ValidationError(errors)
     rule_set = rule_set_in_force(decided_on)
-    minimum, maximum = entry_periods(rule_set, severity, decided_on)
+    if list_type == ListType.RED:
+        minimum = maximum = None
+        valid_until = valid_until or red_valid_until(rule_set, decided_on)
+    else:
+        minimum, maximum = entry_periods(rule_set, severity, decided_on)
     due = publication_due(rule_set, decided_on)
     entry = ListEntry(
         publication_due=due.date, publication_due_provisional=due.provisional,
         subject=subject, list_type=list_type, severity=severity, domain=domain, basis=basis.strip(),
         decision_number=decision_number.strip(), decided_on=decided_on, identifying_department=department,
-        rule_set=rule_set, repair_possible_from=minimum, publication_ends_on=maximum,
+        rule_set=rule_set, repair_possible_from=minimum, publication_ends_on=maximum, valid_until=valid_until,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     try:
@@ -157,6 +193,7 @@ def _entry_create(*, actor, department: Department, subject, list_type, severity
         extra={
             "subject": subject.identifier, "list_type": list_type, "severity": severity, "domain": domain,
             "decision_number": entry.decision_number, "decided_on": decided_on, "rule_set": rule_set.code,
+            **({"valid_until": valid_until} if list_type == ListType.RED else {}),
             "identifying_department": department.code, **(extra or {}),
         },
     )
@@ -164,16 +201,18 @@ def _entry_create(*, actor, department: Department, subject, list_type, severity
 
 
 @transaction.atomic(durable=True)
-def entry_propose(*, actor, subject: Subject, list_type: str, severity: str, domain: str, basis: str, decision_number: str,
-                  decided_on: datetime.date) -> ListEntry:
+def entry_propose(*, actor, subject: Subject, list_type: str, severity: str | None, domain: str, basis: str, decision_number: str,
+                  decided_on: datetime.date, valid_until: datetime.date | None = None) -> ListEntry:
     """Identify a subject for a list: a proposed entry of the actor's department, with the rule set
-    in force on the decision date and the publication periods it gives."""
+    in force on the decision date and the publication periods it gives (a dishonesty: black and
+    watch entries, with a severity), or its validity (a red entry: no severity; ``valid_until`` when
+    the decision gives one, else the rule set's months from the decision date)."""
     require(access.can_propose(actor), _("Only an initiating department or the credit office can propose a list entry."))
     department = getattr(actor, "department", None)
     require(department is not None, _("Only a user of a department can propose a list entry."))
     return _entry_create(
         actor=actor, department=department, subject=subject, list_type=list_type, severity=severity, domain=domain,
-        basis=basis, decision_number=decision_number, decided_on=decided_on,
+        basis=basis, decision_number=decision_number, decided_on=decided_on, valid_until=valid_until,
     )
 
 

@@ -15,10 +15,9 @@ from lists import access, events
 from lists.case_origin import CASE_KIND_FOR_LIST, entry_case_origin
 from lists.locks import lock_entry
 from lists.models import EntryState, ListEntry, Severity, publication_refusal
+from lists.services.dishonesty import after_dishonesty_published
 from lists.services.procedure import (
-    BLACK_PROPOSAL_SUFFIX,
     _case_url,
-    _entry_create,
     _illegal,
     _notify,
     _office_ids,
@@ -62,7 +61,7 @@ def entry_publish(*, entry: ListEntry, actor) -> ListEntry:
     entry.save(update_fields=fields)
     events.entry_published(
         entry, actor, from_state=previous, to_state=entry.state,
-        extra={"publication_ends_on": entry.publication_ends_on, "statement_waived": entry.statement_waived},
+        extra={"publication_ends_on": entry.publication_ends_on, "valid_until": entry.valid_until, "statement_waived": entry.statement_waived},
     )
     after_publication(entry=entry, actor=actor)
     return entry
@@ -70,16 +69,17 @@ def entry_publish(*, entry: ListEntry, actor) -> ListEntry:
 
 @transaction.atomic(savepoint=False)
 def after_publication(*, entry: ListEntry, actor) -> None:
-    """What follows a publication (the entry is locked and published): the joint case, the watch list.
+    """What follows a publication (the entry is locked and published): the joint case, the watch list,
+    and for a dishonesty the red entries of its subject and the watch rule (``lists.services.dishonesty``).
 
     Also for the importer, after it publishes a decided entry (``publish_decided``).
     """
     if entry.list_type in CASE_KIND_FOR_LIST:
         _open_case(entry, actor)
     elif entry.list_type == ListType.WATCH:
-        flagged = subject_watch_recompute(subject=entry.subject, actor=actor)
-        if flagged and entry.severity == Severity.SEVERE:
-            _propose_black_from_watch(entry, actor)
+        subject_watch_recompute(subject=entry.subject, actor=actor)
+    # A dishonesty: the subject's red entries are put to their departments; a severe one during a watch period.
+    after_dishonesty_published(entry=entry, actor=actor)
 
 
 def _memorandum_for(entry: ListEntry) -> Memorandum | None:
@@ -114,7 +114,7 @@ def _open_case(entry: ListEntry, actor) -> JointCase | None:
             case = sanctions_services.case_create_in_transaction(
                 actor=actor, subject=entry.subject, kind=CASE_KIND_FOR_LIST[entry.list_type], memorandum=memorandum,
                 basis=f"{entry.decision_number} {entry.basis}", basis_document=entry.decision_number,
-                period_start=entry.decided_on, period_end=entry.publication_ends_on, list_entry=entry_case_origin(entry),
+                period_start=entry.decided_on, period_end=entry.ends_on, list_entry=entry_case_origin(entry),
                 initiating_department=entry.identifying_department, skip_initiator_check=True,
             )
             case = sanctions_services.case_initiate_in_transaction(case=case, actor=actor)
@@ -200,35 +200,3 @@ def subject_watch_recompute(*, subject: Subject, actor=None) -> bool:
             url=f"/admin/lists/listentry/?subject__id__exact={subject.pk}",
         )
     return flagged
-
-
-def _propose_black_from_watch(entry: ListEntry, actor) -> ListEntry | None:
-    """Severe dishonesty of a flagged subject: propose the black-list entry, by the same identifying department."""
-    numbers = [entry.decision_number, f"{entry.decision_number}{BLACK_PROPOSAL_SUFFIX}"]
-    black = dict(
-        ListEntry.objects.filter(subject=entry.subject, list_type=ListType.BLACK, domain=entry.domain, decision_number__in=numbers)
-        .values_list("decision_number", "state")
-    )
-    if any(state not in (EntryState.WITHDRAWN, EntryState.REMOVED) for state in black.values()):
-        return None  # the decision is already on the black list, or proposed for it
-    free = [n for n in numbers if n not in black and len(n) <= ListEntry._meta.get_field("decision_number").max_length]
-    if not free:
-        return None
-    number = free[0]
-    try:
-        with transaction.atomic():
-            proposal = _entry_create(
-                actor=actor, department=entry.identifying_department, subject=entry.subject, list_type=ListType.BLACK,
-                severity=Severity.SEVERE, domain=entry.domain, basis=entry.basis, decision_number=number,
-                decided_on=entry.decided_on, extra={"from_watch_entry": entry.pk},
-            )
-    except ValidationError as exc:
-        logger.warning("Entry %s: no black-list proposal: %s", entry.pk, _message_of(exc))
-        return None
-    _notify(
-        [entry.identifying_department_id], verb="entry_black_proposed",
-        title=_("Black-list entry proposed for %(subject)s") % {"subject": entry.subject.name},
-        body=_("Severe dishonesty of a subject on watch lists in several domains: notify the subject of the proposed black-list entry."),
-        url=entry_url(proposal),
-    )
-    return proposal

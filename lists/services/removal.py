@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from credit_platform.domains import ListType
 from credit_platform.exceptions import IllegalTransition
-from credit_platform.rules import entry_periods, publication_due, rule_set_in_force
+from credit_platform.rules import entry_periods, publication_due, red_valid_until, rule_set_in_force
 from credit_platform.workflow import entry_point, require, run_transition
 from lists import access, events
 from lists.locks import lock_entry, lock_entry_and_cases
@@ -68,7 +68,8 @@ def entry_remove_in_transaction(*, entry: ListEntry, actor, reason: str, note: s
 entry_remove = entry_point(entry_remove_in_transaction)
 
 
-CORRECTABLE_FIELDS = ("basis", "decision_number", "decided_on", "severity", "domain")
+CORRECTABLE_FIELDS = ("basis", "decision_number", "decided_on", "severity", "domain", "valid_until")
+DATE_FIELDS = ("decided_on", "valid_until")
 
 
 def _as_date(value):
@@ -94,9 +95,15 @@ def entry_correct(*, entry: ListEntry, actor, corrections: dict, reason: str = "
     if entry.state in (EntryState.WITHDRAWN, EntryState.REMOVED):
         raise _illegal(entry, "correct")
     old = {name: getattr(entry, name) for name in CORRECTABLE_FIELDS}
-    new = {**old, **{name: _as_date(value) if name == "decided_on" else value for name, value in corrections.items()}}
-    if not isinstance(new["decided_on"], datetime.date):
-        raise ValidationError({"decided_on": [_("Give the date as YYYY-MM-DD.")]})
+    new = {**old, **{name: _as_date(value) if name in DATE_FIELDS else value for name, value in corrections.items()}}
+    for name in DATE_FIELDS:
+        if not isinstance(new[name], datetime.date) and (name == "decided_on" or new[name] is not None):
+            raise ValidationError({name: [_("Give the date as YYYY-MM-DD.")]})
+    new["severity"] = new["severity"] or ""
+    if entry.list_type == ListType.RED and "decided_on" in corrections and "valid_until" not in corrections \
+            and old["valid_until"] == red_valid_until(entry.rule_set, old["decided_on"]):
+        # The default validity moves with the decision date; a validity the decision gave stays.
+        new["valid_until"] = red_valid_until(rule_set_in_force(new["decided_on"]), new["decided_on"])
     errors = entry_validate(subject=entry.subject, list_type=entry.list_type, **new, exclude_pk=entry.pk, check_period=False)
     if errors:
         raise ValidationError(errors)
@@ -108,7 +115,8 @@ def entry_correct(*, entry: ListEntry, actor, corrections: dict, reason: str = "
     fields = [*changed, "updated_at"]
     if "decided_on" in changed or "severity" in changed:
         entry.rule_set = rule_set_in_force(entry.decided_on)
-        entry.repair_possible_from, entry.publication_ends_on = entry_periods(entry.rule_set, entry.severity, entry.decided_on)
+        if entry.list_type != ListType.RED:  # a red entry has no periods: its validity is valid_until
+            entry.repair_possible_from, entry.publication_ends_on = entry_periods(entry.rule_set, entry.severity, entry.decided_on)
         due = publication_due(entry.rule_set, entry.decided_on)
         entry.publication_due, entry.publication_due_provisional = due.date, due.provisional
         fields += ["rule_set", "repair_possible_from", "publication_ends_on", "publication_due", "publication_due_provisional"]
@@ -121,7 +129,7 @@ def entry_correct(*, entry: ListEntry, actor, corrections: dict, reason: str = "
     events.entry_corrected(
         entry, actor, from_state=entry.state, to_state=entry.state, reason=reason,
         extra={"old": {name: old[name] for name in changed}, "new": {name: getattr(entry, name) for name in changed},
-               "rule_set": entry.rule_set.code, "publication_ends_on": entry.publication_ends_on},
+               "rule_set": entry.rule_set.code, "publication_ends_on": entry.publication_ends_on, "valid_until": entry.valid_until},
     )
     if entry.list_type == ListType.WATCH and "domain" in changed:
         subject_watch_recompute(subject=entry.subject, actor=actor)

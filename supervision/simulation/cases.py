@@ -62,7 +62,7 @@ class CaseSteps:
         decided_on = day - datetime.timedelta(days=self.rng.randint(80, 100) if repairable else self.rng.randint(0, 5))
         entry = self.attempt(
             "list_entries", list_services.entry_propose, actor=actor, subject=subject, list_type=memorandum.list_type,
-            severity="general", domain=memorandum.domain, basis=f"依据{memorandum.name}认定", decision_number=f"示认〔{day.year}〕{self.seed}-{self.serial}号",
+            severity="" if memorandum.list_type == "red" else "general", domain=memorandum.domain, basis=f"依据{memorandum.name}认定", decision_number=f"示认〔{day.year}〕{self.seed}-{self.serial}号",
             decided_on=decided_on,
         )
         if entry is None:

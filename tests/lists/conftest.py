@@ -20,11 +20,14 @@ def days_ago(n: int) -> datetime.date:
 class ListWorld(DemoWorld):
     """The demo district with short-hands for list entries at each step of the procedure."""
 
-    def propose(self, *, actor="court", subject=None, list_type="black", severity="severe", domain="judicial",
-                decision_number=DECISION, decided_on=None, basis=BASIS) -> ListEntry:
+    def propose(self, *, actor="court", subject=None, list_type="black", severity=None, domain="judicial",
+                decision_number=DECISION, decided_on=None, basis=BASIS, valid_until=None) -> ListEntry:
+        """Severity: severe by default for a dishonesty (black, watch), none for a red entry."""
+        if severity is None:
+            severity = "" if list_type == "red" else "severe"
         return services.entry_propose(
             actor=self.user(actor), subject=subject or self.company, list_type=list_type, severity=severity, domain=domain,
-            basis=basis, decision_number=decision_number, decided_on=decided_on or days_ago(40),
+            basis=basis, decision_number=decision_number, decided_on=decided_on or days_ago(40), valid_until=valid_until,
         )
 
     def notified(self, *, notified_on=None, **kwargs) -> ListEntry:

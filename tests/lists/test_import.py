@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from credit_platform.importing import runs
 from credit_platform.models import AuditEvent, Subject
-from credit_platform.rules import entry_periods, rule_set_in_force
+from credit_platform.rules import add_months, entry_periods, rule_set_in_force
 from lists import import_api, importing
 from lists.importing import batches
 from lists.models import (
@@ -51,7 +51,7 @@ def mixed_rows():
     return [
         row(NEW_COMPANY, "示范区新立建材有限公司", number="（2026）甘0702执201号"),                                 # 2 good
         row(NEW_PERSON, "周建华", kind="natural_person", number="（2026）甘0702执202号"),                           # 3 good
-        row(OTHER_COMPANY, "示范区宏达商贸有限公司", list_type="red", severity="general", domain="tax",
+        row(OTHER_COMPANY, "示范区宏达商贸有限公司", list_type="red", severity="", domain="tax",
             basis="纳税信用A级", number="A-2026-01"),                                                             # 4 good
         row(bad_check(make_uscc(70003, "620702")), "示范区坏码有限公司", number="（2026）甘0702执204号"),            # 5 check digit
         row(make_uscc(70004, "620702"), "示范区某某有限公司", domain="astrology", number="（2026）甘0702执205号"),     # 6 domain
@@ -117,7 +117,11 @@ def test_import_reports_each_bad_row_and_imports_the_good_ones_once(world, api):
         assert entry.created_by == world.user("court")
         rule_set = rule_set_in_force(entry.decided_on)
         assert entry.rule_set == rule_set
-        assert (entry.repair_possible_from, entry.publication_ends_on) == entry_periods(rule_set, entry.severity, entry.decided_on)
+        if entry.list_type == "red":  # no dishonesty: no periods, its validity instead (the rule set's 24 months)
+            assert (entry.severity, entry.repair_possible_from, entry.publication_ends_on) == ("", None, None)
+            assert entry.valid_until == add_months(entry.decided_on, 24)
+        else:
+            assert (entry.repair_possible_from, entry.publication_ends_on) == entry_periods(rule_set, entry.severity, entry.decided_on)
         assert ListEntryGroupObjectPermission.objects.filter(content_object=entry, group=court_group, permission__codename="manage_listentry").count() == 1
         event = AuditEvent.objects.get(stream=f"lists.listentry:{entry.pk}")
         assert (event.seq, event.action, event.to_state, event.actor.username) == (1, "entry_imported", "published", "court")

@@ -304,7 +304,7 @@ def test_correct_recomputes_the_periods_and_keeps_the_old_values(world):
 
 
 def test_publishing_a_red_entry_opens_a_reward_case(world):
-    entry = world.published(actor="tax", list_type="red", severity="general", domain="tax", decision_number="A级纳税人〔2026〕1号")
+    entry = world.published(actor="tax", list_type="red", domain="tax", decision_number="A级纳税人〔2026〕1号")
     case = JointCase.objects.get(list_entry_id=entry.pk)
     assert (case.kind, case.memorandum.code, case.initiating_department.code) == ("reward", "a-grade-taxpayers", "tax")
 

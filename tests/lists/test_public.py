@@ -48,7 +48,7 @@ def listed(world):
     list_services.entry_withdraw(entry=notified, actor=world.user("court"), reason="申辩成立")
     removed = world.published(subject=world.subject(ZHAO), decision_number=number(8))
     list_services.entry_remove(entry=removed, actor=world.user("court"), reason="revoked")
-    world.published(subject=world.subject(TRADING), list_type="red", severity="general", domain="tax", actor="tax",
+    world.published(subject=world.subject(TRADING), list_type="red", domain="tax", actor="tax",
                     decision_number="A-2026-7")
     return world
 
@@ -110,7 +110,7 @@ def test_an_organisation_shows_its_name_and_a_masked_code(listed, client):
     assert entry["decision_number"] == "（2026）甘0702执901号"
     assert set(entry) == {
         "name", "identifier", "subject_kind", "list_type", "list_type_label", "domain", "domain_label", "basis",
-        "decision_number", "decided_on", "publication_ends_on", "identifying_department", "under_verification", "status_label",
+        "decision_number", "decided_on", "publication_ends_on", "valid_until", "identifying_department", "under_verification", "status_label",
     }
 
 
