@@ -10,12 +10,13 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from credit_platform import permissions
 from credit_platform.api.imports import (
+    CanImportBase,
     ImportBatchSerializerBase,
     ImportResultSerializer,
     import_result,
     import_views,
+    upload_file_field,
 )
 from credit_platform.api.schema import error_responses
 from credit_platform.api.views import PlatformAPIMixin
@@ -26,23 +27,19 @@ from lists.models import ImportBatch
 SYNC_ROW_LIMIT = 5000
 
 
-class CanImport(permissions.IsDepartmentMember):
+class CanImport(CanImportBase):
     """Initiating departments and the credit office (as for proposing entries); 401 when anonymous."""
 
     message = gettext_lazy("Only an initiating department or the credit office can import list entries.")
-
-    def has_permission(self, request, view):
-        return super().has_permission(request, view) and importing.can_import(request.user)
+    can_import = staticmethod(importing.can_import)
 
 
 class ImportRequestSerializer(serializers.Serializer):
-    file = serializers.FileField(
-        help_text=gettext_lazy(
+    file = upload_file_field(
+        gettext_lazy(
             "CSV (UTF-8 or GBK) or XLSX with the header row: identifier, name, kind, list_type, severity, domain, basis, "
             "decision_number, decided_on (YYYY-MM-DD)."
-        ),
-        error_messages={"required": gettext_lazy("Attach the file (CSV or XLSX) as the multipart field “file”."),
-                        "empty": gettext_lazy("The file is empty.")},
+        )
     )
     strict = serializers.BooleanField(required=False, default=False, help_text=gettext_lazy("All rows or none."))
     open_cases = serializers.BooleanField(

@@ -11,12 +11,13 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from credit_platform import permissions
 from credit_platform.api.imports import (
+    CanImportBase,
     ImportBatchSerializerBase,
     ImportResultSerializer,
     import_result,
     import_views,
+    upload_file_field,
 )
 from credit_platform.api.schema import error_responses
 from credit_platform.api.views import PlatformAPIMixin
@@ -28,24 +29,20 @@ SYNC_ROW_LIMIT = 5000
 STATUS_NAME, REPORT_NAME = "api:record-import-detail", "api:record-import-report"
 
 
-class CanImportRecords(permissions.IsDepartmentMember):
+class CanImportRecords(CanImportBase):
     """A providing department of some record type, or the credit office; 401 when anonymous."""
 
     message = gettext_lazy("Only a providing department of a record type (or the credit office) can import records.")
-
-    def has_permission(self, request, view):
-        return super().has_permission(request, view) and importing.can_import(request.user)
+    can_import = staticmethod(importing.can_import)
 
 
 class RecordImportRequestSerializer(serializers.Serializer):
-    file = serializers.FileField(
-        help_text=gettext_lazy(
+    file = upload_file_field(
+        gettext_lazy(
             "CSV (UTF-8 or GBK) or XLSX: the columns identifier, name, kind, record_type, decision_number, decided_on, "
             "severity, basis, valid_until and one per field of the type; or a 双公示 spreadsheet with the national "
             "Chinese headers and its record_type given with the upload."
-        ),
-        error_messages={"required": gettext_lazy("Attach the file (CSV or XLSX) as the multipart field “file”."),
-                        "empty": gettext_lazy("The file is empty.")},
+        )
     )
     record_type = serializers.SlugRelatedField(
         slug_field="code", queryset=RecordType.objects.filter(is_active=True), required=False, allow_null=True,

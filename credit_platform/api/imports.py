@@ -10,12 +10,31 @@ from rest_framework.views import APIView
 
 from credit_platform.api.schema import error_responses
 from credit_platform.api.views import PlatformAPIMixin
-
 from credit_platform.importing.report import issue_as_dict
 from credit_platform.importing.rows import ERROR, WARNING
+from credit_platform.permissions import IsDepartmentMember
 
 # Errors listed in the status answer; the downloadable report has them all.
 STATUS_ERRORS_SHOWN = 100
+
+
+class CanImportBase(IsDepartmentMember):
+    """An app's importers (``can_import(user)``); 401 when anonymous, 403 for another department."""
+
+    @staticmethod
+    def can_import(user) -> bool:
+        raise NotImplementedError
+
+    def has_permission(self, request, view):
+        return super().has_permission(request, view) and self.can_import(request.user)
+
+
+def upload_file_field(help_text) -> serializers.FileField:
+    return serializers.FileField(
+        help_text=help_text,
+        error_messages={"required": gettext_lazy("Attach the file (CSV or XLSX) as the multipart field “file”."),
+                        "empty": gettext_lazy("The file is empty.")},
+    )
 
 
 class RowIssueSerializer(serializers.Serializer):
