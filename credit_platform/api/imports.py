@@ -131,3 +131,21 @@ def import_views(*, serializer, batches, report, tag: str, noun: str):
             return report(get_object_or_404(batches(request.user), pk=pk))
 
     return DetailView, ReportView
+
+
+def import_schema(*, summary: str, description: str, tag: str, request, batch_serializer):
+    """The OpenAPI description of an import's POST: multipart, 200 with the report or 202 with the batch."""
+    return extend_schema(
+        summary=summary, description=description, tags=[tag], request={"multipart/form-data": request},
+        responses={
+            200: ImportResultSerializer,
+            202: OpenApiResponse(batch_serializer, description="Accepted: imported in the background."),
+            **error_responses(400, 401, 403),
+        },
+    )
+
+
+def accepted(request, batch, batch_serializer) -> Response:
+    """202 with the batch and its status URL (imported in the background)."""
+    body = batch_serializer(batch, context={"request": request}).data
+    return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]})
