@@ -4,20 +4,20 @@ Thin: the file is checked and the batch recorded by ``lists.importing``; small f
 within the request (200 with the report), larger ones by a Celery task (202 with the status URL).
 """
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from credit_platform import permissions
 from credit_platform.api.imports import (
+    CanImportBase,
     ImportBatchSerializerBase,
-    ImportResultSerializer,
+    accepted,
     import_result,
+    import_schema,
     import_views,
+    upload_file_field,
 )
-from credit_platform.api.schema import error_responses
 from credit_platform.api.views import PlatformAPIMixin
 from lists import importing
 from lists.models import ImportBatch
@@ -26,23 +26,19 @@ from lists.models import ImportBatch
 SYNC_ROW_LIMIT = 5000
 
 
-class CanImport(permissions.IsDepartmentMember):
+class CanImport(CanImportBase):
     """Initiating departments and the credit office (as for proposing entries); 401 when anonymous."""
 
     message = gettext_lazy("Only an initiating department or the credit office can import list entries.")
-
-    def has_permission(self, request, view):
-        return super().has_permission(request, view) and importing.can_import(request.user)
+    can_import = staticmethod(importing.can_import)
 
 
 class ImportRequestSerializer(serializers.Serializer):
-    file = serializers.FileField(
-        help_text=gettext_lazy(
+    file = upload_file_field(
+        gettext_lazy(
             "CSV (UTF-8 or GBK) or XLSX with the header row: identifier, name, kind, list_type, severity, domain, basis, "
             "decision_number, decided_on (YYYY-MM-DD)."
-        ),
-        error_messages={"required": gettext_lazy("Attach the file (CSV or XLSX) as the multipart field “file”."),
-                        "empty": gettext_lazy("The file is empty.")},
+        )
     )
     strict = serializers.BooleanField(required=False, default=False, help_text=gettext_lazy("All rows or none."))
     open_cases = serializers.BooleanField(
@@ -82,7 +78,7 @@ class ListEntryImportView(PlatformAPIMixin, APIView):
     permission_classes = [CanImport]
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(
+    @import_schema(
         summary="Import decided list entries (CSV or XLSX)",
         description=(
             "Entries already decided by an authoritative source (e.g. the court's judgement-defaulter list) are created "
@@ -92,13 +88,7 @@ class ListEntryImportView(PlatformAPIMixin, APIView):
             "cases are opened after the answer: 202 with the batch, `cases_opening` true until they are. "
             "Re-importing the same file changes nothing (rows counted `unchanged`)."
         ),
-        tags=["list entries"],
-        request={"multipart/form-data": ImportRequestSerializer},
-        responses={
-            200: ImportResultSerializer,
-            202: OpenApiResponse(ImportBatchSerializer, description="Accepted: imported in the background."),
-            **error_responses(400, 401, 403),
-        },
+        tag="list entries", request=ImportRequestSerializer, batch_serializer=ImportBatchSerializer,
     )
     def post(self, request):
         data = ImportRequestSerializer(data=request.data)
@@ -119,8 +109,7 @@ class ListEntryImportView(PlatformAPIMixin, APIView):
 
     @staticmethod
     def _accepted(request, batch) -> Response:
-        body = ImportBatchSerializer(batch, context={"request": request}).data
-        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]})
+        return accepted(request, batch, ImportBatchSerializer)
 
 
 ImportBatchDetailView, ImportBatchReportView = import_views(

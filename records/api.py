@@ -20,7 +20,7 @@ from credit_platform.models import Department, Subject
 from credit_platform.selectors import REASON_MAX_LENGTH, person_records_viewed, subjects_for_user
 from records import access, selectors, services
 from records.filters import CreditRecordFilter
-from records.models import BASIS_MAX_LENGTH, CreditRecord, RecordRemovalReason, RecordType
+from records.models import BASIS_MAX_LENGTH, CreditRecord, RecordKind, RecordRemovalReason, RecordType
 
 # --- the catalogue -------------------------------------------------------------------------------
 
@@ -41,18 +41,84 @@ class RecordTypeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class RecordTypeWriteFieldSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=64, help_text=_("Lower-case letters, digits and _, starting with a letter."))
+    label = serializers.CharField(max_length=100)
+    required = serializers.BooleanField(required=False, default=False)
+
+
+class RecordTypeWriteSerializer(serializers.Serializer):
+    """A catalogue item as the credit office gives it; the service checks the fields (forbidden and consent categories)."""
+
+    code = serializers.CharField(max_length=64, help_text=_("Stable code used by the API and the imports."))
+    name = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=RecordKind.choices)
+    departments = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=Department.objects.filter(is_active=True), required=False,
+        help_text=_("The providing departments' codes."),
+    )
+    public = serializers.BooleanField(required=False, default=False)
+    fields = RecordTypeWriteFieldSerializer(many=True, required=False, default=list)
+    needs_consent = serializers.BooleanField(required=False, default=False)
+    domain = serializers.ChoiceField(choices=Domain.choices, required=False, allow_blank=True, default="")
+    is_active = serializers.BooleanField(required=False, default=True)
+
+
+class RecordTypePermissions(permissions.IsDepartmentMember):
+    """Every department reads the catalogue; the credit office adds and changes it (403 otherwise)."""
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        if getattr(view, "action", None) in ("create", "partial_update"):
+            return access.can_manage_catalogue(request.user)
+        return True
+
+
 @extend_schema_view(
     list=extend_schema(summary="The information catalogue (record types)", tags=["records"]),
     retrieve=extend_schema(summary="One record type", tags=["records"]),
+    create=extend_schema(
+        summary="Add a record type (credit office)",
+        description="A field whose name or label is a forbidden category (religion, genes, fingerprints, blood type, illness, "
+        "medical history) is refused (400, 征信业管理条例 第十四条); one naming a consent category needs needs_consent.",
+        tags=["records"], request=RecordTypeWriteSerializer, responses={201: RecordTypeSerializer},
+    ),
+    partial_update=extend_schema(
+        summary="Change a record type (credit office); its code never changes",
+        tags=["records"], request=RecordTypeWriteSerializer, responses={200: RecordTypeSerializer},
+    ),
 )
-class RecordTypeViewSet(PlatformReadOnlyViewSet):
-    """Every department reads the catalogue; the credit office manages it in the admin."""
+class RecordTypeViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet):
+    """Every department reads the catalogue; the credit office manages it (here and in the admin)."""
 
     serializer_class = RecordTypeSerializer
+    permission_classes = [RecordTypePermissions]
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         return RecordType.objects.order_by("code").prefetch_related("departments")
+
+    def get_serializer_class(self):
+        return RecordTypeWriteSerializer if self.action in ("create", "partial_update") else RecordTypeSerializer
+
+    def _detail(self, pk, status_code=status.HTTP_200_OK) -> Response:
+        return Response(RecordTypeSerializer(self.get_queryset().get(pk=pk), context=self.get_serializer_context()).data, status=status_code)
+
+    def create(self, request, *args, **kwargs):
+        data = RecordTypeWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        record_type = services.record_type_create(actor=request.user, departments=values.pop("departments", []), **values)
+        return self._detail(record_type.pk, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        record_type = self.get_object()
+        data = RecordTypeWriteSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        record_type = services.record_type_update(record_type=record_type, actor=request.user, departments=values.pop("departments", None), **values)
+        return self._detail(record_type.pk)
 
 
 # --- records ---------------------------------------------------------------------------------------

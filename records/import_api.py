@@ -5,20 +5,20 @@ within the request (200 with the row-by-row report), larger ones by a Celery tas
 status URL).
 """
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from credit_platform import permissions
 from credit_platform.api.imports import (
+    CanImportBase,
     ImportBatchSerializerBase,
-    ImportResultSerializer,
+    accepted,
     import_result,
+    import_schema,
     import_views,
+    upload_file_field,
 )
-from credit_platform.api.schema import error_responses
 from credit_platform.api.views import PlatformAPIMixin
 from records import importing
 from records.models import RecordImportBatch, RecordType
@@ -28,24 +28,20 @@ SYNC_ROW_LIMIT = 5000
 STATUS_NAME, REPORT_NAME = "api:record-import-detail", "api:record-import-report"
 
 
-class CanImportRecords(permissions.IsDepartmentMember):
+class CanImportRecords(CanImportBase):
     """A providing department of some record type, or the credit office; 401 when anonymous."""
 
     message = gettext_lazy("Only a providing department of a record type (or the credit office) can import records.")
-
-    def has_permission(self, request, view):
-        return super().has_permission(request, view) and importing.can_import(request.user)
+    can_import = staticmethod(importing.can_import)
 
 
 class RecordImportRequestSerializer(serializers.Serializer):
-    file = serializers.FileField(
-        help_text=gettext_lazy(
+    file = upload_file_field(
+        gettext_lazy(
             "CSV (UTF-8 or GBK) or XLSX: the columns identifier, name, kind, record_type, decision_number, decided_on, "
             "severity, basis, valid_until and one per field of the type; or a 双公示 spreadsheet with the national "
             "Chinese headers and its record_type given with the upload."
-        ),
-        error_messages={"required": gettext_lazy("Attach the file (CSV or XLSX) as the multipart field “file”."),
-                        "empty": gettext_lazy("The file is empty.")},
+        )
     )
     record_type = serializers.SlugRelatedField(
         slug_field="code", queryset=RecordType.objects.filter(is_active=True), required=False, allow_null=True,
@@ -75,7 +71,7 @@ class RecordImportView(PlatformAPIMixin, APIView):
     permission_classes = [CanImportRecords]
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(
+    @import_schema(
         summary="Import credit records (CSV or XLSX)",
         description=(
             "Each row is checked as a record entered one by one (providing department, consent reference, the type's "
@@ -83,13 +79,7 @@ class RecordImportView(PlatformAPIMixin, APIView):
             "report); larger files answer 202 and are imported in the background: follow `status_url`. Re-importing "
             "the same file changes nothing (rows counted `unchanged`). A national 当前状态 2 imports the record removed."
         ),
-        tags=["records"],
-        request={"multipart/form-data": RecordImportRequestSerializer},
-        responses={
-            200: ImportResultSerializer,
-            202: OpenApiResponse(RecordImportBatchSerializer, description="Accepted: imported in the background."),
-            **error_responses(400, 401, 403),
-        },
+        tag="records", request=RecordImportRequestSerializer, batch_serializer=RecordImportBatchSerializer,
     )
     def post(self, request):
         data = RecordImportRequestSerializer(data=request.data)
@@ -101,8 +91,7 @@ class RecordImportView(PlatformAPIMixin, APIView):
         if info.rows_estimate > SYNC_ROW_LIMIT:
             importing.record_import_enqueue(batch=batch)
             batch.refresh_from_db()
-            body = RecordImportBatchSerializer(batch, context={"request": request}).data
-            return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]})
+            return accepted(request, batch, RecordImportBatchSerializer)
         batch = importing.record_import_run(batch_id=batch.pk)
         if batch.state == RecordImportBatch.State.FAILED:
             return Response({"file": [batch.message]}, status=status.HTTP_400_BAD_REQUEST)

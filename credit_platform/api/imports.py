@@ -10,12 +10,31 @@ from rest_framework.views import APIView
 
 from credit_platform.api.schema import error_responses
 from credit_platform.api.views import PlatformAPIMixin
-
 from credit_platform.importing.report import issue_as_dict
 from credit_platform.importing.rows import ERROR, WARNING
+from credit_platform.permissions import IsDepartmentMember
 
 # Errors listed in the status answer; the downloadable report has them all.
 STATUS_ERRORS_SHOWN = 100
+
+
+class CanImportBase(IsDepartmentMember):
+    """An app's importers (``can_import(user)``); 401 when anonymous, 403 for another department."""
+
+    @staticmethod
+    def can_import(user) -> bool:
+        raise NotImplementedError
+
+    def has_permission(self, request, view):
+        return super().has_permission(request, view) and self.can_import(request.user)
+
+
+def upload_file_field(help_text) -> serializers.FileField:
+    return serializers.FileField(
+        help_text=help_text,
+        error_messages={"required": gettext_lazy("Attach the file (CSV or XLSX) as the multipart field “file”."),
+                        "empty": gettext_lazy("The file is empty.")},
+    )
 
 
 class RowIssueSerializer(serializers.Serializer):
@@ -112,3 +131,21 @@ def import_views(*, serializer, batches, report, tag: str, noun: str):
             return report(get_object_or_404(batches(request.user), pk=pk))
 
     return DetailView, ReportView
+
+
+def import_schema(*, summary: str, description: str, tag: str, request, batch_serializer):
+    """The OpenAPI description of an import's POST: multipart, 200 with the report or 202 with the batch."""
+    return extend_schema(
+        summary=summary, description=description, tags=[tag], request={"multipart/form-data": request},
+        responses={
+            200: ImportResultSerializer,
+            202: OpenApiResponse(batch_serializer, description="Accepted: imported in the background."),
+            **error_responses(400, 401, 403),
+        },
+    )
+
+
+def accepted(request, batch, batch_serializer) -> Response:
+    """202 with the batch and its status URL (imported in the background)."""
+    body = batch_serializer(batch, context={"request": request}).data
+    return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]})

@@ -23,6 +23,17 @@ class Issue:
     values: dict | None = None
 
 
+@dataclass(slots=True)
+class SubjectRow:
+    """A valid row's subject: what ``credit_platform.importing.subjects.chunk_subjects`` reads."""
+
+    number: int
+    identifier: str
+    name: str
+    kind: str
+    birth_date: datetime.date | None
+
+
 def choice(value: str, codes, chinese: dict, aliases: dict | None = None) -> str | None:
     """The code ``value`` names: a code (any case), a Chinese label of ``chinese``, or an alias; else None."""
     lowered = value.strip().lower()

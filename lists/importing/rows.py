@@ -10,6 +10,7 @@ from credit_platform.importing.rows import (
     ERROR,
     Issue,
     Periods,
+    SubjectRow,
     choice,
     identifier_check,
     iso_date,
@@ -29,18 +30,13 @@ MAX_LENGTH = {
 
 
 @dataclass(slots=True)
-class Row:
-    number: int
-    identifier: str
-    name: str
-    kind: str
+class Row(SubjectRow):
     list_type: str
     severity: str
     domain: str
     basis: str
     decision_number: str
     decided_on: datetime.date
-    birth_date: datetime.date | None
     rule_set: object
     repair_possible_from: datetime.date | None
     publication_due: datetime.date

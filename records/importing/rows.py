@@ -18,7 +18,14 @@ from django.utils.translation import gettext as _
 
 from credit_platform import dates, identifiers
 from credit_platform.domains import Domain, Severity
-from credit_platform.importing.rows import ERROR, Issue, Periods, choice, identifier_check
+from credit_platform.importing.rows import (
+    ERROR,
+    Issue,
+    Periods,
+    SubjectRow,
+    choice,
+    identifier_check,
+)
 from credit_platform.models import Subject, SubjectKind
 from lists import labels
 from records import catalogue
@@ -45,12 +52,7 @@ DATE_FORMATS = (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), re.compile(r"^(\d{
 
 
 @dataclass(slots=True)
-class Row:
-    number: int
-    identifier: str
-    name: str
-    kind: str
-    birth_date: datetime.date | None
+class Row(SubjectRow):
     record_type: object
     decision_number: str
     decided_on: datetime.date

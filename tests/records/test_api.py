@@ -128,3 +128,20 @@ def test_the_catalogue_is_read_by_every_department(world, api):
     codes = {row["code"]: row for row in response.json()["results"]} if "results" in response.json() else {
         row["code"]: row for row in response.json()}
     assert codes["administrative-penalty"]["kind"] == "penalty" and "market" in codes["administrative-penalty"]["departments"]
+
+
+def test_the_credit_office_manages_the_catalogue_over_the_api(world, api):
+    body = {"code": "blood-donation", "name": "无偿献血", "kind": "honour",
+            "fields": [{"name": "blood_type", "label": "血型", "required": True}]}
+
+    assert api("market").post("/api/v1/record-types/", body, format="json").status_code == 403
+    refused = api("credit_office").post("/api/v1/record-types/", body, format="json")
+    assert refused.status_code == 400 and "征信业管理条例 第十四条" in " ".join(refused.json()["fields"])
+
+    created = api("credit_office").post("/api/v1/record-types/", {**body, "fields": [{"name": "hours", "label": "献血量"}],
+                                                                   "departments": ["civilization"]}, format="json")
+    assert created.status_code == 201, created.content
+    assert created.json()["departments"] == ["civilization"]
+    changed = api("credit_office").patch(f"/api/v1/record-types/{created.json()['id']}/", {"public": True}, format="json")
+    assert changed.status_code == 200 and changed.json()["public"] is True and changed.json()["departments"] == ["civilization"]
+    assert api("market").patch(f"/api/v1/record-types/{created.json()['id']}/", {"public": False}, format="json").status_code == 403
