@@ -35,6 +35,15 @@ def _case_service(service, **fixed):
     return run
 
 
+def _initiate_consequences(request, case) -> str:
+    """What the confirmation of 发起 says: what becomes fixed and who the push will reach."""
+    names = list(case.measures.order_by("department__name").values_list("department__name", flat=True).distinct())
+    return gettext(
+        "Initiating fixes the case's basis, measures and period: the draft can no longer be edited. "
+        "Pushing it next sends it to %(count)d departments: %(names)s."
+    ) % {"count": len(names), "names": "、".join(names)}
+
+
 @admin.register(JointCase)
 class JointCaseAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormMixin, admin.ModelAdmin):
     list_display = ["number", "subject", "memorandum", "state", "initiating_department", "period", "pushed_at"]
@@ -66,7 +75,7 @@ class JointCaseAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
             success=_("Draft %(object)s saved."),
         ),
         ObjectAction(
-            name="initiate", transition="initiate", run=_case_service(services.case_initiate),
+            name="initiate", transition="initiate", run=_case_service(services.case_initiate), confirm=_initiate_consequences,
             success=_("Case %(object)s initiated: its basis, measures and period are now fixed."),
         ),
         ObjectAction(
