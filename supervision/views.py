@@ -60,12 +60,15 @@ class DashboardView(View):
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx" and self.export_name:
             sheets = self.sheets()
-            return export.xlsx_response(export.workbook_bytes(self.scope, sheets), export.filename(self.export_name, self.scope))
+            return export.xlsx_response(
+                export.workbook_bytes(self.scope, sheets, title=str(self.title)), export.filename(self.export_name, self.scope)
+            )
         context = {
             **admin.site.each_context(request),
             "title": self.title,
             "form": self.form,
             "scope": self.scope,
+            "filter_department": self.filter_department_name(),
             "nav": [(reverse(name), label, request.resolver_match.view_name == name) for name, label in NAV],
             "filter_query": self.scope.filters.query(),
             "export_url": f"?{self.scope.filters.query(export='xlsx', **self.extra_params())}" if self.export_name else "",
@@ -78,6 +81,10 @@ class DashboardView(View):
 
     def extra_params(self) -> dict:
         return {}
+
+    def filter_department_name(self) -> str:
+        """The name of the department the filter chose (the query string holds its code)."""
+        return export.department_name(self.scope.filters.department)
 
     def get_context(self) -> dict:
         return {}
@@ -422,7 +429,7 @@ class DrilldownView(DashboardView):
         if p["month"]:
             parts.append(f'{labels.MONTH_EVENTS.get(p["event"], p["event"])} {p["month"]}')
         if self.scope.filters.department:
-            parts.append(self.scope.filters.department)
+            parts.append(self.filter_department_name())
         return parts
 
 
@@ -439,10 +446,12 @@ class EscalationsView(DashboardView):
             except ValidationError:
                 raise Http404("Bad day.") from None
         page = Paginator(queryset, LIST_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        names = links.item_labels((e.kind, e.object_id) for e in page.object_list)
         return {
             "page": page,
             "rows": [
-                {"e": e, "url": links.item_admin_url(e.kind, e.object_id)} for e in page.object_list
+                {"e": e, "url": links.item_admin_url(e.kind, e.object_id), "label": names.get((e.kind, e.object_id), "—")}
+                for e in page.object_list
             ],
             "day": day,
             "escalate_after": services.escalate_after(),
