@@ -382,7 +382,7 @@ class DrilldownView(DashboardView):
         queryset = self._with_overdue(self.queryset())
         paginator = KnownCountPaginator(queryset, LIST_PAGE_SIZE, count=selectors.drilldown_count(self.scope, kind=self.kind, **self.params))
         page = paginator.get_page(self.request.GET.get("page"))
-        columns = tables.COLUMNS[self.kind]
+        columns = [column for column in tables.COLUMNS[self.kind] if column.on_page]  # the Excel file has them all
         urge_kind = URGEABLE.get(self.kind) if services.can_urge(self.request.user) else None
         rows = [
             {
@@ -400,6 +400,7 @@ class DrilldownView(DashboardView):
             "page": page,
             "total": paginator.count,
             "urge_kind": urge_kind,
+            "urgeable": any(row["overdue"] for row in rows),
             "page_query": query,
             "here": self.request.get_full_path(),
             "description": self._description(),
@@ -475,7 +476,8 @@ class ReportDownloadView(DashboardView):
 
 
 class UrgeView(View):
-    """POST kind, item, note, next: urge one overdue item, then go back to the list."""
+    """POST kind, item (one or several: the list's ticked rows), note, next: urge each overdue item
+    through the service, one call per item, then go back to the list with one message."""
 
     http_method_names = ["post"]
 
@@ -485,13 +487,23 @@ class UrgeView(View):
         target = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
             target = reverse("dashboard:overview")
-        try:
-            urge = services.urge_send(
-                actor=request.user, kind=request.POST.get("kind", ""), item_id=request.POST.get("item"), note=request.POST.get("note", ""),
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Urged %(department)s.") % {"department": urge.department.display_name})
+        items = list(dict.fromkeys(request.POST.getlist("item")))[:LIST_PAGE_SIZE]  # at most one page's rows
+        if not items:
+            messages.error(request, _("Tick the items to urge first."))
+            return HttpResponseRedirect(target)
+        departments, refused = [], []
+        for item in items:
+            try:
+                urge = services.urge_send(actor=request.user, kind=request.POST.get("kind", ""), item_id=item, note=request.POST.get("note", ""))
+            except ValidationError as exc:
+                refused.extend(exc.messages)
+            else:
+                departments.append(urge.department.display_name)
+        if len(items) == 1 and departments:
+            messages.success(request, _("Urged %(department)s.") % {"department": departments[0]})
+        elif departments:
+            messages.success(request, _("Urged %(count)d items: %(departments)s.") % {
+                "count": len(departments), "departments": "、".join(dict.fromkeys(departments))})
+        for message in dict.fromkeys(refused):
+            messages.error(request, message)
         return HttpResponseRedirect(target)

@@ -46,7 +46,8 @@ def _initiate_consequences(request, case) -> str:
 
 @admin.register(JointCase)
 class JointCaseAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormMixin, admin.ModelAdmin):
-    list_display = ["number", "subject", "memorandum", "state", "initiating_department", "period", "pushed_at"]
+    # Fits 1366 px: long names are cut with an ellipsis, the full text in the tooltip.
+    list_display = ["number", "subject_short", "memorandum_short", "state", "initiating_department", "period", "pushed_at"]
     list_filter = ["state", "kind", "memorandum"]
     list_select_related = ["subject", "memorandum", "initiating_department"]
     search_fields = ["=number", "=subject__identifier", "subject__name"]
@@ -120,6 +121,14 @@ class JointCaseAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
         return access.can_initiate(request.user)
 
     # --- columns and fields --------------------------------------------------------------------
+
+    @admin.display(description=_("subject"), ordering="subject__name")
+    def subject_short(self, obj):
+        return format_html('<span class="truncate" title="{}">{}</span>', obj.subject, obj.subject.name)
+
+    @admin.display(description=_("memorandum"), ordering="memorandum__name")
+    def memorandum_short(self, obj):
+        return format_html('<span class="truncate" title="{}">{}</span>', obj.memorandum, obj.memorandum)
 
     @admin.display(description=_("period"), ordering="period_start")
     def period(self, obj):

@@ -49,3 +49,13 @@ def test_history_goes_to_the_audit_history_on_the_page(world, client):
     assert 'href="#audit-history" class="historylink"' in page
     assert 'id="audit-history"' in page
     assert f"/admin/sanctions/jointcase/{case.pk}/history/" not in page
+
+
+def test_the_case_list_cuts_long_names_and_keeps_them_in_a_tooltip(world, client):
+    case = world.pushed_case()
+    client.force_login(world.user("court"))
+
+    page = client.get("/admin/sanctions/jointcase/").content.decode()
+
+    assert f'<span class="truncate" title="{case.subject}">{case.subject.name}</span>' in page
+    assert f'<span class="truncate" title="{case.memorandum}">' in page
