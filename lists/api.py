@@ -205,7 +205,8 @@ class ListEntryViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet):
         entries = self.filter_queryset(self.get_queryset())
         persons = Subject.objects.filter(kind="natural_person", pk__in=entries.values("subject_id")).only("pk", "kind")
         person_records_viewed(user=request.user, subjects=persons, reason=str(_("Excel export of list entries")))
-        return export_entries_xlsx(entries)
+        # The query's own parameters, as given (an API caller reads them as it wrote them).
+        return export_entries_xlsx(entries, filters=[(key, ", ".join(request.query_params.getlist(key))) for key in request.query_params])
 
     def create(self, request, *args, **kwargs):
         data = self.get_serializer(data=request.data)

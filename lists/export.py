@@ -5,6 +5,9 @@ number of entries); the response then streams that file. Every text cell that a 
 read as a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return) is neutralised with a leading
 apostrophe (CSV/formula injection, OWASP).
 
+The entries' sheet keeps its header in row 1 (an export imports back), frozen, in bold, with sized
+columns; a second sheet, 导出说明, holds the title, the filters the list was chosen with and the time.
+
 The export holds full identifiers and names: it is for departments, from a queryset already scoped
 by ``lists.access.entries_for_user``; the admin action logs the look-up of every natural person.
 """
@@ -47,10 +50,12 @@ COLUMNS = [
 COLUMN_WIDTHS = [36, 24, 12, 14, 10, 24, 40, 28, 12, 24, 12, 14, 14, 14, 18, 10]
 
 
-def write_entries_xlsx(queryset, fileobj) -> int:
-    """Write the entries of ``queryset`` as an XLSX workbook into ``fileobj``; return the number of rows."""
+def write_entries_xlsx(queryset, fileobj, *, filters: list[tuple[str, str]] = ()) -> int:
+    """Write the entries of ``queryset`` as an XLSX workbook into ``fileobj``; return the number of rows.
+    ``filters``: (what, chosen) pairs the entries were selected with, named on the 导出说明 sheet."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("名单")
+    sheet.freeze_panes = "A2"  # the header stays in sight
     for index, width in enumerate(COLUMN_WIDTHS):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     bold = Font(bold=True)
@@ -73,14 +78,31 @@ def write_entries_xlsx(queryset, fileobj) -> int:
             values.append(value)
         sheet.append(values)
         rows += 1
+    _write_about_sheet(workbook, filters, rows, bold)
     workbook.save(fileobj)
     return rows
 
 
-def export_entries_xlsx(queryset, *, filename: str | None = None) -> FileResponse:
+def _write_about_sheet(workbook, filters, rows: int, bold) -> None:
+    """The title, the filters applied and when: on a sheet of its own, after the entries."""
+    about = workbook.create_sheet("导出说明")
+    about.column_dimensions["A"].width = 20
+    about.column_dimensions["B"].width = 60
+    title = WriteOnlyCell(about, value="信用名单条目导出")
+    title.font = Font(bold=True, size=14)
+    about.append([title])
+    for label, value in [*filters, ("条目数", rows), ("导出时间", timezone.localtime().strftime("%Y-%m-%d %H:%M"))]:
+        cell = WriteOnlyCell(about, value=neutralise(str(label)))
+        cell.font = bold
+        about.append([cell, neutralise(value if isinstance(value, int) else str(value))])
+    if not filters:
+        about.append(["筛选条件", "无（所选条目）"])
+
+
+def export_entries_xlsx(queryset, *, filename: str | None = None, filters: list[tuple[str, str]] = ()) -> FileResponse:
     """An HTTP response with the entries of ``queryset`` as an XLSX download."""
     spool = tempfile.TemporaryFile()
-    write_entries_xlsx(queryset, spool)
+    write_entries_xlsx(queryset, spool, filters=filters)
     spool.seek(0)
     filename = filename or f"list-entries-{timezone.localdate():%Y%m%d}.xlsx"
     # FileResponse streams the file in blocks and closes it when done.
@@ -92,7 +114,22 @@ def export_entries_action(modeladmin, request, queryset):
     # The selection comes from the admin's own (access-scoped) changelist queryset.
     persons = Subject.objects.filter(kind=SubjectKind.NATURAL_PERSON, pk__in=queryset.values("subject_id")).only("pk", "kind")
     person_records_viewed(user=request.user, subjects=persons, reason=str(_("Excel export of list entries")))
-    return export_entries_xlsx(queryset)
+    return export_entries_xlsx(queryset, filters=changelist_filters(modeladmin, request))
+
+
+def changelist_filters(modeladmin, request) -> list[tuple[str, str]]:
+    """The admin list's filters and search as a person reads them: (filter title, chosen value)."""
+    changelist = modeladmin.get_changelist_instance(request)
+    chosen = []
+    for spec in changelist.filter_specs:
+        if not getattr(spec, "used_parameters", None):
+            continue
+        values = [str(choice["display"]) for choice in spec.choices(changelist) if choice.get("selected")]
+        if values:
+            chosen.append((str(spec.title), "、".join(values)))
+    if changelist.query:
+        chosen.append((str(_("Search")), changelist.query))
+    return chosen
 
 
 export_entries_action.short_description = _("Export the selected entries to Excel")

@@ -157,7 +157,15 @@ class ListEntry(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_list_type_display()} · {self.subject.name} · {self.decision_number}"
+        # The entry's own severity, not the list's usual one ("black list (severely dishonest)").
+        if self.list_type == ListType.RED or not self.severity:
+            kind = self.get_list_type_display()
+        else:
+            kind = gettext("%(list)s (%(severity)s dishonesty)") % {
+                "list": gettext("black list") if self.list_type == ListType.BLACK else gettext("watch list"),
+                "severity": self.get_severity_display(),
+            }
+        return f"{kind} · {self.subject.name} · {self.decision_number}"
 
     @property
     def ends_on(self) -> datetime.date | None:

@@ -4,12 +4,17 @@ What the public sees (RULES.md, personal information):
 - entries of the red and black lists that are published, or suspended (shown "under verification");
   never the watch list, never proposed, notified, withdrawn or removed entries, nor an entry whose
   publication period has ended;
-- never a full ID number (first 6 and last 4 characters at most), never a person's full name, and
-  never an entry of a natural person under 18 on the day of the query;
+- never a person's full ID number (first 6 and last 4 characters at most), never a person's full name,
+  and never an entry of a natural person under 18 on the day of the query; an organisation's unified
+  social credit code is public in full (as on 信用中国);
 - no address, contact, bank account or health data (the entry holds none; nothing else is read).
 
 ``public_entries`` and ``public_row`` are shared by the page and ``GET /api/v1/public/list-entries/``.
-The query never appears in the answer: pagination links carry it signed (``t``), not in clear.
+The query never appears in a URL in clear: the page's form is POSTed and answered by a redirect to
+the signed query (``t``), which the pagination links carry too; the page puts it back in the search
+box (escaped), where only the person who typed it sees it. Each result offers 提出异议 and 申请信用修复
+through a signed token of the entry (``entry``: the entry's row number, never the subject's code);
+the forms prefill what the public page already shows (a person's name and ID are still typed in).
 """
 import re
 
@@ -17,9 +22,10 @@ from dateutil.relativedelta import relativedelta
 from django.core import signing
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from credit_platform import identifiers
 from credit_platform.public_filing import throttled
@@ -35,6 +41,7 @@ MIN_QUERY_LENGTH = 2
 MAX_QUERY_LENGTH = 100
 PAGE_SIZE = 20
 TOKEN_SALT = "lists.public.search"
+ENTRY_TOKEN_SALT = "lists.public.entry"
 IDENTIFIER_RE = re.compile(r"^[0-9A-Z]{18}$")
 # Searches per minute and address on the HTML page (the API has DRF's "public" throttle).
 DEFAULT_PAGE_RATE = 60
@@ -130,7 +137,7 @@ def public_row(entry: ListEntry) -> dict:
     suspended = entry.state == EntryState.SUSPENDED
     return {
         "name": identifiers.mask_person_name(subject.name) if person else subject.name,
-        "identifier": identifiers.mask_identifier(subject.identifier),
+        "identifier": identifiers.mask_identifier(subject.identifier) if person else subject.identifier,
         "subject_kind": labels.label(labels.KIND, subject.kind),
         "list_type": entry.list_type,
         "list_type_label": labels.label(labels.LIST_TYPE, entry.list_type),
@@ -147,6 +154,28 @@ def public_row(entry: ListEntry) -> dict:
     }
 
 
+def entry_token(entry: ListEntry) -> str:
+    """What a result's 提出异议 / 申请信用修复 links carry: the entry, signed (not the subject's code)."""
+    return signing.dumps(entry.pk, salt=ENTRY_TOKEN_SALT)
+
+
+def public_entry_prefill(token: str) -> dict:
+    """The fields a filing form may prefill from a result's token: what the public page shows of it.
+    A person's name and ID number are masked there, so only the decision number is given for them.
+    {} for a bad token or an entry no longer public."""
+    try:
+        pk = signing.loads(token or "", salt=ENTRY_TOKEN_SALT)
+    except signing.BadSignature:
+        return {}
+    entry = on_public_site(ListEntry.objects.select_related("subject")).filter(pk=pk).first() if isinstance(pk, int) else None
+    if entry is None:
+        return {}
+    prefill = {"decision_number": entry.decision_number, "domain": entry.domain}
+    if entry.subject.kind != SubjectKind.NATURAL_PERSON:
+        prefill |= {"identifier": entry.subject.identifier, "name": entry.subject.name}
+    return prefill
+
+
 def page_throttled(request) -> bool:
     """The search page's limit per address and minute, in the shared cache."""
     return throttled(request, "search", "CREDIT_PUBLIC_SEARCHES_PER_MINUTE", DEFAULT_PAGE_RATE)
@@ -157,10 +186,11 @@ def render_search(request, *, template: str, raw: str | None, results, row, thro
     ``row(obj)``), paginated with the query signed (``token``), after the page's limit (``throttle``:
     429) and the query's own checks (400). Shared by the list search and the 双公示 query."""
     with translation.override("zh-hans"):
-        context = {"q_given": False, "error": "", "rows": [], "page": None, "token": ""}
+        context = {"q_given": False, "error": "", "rows": [], "page": None, "token": "", "q": ""}
         if raw is None or not raw.strip():
             return render(request, template, context)
         context["q_given"] = True
+        context["q"] = raw.strip()[:MAX_QUERY_LENGTH]  # back in the box (the template escapes it)
         if throttle(request):
             context["error"] = "查询过于频繁，请稍后再试。"
             return render(request, template, context, status=429)
@@ -174,11 +204,27 @@ def render_search(request, *, template: str, raw: str | None, results, row, thro
         return render(request, template, context)
 
 
-@require_GET
+def _row_with_entry_token(entry: ListEntry) -> dict:
+    return {**public_row(entry), "entry_token": entry_token(entry)}
+
+
+@require_http_methods(["GET", "POST"])
 def search(request):
-    """``/credit/``: the search form, and the masked entries matching ``q`` (or the signed ``t``)."""
-    raw = request.GET.get("q")
-    if raw is None and request.GET.get("t"):
-        raw = query_from_token(request.GET["t"])
-    return render_search(request, template="credit/search.html", raw=raw, results=public_entries, row=public_row,
+    """``/credit/``: the search form, and the masked entries matching ``q`` (or the signed ``t``).
+    The form POSTs ``q``: answered by a redirect to ``?t=`` (the query signed, not in clear)."""
+    if request.method == "POST":
+        raw = (request.POST.get("q") or "").strip()
+        if raw and MIN_QUERY_LENGTH <= len(raw) <= MAX_QUERY_LENGTH:
+            return redirect(f"{reverse('credit:search')}?t={query_token(raw)}")
+    else:
+        raw = request.GET.get("q")
+        if raw is None and request.GET.get("t"):
+            raw = query_from_token(request.GET["t"])
+    return render_search(request, template="credit/search.html", raw=raw, results=public_entries, row=_row_with_entry_token,
                          throttle=page_throttled, page_number=request.GET.get("page"))
+
+
+@require_GET
+def progress(request):
+    """``/credit/progress/``: 进度查询, one page for both receipts (objections YY…, repairs XF…)."""
+    return render(request, "credit/progress.html")

@@ -19,7 +19,7 @@ from lists import public
 
 class PublicListEntrySerializer(serializers.Serializer):
     name = serializers.CharField(help_text="Organisation name; a natural person's family name only (张*).")
-    identifier = serializers.CharField(help_text="Masked: the first 6 and last 4 characters at most.")
+    identifier = serializers.CharField(help_text="An organisation's unified social credit code in full; a person's ID number masked (the first 6 and last 4 characters at most).")
     subject_kind = serializers.CharField()
     list_type = serializers.ChoiceField(choices=list(public.PUBLIC_LISTS))
     list_type_label = serializers.CharField()

@@ -7,4 +7,5 @@ app_name = "credit"
 
 urlpatterns = [
     path("", public.search, name="search"),
+    path("progress/", public.progress, name="progress"),
 ]

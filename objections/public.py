@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from credit_platform import public_filing
 from credit_platform.public_filing import TOO_MANY, add_public_errors, filing_throttled, receipt_page, status_page
+from lists.public import public_entry_prefill
 from objections import services
 from objections.forms import PublicObjectionForm
 from objections.models import Decision, Objection, ObjectionState
@@ -82,7 +83,10 @@ def objection_by_receipt(receipt_number: str) -> Objection | None:
 def objection_new(request):
     """``/credit/objections/``: the objection form; on success the receipt page (PRG)."""
     with translation.override("zh-hans"):
-        form = PublicObjectionForm(request.POST or None, request.FILES or None)
+        # From a search result: what the public page showed of the entry (lists.public), signed.
+        prefill = public_entry_prefill(request.GET.get("entry", "")) if request.method == "GET" else {}
+        # Bound on every POST, even an empty one (a throttled empty POST gets its 429, not a 500).
+        form = PublicObjectionForm(request.POST if request.method == "POST" else None, request.FILES or None, initial=prefill)
         status = 200
         if request.method == "POST":
             if filing_throttled(request):
@@ -105,7 +109,8 @@ def objection_new(request):
                     return redirect("credit_objections:receipt")
             if form.errors:
                 status = status if status != 200 else 400
-        return render(request, "credit/objections/form.html", {"form": form, "files_lost": bool(request.FILES) and status != 200}, status=status)
+        return render(request, "credit/objections/form.html",
+                      {"form": form, "files_lost": bool(request.FILES) and status != 200, "prefilled": bool(prefill)}, status=status)
 
 
 @require_http_methods(["GET"])

@@ -24,6 +24,7 @@ from credit_platform.permissions import department_of, is_department_member
 from repair import access, selectors, services
 from repair.forms import RejectForm, RepairEnterForm
 from repair.models import RepairApplication, RepairState
+from sanctions.models import Assignment, AssignmentState
 
 TO_DECIDE, ENTERED = "to_decide", "entered"
 
@@ -44,6 +45,18 @@ def _may_extend(request, application) -> bool:
         and not application.extended
         and access.can_decide_repair(request.user, application)
     )
+
+
+def _approve_consequences(request, application) -> str:
+    """What the confirmation of 批准 says: the entry leaves the list, and how many departments lift."""
+    pushes = Assignment.objects.filter(case__list_entry_id=application.list_entry_id).exclude(
+        state__in=[AssignmentState.RETURNED, AssignmentState.LIFTING, AssignmentState.LIFTED]
+    )
+    departments = pushes.values("department_id").distinct().count()
+    return gettext(
+        "Approving takes entry %(entry)s off the list and the public site and ends its cases: the measures are lifted in "
+        "%(count)d departments, each of which must confirm the lifting. This cannot be undone."
+    ) % {"entry": application.list_entry.decision_number, "count": departments}
 
 
 class WhoseFilter(admin.SimpleListFilter):
@@ -113,7 +126,7 @@ class RepairApplicationAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, Service
             success=_("%(object)s extended."),
         ),
         ObjectAction(
-            name="approve", transition="approve", run=_repair_service(services.repair_approve),
+            name="approve", transition="approve", run=_repair_service(services.repair_approve), confirm=_approve_consequences,
             success=_("%(object)s approved: the entry left the list and every department is told to lift its measures."),
         ),
         ObjectAction(

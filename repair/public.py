@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from credit_platform import public_filing
 from credit_platform.public_filing import TOO_MANY, add_public_errors, filing_throttled, receipt_page, status_page
+from lists.public import public_entry_prefill
 from repair import services
 from repair.forms import PublicRepairForm, documents_of
 from repair.models import RepairApplication, RepairState
@@ -75,8 +76,11 @@ def repair_by_receipt(receipt_number: str) -> RepairApplication | None:
 def repair_new(request):
     """``/credit/repairs/``: the application form; on success the receipt page (PRG)."""
     with translation.override("zh-hans"):
-        form = PublicRepairForm(request.POST or None, request.FILES or None)
-        context, status = {"form": form}, 200
+        # From a search result: what the public page showed of the entry (lists.public), signed.
+        prefill = public_entry_prefill(request.GET.get("entry", "")) if request.method == "GET" else {}
+        # Bound on every POST, even an empty one (a throttled empty POST gets its 429, not a 500).
+        form = PublicRepairForm(request.POST if request.method == "POST" else None, request.FILES or None, initial=prefill)
+        context, status = {"form": form, "prefilled": bool(prefill), "judicial": prefill.get("domain") == "judicial"}, 200
         if request.method == "POST":
             if filing_throttled(request):
                 form.add_error(None, TOO_MANY)

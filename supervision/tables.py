@@ -18,6 +18,7 @@ class Column:
     key: str
     label: Any
     value: Callable[[Any], Any]
+    on_page: bool = True  # False: in the Excel file only (the page fits 1366 px without scrolling sideways)
 
 
 def _subject_name(subject) -> str:
@@ -45,7 +46,7 @@ COLUMNS: dict[str, list[Column]] = {
         Column("memorandum", _("Memorandum"), lambda c: c.memorandum.name),
         Column("initiator", _("Initiating department"), lambda c: c.initiating_department.display_name),
         Column("state", _("State"), lambda c: c.get_state_display()),
-        Column("created", _("Opened on"), lambda c: _date(c.created_at)),
+        Column("created", _("Opened on"), lambda c: _date(c.created_at), on_page=False),
         Column("pushed", _("Pushed on"), lambda c: _date(c.pushed_at)),
         Column("ended", _("Ended on"), lambda c: _date(c.ended_at)),
     ],
@@ -56,9 +57,9 @@ COLUMNS: dict[str, list[Column]] = {
         Column("state", _("State"), lambda a: a.get_state_display()),
         Column("pushed_on", _("Pushed on"), lambda a: a.pushed_on),
         Column("due", _("Due"), _assignment_due),
-        Column("sign_for_days", _("Working days to sign for"), lambda a: a.sign_for_working_days),
-        Column("feedback_days", _("Working days to feed back"), lambda a: a.feedback_working_days),
-        Column("suspended_days", _("Working days suspended"), lambda a: a.suspended_working_days),
+        Column("sign_for_days", _("Working days to sign for"), lambda a: a.sign_for_working_days, on_page=False),
+        Column("feedback_days", _("Working days to feed back"), lambda a: a.feedback_working_days, on_page=False),
+        Column("suspended_days", _("Working days suspended"), lambda a: a.suspended_working_days, on_page=False),
         Column("urge_count", _("Times urged"), lambda a: a.urge_count),
     ],
     "objections": [
@@ -82,7 +83,7 @@ COLUMNS: dict[str, list[Column]] = {
         Column("department", _("Executing department"), lambda f: f.assignment.department.display_name),
         Column("measure", _("Measure"), lambda f: f"{f.measure.code} {f.measure.name}"),
         Column("outcome", _("Outcome"), lambda f: f.get_outcome_display()),
-        Column("source", _("Source"), lambda f: f.get_source_display()),
+        Column("source", _("Source"), lambda f: f.get_source_display(), on_page=False),
         Column("occurred_on", _("Date"), lambda f: f.occurred_on),
         Column("reference", _("Business reference"), lambda f: f.business_reference),
     ],

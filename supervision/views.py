@@ -61,12 +61,15 @@ class DashboardView(View):
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx" and self.export_name:
             sheets = self.sheets()
-            return export.xlsx_response(export.workbook_bytes(self.scope, sheets), export.filename(self.export_name, self.scope))
+            return export.xlsx_response(
+                export.workbook_bytes(self.scope, sheets, title=str(self.title)), export.filename(self.export_name, self.scope)
+            )
         context = {
             **admin.site.each_context(request),
             "title": self.title,
             "form": self.form,
             "scope": self.scope,
+            "filter_department": self.filter_department_name(),
             "nav": [(reverse(name), label, request.resolver_match.view_name == name) for name, label in NAV],
             "filter_query": self.scope.filters.query(),
             "export_url": f"?{self.scope.filters.query(export='xlsx', **self.extra_params())}" if self.export_name else "",
@@ -79,6 +82,10 @@ class DashboardView(View):
 
     def extra_params(self) -> dict:
         return {}
+
+    def filter_department_name(self) -> str:
+        """The name of the department the filter chose (the query string holds its code)."""
+        return export.department_name(self.scope.filters.department)
 
     def get_context(self) -> dict:
         return {}
@@ -409,7 +416,7 @@ class DrilldownView(DashboardView):
         queryset = self._with_overdue(self.queryset())
         paginator = KnownCountPaginator(queryset, LIST_PAGE_SIZE, count=selectors.drilldown_count(self.scope, kind=self.kind, **self.params))
         page = paginator.get_page(self.request.GET.get("page"))
-        columns = tables.COLUMNS[self.kind]
+        columns = [column for column in tables.COLUMNS[self.kind] if column.on_page]  # the Excel file has them all
         urge_kind = URGEABLE.get(self.kind) if services.can_urge(self.request.user) else None
         rows = [
             {
@@ -427,6 +434,7 @@ class DrilldownView(DashboardView):
             "page": page,
             "total": paginator.count,
             "urge_kind": urge_kind,
+            "urgeable": any(row["overdue"] for row in rows),
             "page_query": query,
             "here": self.request.get_full_path(),
             "description": self._description(),
@@ -457,7 +465,7 @@ class DrilldownView(DashboardView):
         if p["month"]:
             parts.append(f'{labels.MONTH_EVENTS.get(p["event"], p["event"])} {p["month"]}')
         if self.scope.filters.department:
-            parts.append(self.scope.filters.department)
+            parts.append(self.filter_department_name())
         return parts
 
 
@@ -474,10 +482,12 @@ class EscalationsView(DashboardView):
             except ValidationError:
                 raise Http404("Bad day.") from None
         page = Paginator(queryset, LIST_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        names = links.item_labels((e.kind, e.object_id) for e in page.object_list)
         return {
             "page": page,
             "rows": [
-                {"e": e, "url": links.item_admin_url(e.kind, e.object_id)} for e in page.object_list
+                {"e": e, "url": links.item_admin_url(e.kind, e.object_id), "label": names.get((e.kind, e.object_id), "—")}
+                for e in page.object_list
             ],
             "day": day,
             "escalate_after": services.escalate_after(),
@@ -501,7 +511,8 @@ class ReportDownloadView(DashboardView):
 
 
 class UrgeView(View):
-    """POST kind, item, note, next: urge one overdue item, then go back to the list."""
+    """POST kind, item (one or several: the list's ticked rows), note, next: urge each overdue item
+    through the service, one call per item, then go back to the list with one message."""
 
     http_method_names = ["post"]
 
@@ -511,13 +522,23 @@ class UrgeView(View):
         target = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
             target = reverse("dashboard:overview")
-        try:
-            urge = services.urge_send(
-                actor=request.user, kind=request.POST.get("kind", ""), item_id=request.POST.get("item"), note=request.POST.get("note", ""),
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Urged %(department)s.") % {"department": urge.department.display_name})
+        items = list(dict.fromkeys(request.POST.getlist("item")))[:LIST_PAGE_SIZE]  # at most one page's rows
+        if not items:
+            messages.error(request, _("Tick the items to urge first."))
+            return HttpResponseRedirect(target)
+        departments, refused = [], []
+        for item in items:
+            try:
+                urge = services.urge_send(actor=request.user, kind=request.POST.get("kind", ""), item_id=item, note=request.POST.get("note", ""))
+            except ValidationError as exc:
+                refused.extend(exc.messages)
+            else:
+                departments.append(urge.department.display_name)
+        if len(items) == 1 and departments:
+            messages.success(request, _("Urged %(department)s.") % {"department": departments[0]})
+        elif departments:
+            messages.success(request, _("Urged %(count)d items: %(departments)s.") % {
+                "count": len(departments), "departments": "、".join(dict.fromkeys(departments))})
+        for message in dict.fromkeys(refused):
+            messages.error(request, message)
         return HttpResponseRedirect(target)

@@ -39,6 +39,9 @@ class ObjectAction:
     template: str = "admin/object_action_form.html"
     intro: str = ""  # a sentence above the form
     danger: bool = False  # destructive: styled as such
+    # confirm(request, obj) -> the sentence saying what follows: the button then opens a page that
+    # asks for confirmation before the service runs (no form needed, no script).
+    confirm: Callable | None = None
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,7 @@ class ObjectActionsMixin:
                 continue
             buttons.append(Button(
                 name=action.name, label=str(label), url=self.action_url(obj, action.name),
-                method="get" if action.form else "post", danger=action.danger,
+                method="get" if action.form or action.confirm else "post", danger=action.danger,
             ))
         return buttons
 
@@ -120,13 +123,15 @@ class ObjectActionsMixin:
             raise PermissionDenied
         spec = self._action(action)
         back = HttpResponseRedirect(self._change_url(obj))
-        if spec.form is None:
+        if spec.form is None and (spec.confirm is None or request.method == "POST"):
             if request.method == "POST":
                 self._perform(request, obj, spec, {})
             return back
         if request.method != "POST" and spec.name not in {b.name for b in self.offered_buttons(request, obj)}:
             messages.error(request, gettext("This action is not open to you on %(object)s now.") % {"object": obj})
             return back
+        if spec.form is None:  # the confirmation page: nothing to fill in, only what follows
+            return TemplateResponse(request, spec.template, self.action_context(request, obj, spec, forms.Form()))
         form = spec.form(request.POST if request.method == "POST" else None, **spec.form_kwargs(request, obj))
         if request.method == "POST" and form.is_valid():
             if self._perform(request, obj, spec, form.cleaned_data, form=form) != INVALID:
@@ -142,7 +147,8 @@ class ObjectActionsMixin:
             "original": obj,
             "title": title,
             "subtitle": str(obj),
-            "intro": spec.intro,
+            "intro": spec.confirm(request, obj) if spec.confirm else spec.intro,
+            "confirming": spec.confirm is not None,
             "form": form,
             "media": self.media + form.media,
             "change_url": self._change_url(obj),

@@ -7,6 +7,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Value, When
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
@@ -218,8 +221,8 @@ class NotificationKindFilter(admin.SimpleListFilter):
 class NotificationAdmin(admin.ModelAdmin):
     """Each user's inbox: their department's notifications and those addressed to them; read-only."""
 
-    list_display = ("created_at", "is_unread", "title", "kind", "department", "user")
-    list_display_links = ("created_at", "title")
+    list_display = ("created_at", "read_status", "title_link", "kind", "department", "user")
+    list_display_links = ("created_at",)
     list_filter = (NotificationStatusFilter, NotificationKindFilter, ("created_at", admin.DateFieldListFilter))
     list_select_related = ("department", "user")
     search_fields = ("title",)
@@ -250,9 +253,36 @@ class NotificationAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description=_("unread"), boolean=True)
-    def is_unread(self, notification):
-        return notification.read_at is None
+    @admin.display(description=_("status"))
+    def read_status(self, notification):
+        # Words, not the stock boolean icon: a green tick on an unread message reads as "done".
+        if notification.read_at is None:
+            return format_html('<span class="unread-mark">{}</span>', _("unread"))
+        return format_html('<span class="read-mark">{}</span>', _("read"))
+
+    @admin.display(description=_("title"), ordering="title")
+    def title_link(self, notification):
+        """The title opens what the notification is about (and reads it); without a link, the notification."""
+        return format_html('<a href="{}">{}</a>', self._open_url(notification), notification.title)
+
+    def _open_url(self, notification) -> str:
+        return reverse("admin:credit_platform_notification_open", args=[notification.pk], current_app=self.admin_site.name)
+
+    def get_urls(self):
+        return [
+            path("<path:object_id>/open/", self.admin_site.admin_view(self.open_view), name="credit_platform_notification_open"),
+            *super().get_urls(),
+        ]
+
+    def open_view(self, request, object_id):
+        """Mark the notification read and go to its object (a page of this site only)."""
+        notification = self.get_object(request, unquote(object_id))
+        if notification is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        notifications.notification_mark_read(notification_ids=[notification.pk], user=request.user)
+        if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()}):
+            return HttpResponseRedirect(notification.url)
+        return HttpResponseRedirect(reverse("admin:credit_platform_notification_change", args=[notification.pk]))
 
     @admin.display(description=_("kind"), ordering="verb")
     def kind(self, notification):
@@ -262,7 +292,7 @@ class NotificationAdmin(admin.ModelAdmin):
     def link(self, notification):
         if not notification.url:
             return "—"
-        return format_html('<a href="{}">{}</a>', notification.url, notification.url)
+        return format_html('<a class="button" href="{}">{}</a>', notification.url, _("Open the page it is about"))
 
     @admin.action(description=_("Mark selected notifications as read"))
     def mark_read(self, request, queryset):

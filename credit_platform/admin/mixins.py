@@ -25,7 +25,8 @@ def as_text(model, field_name: str):
     @admin.display(description=field.verbose_name, ordering=field_name)
     def show(self, obj):
         value = getattr(obj, field_name)
-        return None if value is None else str(value)
+        # None would be printed "None" by the admin's read-only field: the admin's own empty mark instead.
+        return self.get_empty_value_display() if value is None else str(value)
 
     show.__name__ = f"{field_name}_name"
     return show

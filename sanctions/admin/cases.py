@@ -35,9 +35,19 @@ def _case_service(service, **fixed):
     return run
 
 
+def _initiate_consequences(request, case) -> str:
+    """What the confirmation of 发起 says: what becomes fixed and who the push will reach."""
+    names = list(case.measures.order_by("department__name").values_list("department__name", flat=True).distinct())
+    return gettext(
+        "Initiating fixes the case's basis, measures and period: the draft can no longer be edited. "
+        "Pushing it next sends it to %(count)d departments: %(names)s."
+    ) % {"count": len(names), "names": "、".join(names)}
+
+
 @admin.register(JointCase)
 class JointCaseAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormMixin, admin.ModelAdmin):
-    list_display = ["number", "subject", "memorandum", "state", "initiating_department", "period", "pushed_at"]
+    # Fits 1366 px: long names are cut with an ellipsis, the full text in the tooltip.
+    list_display = ["number", "subject_short", "memorandum_short", "state", "initiating_department", "period", "pushed_at"]
     list_filter = ["state", "kind", "memorandum"]
     list_select_related = ["subject", "memorandum", "initiating_department"]
     search_fields = ["=number", "=subject__identifier", "subject__name"]
@@ -66,7 +76,7 @@ class JointCaseAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
             success=_("Draft %(object)s saved."),
         ),
         ObjectAction(
-            name="initiate", transition="initiate", run=_case_service(services.case_initiate),
+            name="initiate", transition="initiate", run=_case_service(services.case_initiate), confirm=_initiate_consequences,
             success=_("Case %(object)s initiated: its basis, measures and period are now fixed."),
         ),
         ObjectAction(
@@ -111,6 +121,14 @@ class JointCaseAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
         return access.can_initiate(request.user)
 
     # --- columns and fields --------------------------------------------------------------------
+
+    @admin.display(description=_("subject"), ordering="subject__name")
+    def subject_short(self, obj):
+        return format_html('<span class="truncate" title="{}">{}</span>', obj.subject, obj.subject.name)
+
+    @admin.display(description=_("memorandum"), ordering="memorandum__name")
+    def memorandum_short(self, obj):
+        return format_html('<span class="truncate" title="{}">{}</span>', obj.memorandum, obj.memorandum)
 
     @admin.display(description=_("period"), ordering="period_start")
     def period(self, obj):

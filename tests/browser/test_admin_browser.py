@@ -136,10 +136,12 @@ def journey(page, base: str, memorandum: Memorandum) -> None:
     expect(page.locator(".field-basis .readonly")).to_have_text(BASIS)
     expect(page.locator(".field-state .readonly")).to_have_text("draft")
     actions = page.locator("#object-actions")
-    expect(actions.get_by_role("button", name="Initiate")).to_be_visible()
+    expect(actions.get_by_role("link", name="Initiate")).to_be_visible()
     expect(actions.get_by_role("button", name="Push")).to_have_count(0)
 
-    actions.get_by_role("button", name="Initiate").click()
+    actions.get_by_role("link", name="Initiate").click()
+    expect(page.locator(".action-confirm")).to_contain_text("departments")
+    page.locator("#action-form").get_by_role("button", name="Initiate").click()
     expect(success).to_contain_text(f"Case {case.number} initiated")
     expect(page.locator(".field-state .readonly")).to_have_text("initiated")
 

@@ -149,7 +149,8 @@ def test_admin_marks_read_by_action_and_by_opening(client, court):
     page = client.get(reverse("admin:credit_platform_notification_change", args=[second.pk]))
 
     assert page.status_code == 200
-    assert '<a href="/admin/sanctions/">' in page.content.decode()
+    assert 'href="/admin/sanctions/">Open the page it is about</a>' in page.content.decode()
+    assert ">/admin/sanctions/<" not in page.content.decode()  # a link in words, not a raw address
     assert notifications.unread_count_for(court) == 0
     assert client.get(reverse("admin:credit_platform_notification_add")).status_code == 403
 
@@ -223,3 +224,28 @@ def test_admin_filters_the_inbox_by_kind_in_words(client, court):
 
 def test_notification_kinds_are_not_database_choices():
     assert not Notification._meta.get_field("verb").choices
+
+
+def test_the_inbox_links_each_title_to_its_object_and_reads_it_on_the_way(client, court, tax):
+    mine = notifications.notify(department=court.department, verb="assignment_pushed", title="Case pushed", url="/admin/sanctions/")
+    elsewhere = notifications.notify(department=court.department, verb="assignment_pushed", title="Off site", url="https://evil.example/")
+    theirs = notifications.notify(department=tax.department, verb="assignment_pushed", title="Tax", url="/admin/sanctions/")
+    client.force_login(court)
+
+    page = client.get(reverse("admin:credit_platform_notification_changelist")).content.decode()
+    open_url = reverse("admin:credit_platform_notification_open", args=[mine.pk])
+
+    # the title goes to the object; the unread mark is a word, not the boolean tick ("done")
+    assert f'<a href="{open_url}">Case pushed</a>' in page
+    assert '<span class="unread-mark">unread</span>' in page
+    assert "icon-yes.svg" not in page and "icon-no.svg" not in page
+    response = client.get(open_url)
+    assert response.status_code == 302 and response["Location"] == "/admin/sanctions/"
+    mine.refresh_from_db()
+    assert mine.read_at is not None
+    # an address off this site is never followed; another department's notification stays unread
+    response = client.get(reverse("admin:credit_platform_notification_open", args=[elsewhere.pk]))
+    assert response["Location"] == reverse("admin:credit_platform_notification_change", args=[elsewhere.pk])
+    client.get(reverse("admin:credit_platform_notification_open", args=[theirs.pk]))
+    theirs.refresh_from_db()
+    assert theirs.read_at is None

@@ -48,10 +48,11 @@ def test_scorecard_export_has_the_filters_and_the_page_figures(simulated, client
     workbook = _workbook(client.get("/dashboard/scorecard/", {"region": "6207", "o": "code", "export": "xlsx"}))
 
     rows = _rows(workbook.worksheets[0])
-    assert ["Region code", "6207"] == list(rows[3][:2])
-    codes = [r[0] for r in rows[7:-1]]
-    assert codes == [r["code"] for r in page.context["rows"]]
-    received = [r[2] for r in rows[7:-1]]
+    assert rows[0][0].startswith("Executing departments")  # the title row
+    assert ["Region code", "6207"] == list(rows[4][:2])
+    names = [r[0] for r in rows[8:-1]]
+    assert names == [r["name"] for r in page.context["rows"]]  # departments by name, not code
+    received = [r[1] for r in rows[8:-1]]
     assert received == [r["cells"][0]["value"] for r in page.context["rows"]]
 
 
@@ -60,7 +61,7 @@ def test_department_export_holds_only_its_own_figures(simulated, client):
 
     rows = _rows(_workbook(client.get("/dashboard/scorecard/", {"export": "xlsx"})).worksheets[0])
 
-    assert [r[0] for r in rows[7:]] == ["finance", "Total"]
+    assert [r[0] for r in rows[8:]] == [simulated.department("finance").name_en, "Total"]  # by name, in English here
 
 
 def test_monthly_report_is_generated_stored_and_downloadable_by_supervisors(simulated, client):

@@ -2,6 +2,7 @@
 import io
 
 import pytest
+from django.contrib import admin
 from django.test import RequestFactory
 from openpyxl import load_workbook
 
@@ -60,7 +61,7 @@ def test_the_admin_action_logs_the_persons_it_exports(world):
     request = RequestFactory().get("/admin/lists/listentry/")
     request.user = world.user("court")
 
-    response = export.export_entries_action(None, request, ListEntry.objects.all())
+    response = export.export_entries_action(admin.site._registry[ListEntry], request, ListEntry.objects.all())
     sheet = workbook_of(response).worksheets[0]
     names = [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)]
     assert "'=HYPERLINK(1)" in names
@@ -101,3 +102,21 @@ def test_api_export_applies_the_filters_and_the_callers_visibility(world):
     assert sheet.max_row == 1  # the header only
     anonymous = APIClient().get("/api/v1/list-entries/export/")
     assert anonymous.status_code == 401
+
+
+def test_the_export_freezes_its_header_and_says_how_the_entries_were_chosen(world):
+    world.published(subject=world.company, decision_number="（2026）甘0702执888号")
+    request = RequestFactory().get("/admin/lists/listentry/", {"list_type__exact": "black", "q": "金川"})
+    request.user = world.user("court")
+
+    response = export.export_entries_action(admin.site._registry[ListEntry], request, ListEntry.objects.all())
+
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    entries, about = workbook.worksheets
+    assert entries.title == "名单" and entries.freeze_panes == "A2" and entries["A1"].font.bold
+    assert entries.column_dimensions["A"].width == export.COLUMN_WIDTHS[0]
+    rows = {r[0]: r[1] for r in about.iter_rows(min_row=2, values_only=True)}
+    assert about["A1"].value == "信用名单条目导出"
+    assert rows["条目数"] == 1
+    assert rows["Search"] == "金川"
+    assert rows["list"] == "black list (severely dishonest)"  # the filter's title and the chosen value, in words

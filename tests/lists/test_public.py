@@ -1,5 +1,7 @@
 """The public credit website (/credit/) and GET /api/v1/public/list-entries/: masked, published red/black only."""
 import datetime
+import html
+import re
 import urllib.parse
 
 import pytest
@@ -58,17 +60,23 @@ def persons():
 
 
 def assert_nothing_personal(body: str):
-    """No seeded identifier (of any subject) in full, and no person's full name, anywhere in the body."""
-    for identifier in Subject.objects.values_list("identifier", flat=True):
+    """No person's identifier in full, and no person's full name, anywhere in the body (an
+    organisation's credit code is public in full, as on 信用中国)."""
+    for identifier, name in persons():
         assert identifier not in body, identifier
-    for _identifier, name in persons():
         assert name not in body, name
 
 
+SEARCH_BOX = re.compile(r'(<input id="q" [^>]*value=")([^"]*)(")')
+
+
 def page(client, q):
+    """The page of a search; what the person typed goes back in the box only."""
     response = client.get(PAGE, {"q": q})
     body = response.content.decode()
-    assert_nothing_personal(body)
+    box = SEARCH_BOX.search(body)
+    assert box and html.unescape(box.group(2)) == q.strip()
+    assert_nothing_personal(SEARCH_BOX.sub(r"\1\3", body))
     return response, body
 
 
@@ -99,12 +107,12 @@ def test_the_landing_page_needs_no_login(listed, client):
 def test_an_organisation_shows_its_name_and_a_masked_code(listed, client):
     _response, body = page(client, COMPANY)
     assert "示范区金川建筑工程有限公司" in body
-    assert "916207********L7XF" in body
+    assert f'<dd class="mono">{COMPANY}</dd>' in body  # in full, as 信用中国 shows it
     result = api_search(COMPANY).json()
     assert result["count"] == 1
     entry = result["results"][0]
     assert entry["name"] == "示范区金川建筑工程有限公司"
-    assert entry["identifier"] == "916207********L7XF"
+    assert entry["identifier"] == COMPANY
     assert (entry["list_type"], entry["domain"], entry["under_verification"]) == ("black", "judicial", False)
     assert entry["list_type_label"] == "失信黑名单" and entry["status_label"] == "公示中"
     assert entry["decision_number"] == "（2026）甘0702执901号"
@@ -188,7 +196,7 @@ def test_pages_carry_the_query_signed_not_in_clear(many, client):
     body = response.content.decode()
     assert "共找到 <strong>28</strong> 条" in body
     assert "第 1 / 2 页" in body
-    assert "批量" not in body.split("role=\"search\"")[1].split("</form>")[0]  # the box is not refilled
+    assert 'value="批量"' in body.split("role=\"search\"")[1].split("</form>")[0]  # the box keeps the query
     next_href = body.split('href="?t=')[1].split('"')[0].replace("&amp;", "&")
     assert "q=" not in next_href
     second = client.get(f"{PAGE}?t={next_href}")
@@ -225,3 +233,57 @@ def test_the_api_is_throttled(many, monkeypatch):
     monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"public": "2/min"})
     client = APIClient()
     assert [client.get(API, {"q": "批量"}).status_code for _ in range(3)] == [200, 200, 429]
+
+
+# --- the search box, the result's links, 进度查询 ------------------------------------------------------
+
+
+def test_the_form_posts_the_query_and_lands_on_the_signed_token(listed, client):
+    response = client.post(PAGE, {"q": "金川建筑"})
+
+    assert response.status_code == 302
+    location = response["Location"]
+    assert location.startswith(f"{PAGE}?t=") and "金川" not in urllib.parse.unquote(location) and "q=" not in location
+    body = client.get(location).content.decode()
+    assert 'value="金川建筑"' in body and "示范区金川建筑工程有限公司" in body
+    # a query refused keeps what was typed, escaped, and shows why
+    refused = client.post(PAGE, {"q": "<"})
+    assert refused.status_code == 400
+    assert 'value="&lt;"' in refused.content.decode()
+    escaped = client.get(client.post(PAGE, {"q": '"><script>王'})["Location"]).content.decode()
+    assert 'value="&quot;&gt;&lt;script&gt;王"' in escaped and "<script>王" not in escaped
+
+
+def test_each_result_offers_an_objection_and_a_repair_without_the_code_in_the_link(listed, client):
+    _response, body = page(client, COMPANY)
+
+    links = re.findall(r'href="(/credit/(?:objections|repairs)/\?entry=[^"]+)"', body)
+    assert {link.split("/")[2] for link in links} == {"objections", "repairs"}
+    for link in links:
+        assert COMPANY not in urllib.parse.unquote(html.unescape(link))
+    objection_form = client.get(html.unescape(links[0])).content.decode()
+    assert f'value="{COMPANY}"' in objection_form and 'value="示范区金川建筑工程有限公司"' in objection_form
+    assert 'value="（2026）甘0702执901号"' in objection_form
+
+
+def test_a_persons_result_prefills_only_the_decision_number(listed, client):
+    _response, body = page(client, WANG)
+    [repair_link] = re.findall(r'href="(/credit/repairs/\?entry=[^"]+)"', body)
+
+    form = client.get(html.unescape(repair_link)).content.decode()
+
+    assert 'value="（2026）甘0702执902号"' in form
+    assert_nothing_personal(form)
+    assert "自然人须填写本人姓名和完整身份证号码" in form
+    assert 'id="judgement-defaulters" open' in form  # a court's judgement: what the defaulter must do first
+    # a forged token prefills nothing
+    assert "执902号" not in client.get("/credit/repairs/", {"entry": "1:forged:sig"}).content.decode()
+
+
+def test_the_header_offers_progress_look_up_for_both_receipts(listed, client):
+    body = client.get(PAGE).content.decode()
+    assert '<a href="/credit/progress/">进度查询</a>' in body
+
+    progress = client.get("/credit/progress/").content.decode()
+
+    assert 'action="/credit/objections/status/"' in progress and 'action="/credit/repairs/status/"' in progress

@@ -17,7 +17,7 @@ TASK_GROUPS = ["案件管理", "本部门收件箱", "名单管理", "异议与�
 PLUMBING = {
     "/admin/axes/accesslog/": "登录日志",
     "/admin/axes/accessattempt/": "登录尝试",
-    "/admin/credit_platform/webhookdelivery/": "Webhook 投递",
+    "/admin/credit_platform/webhookdelivery/": "回调投递",
     "/admin/credit_platform/apitoken/": "API令牌",
     "/admin/credit_platform/idempotencyrecord/": "幂等记录",
 }
