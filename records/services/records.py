@@ -25,6 +25,7 @@ from credit_platform.exceptions import IllegalTransition, transition_error
 from credit_platform.models import RuleSet, Subject
 from credit_platform.rules import add_months, entry_periods, publication_due, rule_set_in_force
 from credit_platform.workflow import entry_point, require, run_transition
+from lists.services import red_entries_review_for_dishonesty, watch_rule_apply
 from records import access, catalogue, events
 from records.locks import lock_record
 from records.models import (
@@ -228,7 +229,29 @@ def _publish(record: CreditRecord, actor) -> CreditRecord:
         extra={"published_on_time": record.published_on_time, "publication_due": record.publication_due,
                "publication_ends_on": record.publication_ends_on},
     )
+    _dishonesty_published(record, actor)
     return record
+
+
+def _dishonesty_published(record: CreditRecord, actor) -> None:
+    """A published dishonesty record, or a general or severe penalty, reaches the lists (RULES.md):
+    the subject's red entries are proposed for removal, and a severe one during a watch period leads
+    to a black-list proposal by the providing department (``lists.services``; in this transaction)."""
+    is_dishonesty = record.kind == RecordKind.DISHONESTY or (
+        record.kind == RecordKind.PENALTY and record.severity in (Severity.GENERAL, Severity.SEVERE)
+    )
+    if not is_dishonesty:
+        return
+    description = _("%(type)s · decision %(number)s") % {"type": record.record_type.name, "number": record.decision_number}
+    source = {"record": record.pk}
+    red_entries_review_for_dishonesty(subject=record.subject, source_description=description, actor=actor, source=source)
+    domain = record.domain or record.record_type.domain
+    if record.severity == Severity.SEVERE and domain:
+        watch_rule_apply(
+            subject=record.subject, severity=record.severity, decided_on=record.decided_on, domain=domain,
+            basis=record.basis, decision_number=record.decision_number, department=record.department,
+            source_description=description, actor=actor, source=source,
+        )
 
 
 @transaction.atomic(savepoint=False)
