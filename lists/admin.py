@@ -68,10 +68,10 @@ class ListEntryAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
     fieldsets = [
         (None, {"fields": ["state", "subject", "list_type", "severity", "domain", "identifying_department", "source", "created_by_name"]}),
         (_("Decision"), {"fields": ["decision_number", "decided_on", "basis", "rule_set", "publication_due"]}),
-        (_("Periods"), {"fields": ["repair_possible_from", "publication_ends_on"]}),
+        (_("Periods"), {"fields": ["repair_possible_from", "publication_ends_on", "held_working_days"]}),
         (_("Notice and statement"), {"fields": ["notified_on", "notify_method", "statement_due", "publication_note", "statement_text",
                                                 "statement_waived", "statement_at"]}),
-        (_("Publication and removal"), {"fields": ["published_at", "published_on_time", "withdraw_reason", "state_before_suspension", "removal_reason", "removed_at"]}),
+        (_("Publication and removal"), {"fields": ["published_at", "published_on_time", "withdraw_reason", "state_before_suspension", "suspended_on", "removal_reason", "removed_at"]}),
     ]
     # The page only shows the entry: it changes through its buttons (services), never through the form.
     created_by_name = as_text(ListEntry, "created_by")  # a name, not a link to the user admin

@@ -50,8 +50,8 @@ class ListEntrySerializer(serializers.ModelSerializer):
         model = ListEntry
         fields = [
             "id", "subject", "list_type", "severity", "domain", "basis", "decision_number", "decided_on",
-            "identifying_department", "rule_set", "repair_possible_from", "publication_ends_on", "state",
-            "state_before_suspension", "source", "notified_on", "notify_method", "statement_due", "statement_text",
+            "identifying_department", "rule_set", "repair_possible_from", "publication_ends_on", "held_working_days", "state",
+            "state_before_suspension", "suspended_on", "source", "notified_on", "notify_method", "statement_due", "statement_text",
             "statement_waived", "statement_at", "publication_due", "published_at", "published_on_time", "withdraw_reason", "removal_reason", "removed_at",
             "created_at", "updated_at", "allowed_transitions", "cases",
         ]

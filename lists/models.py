@@ -90,6 +90,10 @@ class ListEntry(ConcurrentTransitionMixin, models.Model):
     publication_ends_on = models.DateField(_("publication ends on (maximum period)"))
     state = FSMField(_("state"), default=EntryState.PROPOSED, choices=EntryState.choices, protected=True)
     state_before_suspension = models.CharField(_("state before suspension"), max_length=16, blank=True)
+    # An accepted objection holds the entry (RULES.md: the clocks stop): the day the hold began, and
+    # the working days every hold lasted so far, by which both periods have moved forward.
+    suspended_on = models.DateField(_("held since"), null=True, blank=True)
+    held_working_days = models.PositiveIntegerField(_("working days held by objections"), default=0)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.PROCEDURE)
     import_batch = models.ForeignKey("lists.ImportBatch", null=True, blank=True, on_delete=models.PROTECT, related_name="entries")
 
@@ -165,12 +169,16 @@ class ListEntry(ConcurrentTransitionMixin, models.Model):
         self.withdraw_reason = reason
 
     @transition(field=state, source=EntryState.PUBLISHED, target=EntryState.SUSPENDED, custom=SYSTEM)
-    def suspend(self):
-        self.state_before_suspension = self.state
+    def suspend(self, *, on):
+        self.state_before_suspension, self.suspended_on = self.state, on
 
     @transition(field=state, source=EntryState.SUSPENDED, target=RETURN_VALUE(EntryState.PUBLISHED), custom=SYSTEM)
-    def resume(self):
-        previous, self.state_before_suspension = self.state_before_suspension, ""
+    def resume(self, *, held_days=0, repair_possible_from=None, publication_ends_on=None):
+        """Back on the list; the periods move forward by the ``held_days`` working days of the hold."""
+        previous, self.state_before_suspension, self.suspended_on = self.state_before_suspension, "", None
+        if held_days:
+            self.held_working_days += held_days
+            self.repair_possible_from, self.publication_ends_on = repair_possible_from, publication_ends_on
         return previous
 
     @transition(field=state, source=[EntryState.PUBLISHED, EntryState.SUSPENDED], target=EntryState.REMOVED, permission=may_manage_entry,
