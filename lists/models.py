@@ -43,6 +43,17 @@ def publication_refusal(entry, today=None) -> str:
     return ""
 
 
+def black_domain_refusal(list_type: str, domain: str) -> str:
+    """Why an entry of ``list_type`` may not be in ``domain`` ("" when it may): the black list holds
+    only the categories the national guidance names (国办发〔2020〕49号), so never "other"."""
+    if list_type == ListType.BLACK and domain == Domain.OTHER:
+        return gettext(
+            "The black list holds only the categories the national guidance names (国办发〔2020〕49号): choose the domain of the "
+            "dishonesty; “other” is not one of them."
+        )
+    return ""
+
+
 def _may_publish_now(instance) -> bool:
     return not publication_refusal(instance)
 

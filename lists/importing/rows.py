@@ -12,7 +12,7 @@ from credit_platform.models import Subject, SubjectKind
 from credit_platform.rules import entry_periods, publication_due, rule_set_in_force
 from lists import labels
 from lists.importing.files import COLUMNS
-from lists.models import BASIS_MAX_LENGTH, ListEntry, Severity
+from lists.models import BASIS_MAX_LENGTH, ListEntry, Severity, black_domain_refusal
 
 ERROR, WARNING = "error", "warning"
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -117,6 +117,8 @@ def validate_row(number: int, values: dict, *, today: datetime.date, periods: Pe
     domain = _choice(values["domain"], Domain.values, labels.DOMAIN) if values["domain"] else None
     if values["domain"] and domain is None:
         refuse("domain", _("Unknown domain “%(value)s”; expected one of: %(choices)s.") % {"value": values["domain"], "choices": ", ".join(Domain.values)})
+    elif list_type and domain and black_domain_refusal(list_type, domain):
+        refuse("domain", black_domain_refusal(list_type, domain))
 
     identifier = identifiers.normalise(values["identifier"])
     birth_date = None

@@ -17,7 +17,7 @@ from credit_platform.rules import entry_periods, publication_bounds, publication
 from credit_platform.workflow import require, run_transition
 from lists import access, events
 from lists.locks import lock_entry
-from lists.models import EntryState, ListEntry, ListEntryGroupObjectPermission, RemovalReason, Severity
+from lists.models import EntryState, ListEntry, ListEntryGroupObjectPermission, RemovalReason, Severity, black_domain_refusal
 
 # How a case ends when its entry leaves the list.
 CASE_END_FOR_REMOVAL = {
@@ -74,6 +74,8 @@ def entry_validate(*, subject, list_type, severity, domain, basis, decision_numb
         errors["severity"].append(_("Unknown severity “%(value)s”.") % {"value": severity})
     if domain not in Domain.values:
         errors["domain"].append(_("Unknown domain “%(value)s”.") % {"value": domain})
+    elif black_domain_refusal(list_type, domain):
+        errors["domain"].append(black_domain_refusal(list_type, domain))
     if not (basis or "").strip():
         errors["basis"].append(_("Cite the legal basis of the entry."))
     if not (decision_number or "").strip():
