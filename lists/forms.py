@@ -31,6 +31,14 @@ class EntryProposeForm(forms.Form):
         label=_label("decided_on"), widget=DateInput(), help_text=_("The publication periods run from the date of the decision document."),
     )
 
+    # Required for a black entry (the service says so on the field); red and watch entries may leave them out.
+    facts = forms.CharField(label=_label("facts"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                            help_text=_("Required for a black entry; printed on the notice to the subject."))
+    exit_conditions = forms.CharField(label=_label("exit_conditions"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                                      help_text=_("Required for a black entry."))
+    remedies = forms.CharField(label=_label("remedies"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                               help_text=ListEntry._meta.get_field("remedies").help_text)
+
     def __init__(self, data=None, *, admin_site=None, **kwargs):
         super().__init__(data, **kwargs)
         # Millions of subjects: always searched, never listed.

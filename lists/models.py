@@ -93,6 +93,12 @@ class ListEntry(ConcurrentTransitionMixin, models.Model):
     basis = models.TextField(_("legal basis"))
     decision_number = models.CharField(_("decision number"), max_length=200)
     decided_on = models.DateField(_("decision date"))
+    # The decision's content (国办发〔2020〕49号: facts, basis, measures, exit conditions, remedies),
+    # printed on the notice (告知书). Required when a department proposes a black entry; an imported
+    # decided list may lack it (the authority that decided it served its own notice).
+    facts = models.TextField(_("facts"), blank=True)
+    exit_conditions = models.TextField(_("conditions and procedure for leaving the list"), blank=True)
+    remedies = models.TextField(_("remedies"), blank=True, help_text=_("Objection, administrative reconsideration, litigation, and their time limits."))
     identifying_department = models.ForeignKey(
         "credit_platform.Department", verbose_name=_("identifying department"), on_delete=models.PROTECT, related_name="list_entries"
     )

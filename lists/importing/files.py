@@ -23,6 +23,9 @@ XLSX_MAX_EXPANDED_BYTES = 2 << 30
 XLSX_MAX_SHARED_STRINGS_BYTES = 256 << 20
 XLSX_MAX_RATIO = 200  # expanded / compressed, for parts over 1 MB; real sheets compress 5-30 times
 COLUMNS = ("identifier", "name", "kind", "list_type", "severity", "domain", "basis", "decision_number", "decided_on")
+# Columns a file may have: the decision's content. A decided list from the authority that decided it
+# often has none (that authority served its own notice), so an imported black entry may lack them.
+OPTIONAL_COLUMNS = ("facts", "exit_conditions", "remedies")
 SAMPLE_BYTES = 256 * 1024
 NON_ASCII = re.compile(rb"[\x80-\xff]")
 
@@ -39,6 +42,9 @@ HEADER_ALIASES = {
     "认定依据": "basis", "依据": "basis", "法律依据": "basis",
     "决定文号": "decision_number", "文书号": "decision_number", "文号": "decision_number", "执行案号": "decision_number",
     "决定日期": "decided_on", "认定日期": "decided_on",
+    "失信事实": "facts", "认定事实": "facts", "违法事实": "facts", "事实": "facts",
+    "移出条件": "exit_conditions", "退出条件": "exit_conditions", "移出条件和程序": "exit_conditions",
+    "救济途径": "remedies", "权利救济": "remedies", "救济方式": "remedies",
 }
 
 
@@ -159,7 +165,7 @@ def _first_non_ascii_lines(fileobj, limit: int = 64 << 20) -> bytes:
 
 def _header_key(cell) -> str:
     text = re.sub(r"[\s\-]+", "_", str(cell or "").replace("\ufeff", "").strip()).lower()
-    return text if text in COLUMNS else HEADER_ALIASES.get(text.replace("_", ""), HEADER_ALIASES.get(text, ""))
+    return text if text in COLUMNS or text in OPTIONAL_COLUMNS else HEADER_ALIASES.get(text.replace("_", ""), HEADER_ALIASES.get(text, ""))
 
 
 def _map_header(cells) -> dict:

@@ -11,7 +11,7 @@ from credit_platform.domains import Domain, ListType
 from credit_platform.models import Subject, SubjectKind
 from credit_platform.rules import entry_periods, publication_due, rule_set_in_force
 from lists import labels
-from lists.importing.files import COLUMNS
+from lists.importing.files import COLUMNS, OPTIONAL_COLUMNS
 from lists.models import BASIS_MAX_LENGTH, ListEntry, Severity, black_domain_refusal
 
 ERROR, WARNING = "error", "warning"
@@ -21,6 +21,7 @@ MAX_LENGTH = {
     "name": Subject._meta.get_field("name").max_length,
     "decision_number": ListEntry._meta.get_field("decision_number").max_length,
     "basis": BASIS_MAX_LENGTH,
+    **{column: BASIS_MAX_LENGTH for column in OPTIONAL_COLUMNS},
 }
 
 
@@ -51,6 +52,9 @@ class Row:
     publication_due: datetime.date
     publication_due_provisional: bool
     publication_ends_on: datetime.date
+    facts: str = ""
+    exit_conditions: str = ""
+    remedies: str = ""
 
 
 def _choice(value: str, codes, chinese: dict, aliases: dict | None = None) -> str | None:
@@ -99,10 +103,11 @@ def validate_row(number: int, values: dict, *, today: datetime.date, periods: Pe
     for key in COLUMNS:
         if not values[key]:
             refuse(key, _("This value is required."))
-        elif "\ufffd" in values[key]:
+    for key in (*COLUMNS, *OPTIONAL_COLUMNS):
+        if "\ufffd" in values.get(key, ""):
             refuse(key, _("The text cannot be read: the file mixes encodings (save it as UTF-8)."))
     for key, limit in MAX_LENGTH.items():
-        if len(values[key]) > limit:
+        if len(values.get(key, "")) > limit:
             refuse(key, _("At most %(n)d characters.") % {"n": limit})
 
     kind = _choice(values["kind"], SubjectKind.values, labels.KIND, labels.KIND_ALIASES) if values["kind"] else None
@@ -161,5 +166,6 @@ def validate_row(number: int, values: dict, *, today: datetime.date, periods: Pe
         domain=domain, basis=values["basis"], decision_number=values["decision_number"], decided_on=decided_on,
         birth_date=birth_date, rule_set=rule_set, repair_possible_from=minimum, publication_ends_on=maximum,
         publication_due=due.date, publication_due_provisional=due.provisional,
+        **{column: values.get(column, "") for column in OPTIONAL_COLUMNS},
     )
     return row, []
