@@ -125,7 +125,7 @@ def test_the_admin_page_has_the_print_button_and_serves_the_pdf(world, client):
     client.force_login(world.user("court"))
     page = client.get(f"{ADMIN}{entry.pk}/change/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     url = f"{ADMIN}{entry.pk}/notice/"
-    assert re.search(rf'<a class="button" href="{url}"[^>]*data-action="notice">打印告知书</a>', page)
+    assert re.search(rf'<a class="button" href="{url}"[^>]*data-document="notice">打印告知书</a>', page)
     assert "信用惩戒告知书" in _flat(text_of(client.get(url)))
 
 
