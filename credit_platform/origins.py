@@ -11,6 +11,7 @@ entry's id (``JointCase.list_entry_id``, no foreign key) and its own copy of wha
   user may not see get the same message).
 - ``label(pk) -> str``: how a page names it ("" when it is gone).
 """
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -29,6 +30,9 @@ class CaseOrigin:
     pk: int
     subject_id: int
     severity: str
+    # The last day the origin itself stands (an entry's publication end, moved by objection holds):
+    # a case resting on it may run that long even past its severity's maximum from the case's start.
+    ends_on: datetime.date | None = None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ user; the buttons machinery is credit_platform.admin.actions, shared with the ca
 """
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -21,9 +23,12 @@ from lists import admin_import  # noqa: F401
 from lists.export import export_entries_action
 from lists.forms import EntryProposeForm, NotifyForm, RemoveForm, StatementForm, WithdrawForm
 from lists.models import EntryState, ListEntry, RemovalReason, publication_refusal
+from lists.notice import entry_notice_pdf, notice_filename
+from credit_platform.pdf import pdf_response
+from credit_platform.selectors import person_records_viewed
 
 # A red entry's page shows no severity (it is no dishonesty); a dishonesty's page no validity.
-DISHONESTY_ONLY_FIELDS = ("severity", "repair_possible_from", "publication_ends_on")
+DISHONESTY_ONLY_FIELDS = ("severity", "repair_possible_from", "publication_ends_on", "held_working_days")
 RED_ONLY_FIELDS = ("valid_until", "removal_proposed_at", "removal_proposal_reason")
 
 
@@ -91,12 +96,12 @@ class ListEntryAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
     actions = [export_entries_action]
     fieldsets = [
         (None, {"fields": ["state", "subject", "list_type", "severity", "domain", "identifying_department", "source", "created_by_name"]}),
-        (_("Decision"), {"fields": ["decision_number", "decided_on", "basis", "rule_set", "publication_due"]}),
-        (_("Periods"), {"fields": ["repair_possible_from", "publication_ends_on"]}),
+        (_("Decision"), {"fields": ["decision_number", "decided_on", "basis", "facts", "exit_conditions", "remedies", "rule_set", "publication_due"]}),
+        (_("Periods"), {"fields": ["repair_possible_from", "publication_ends_on", "held_working_days"]}),
         (_("Validity and removal proposal"), {"fields": ["valid_until", "removal_proposed_at", "removal_proposal_reason"]}),
         (_("Notice and statement"), {"fields": ["notified_on", "notify_method", "statement_due", "publication_note", "statement_text",
                                                 "statement_waived", "statement_at"]}),
-        (_("Publication and removal"), {"fields": ["published_at", "published_on_time", "withdraw_reason", "state_before_suspension", "removal_reason", "removed_at"]}),
+        (_("Publication and removal"), {"fields": ["published_at", "published_on_time", "withdraw_reason", "state_before_suspension", "suspended_on", "removal_reason", "removed_at"]}),
     ]
     # The page only shows the entry: it changes through its buttons (services), never through the form.
     created_by_name = as_text(ListEntry, "created_by")  # a name, not a link to the user admin
@@ -199,7 +204,7 @@ class ListEntryAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
         form = EntryProposeForm(request.POST if request.method == "POST" else None, admin_site=self.admin_site)
         fieldsets = [
             (None, {"fields": ["subject", "list_type", "severity", "domain"]}),
-            (_("Decision"), {"fields": ["decision_number", "decided_on", "basis", "valid_until"]}),
+            (_("Decision"), {"fields": ["decision_number", "decided_on", "basis", "valid_until", "facts", "exit_conditions", "remedies"]}),
         ]
         return self.service_add_view(
             request, form=form, create=lambda **data: services.entry_propose(actor=request.user, **data),
@@ -219,4 +224,19 @@ class ListEntryAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
         cases = selectors.entry_cases_visible(user=request.user, entry=entry)
         for case in cases:
             case.admin_url = admin_url("sanctions_jointcase_change", case.pk, site=self.admin_site.name)
-        return {"action_buttons": self.offered_buttons(request, entry), "entry_cases": cases}
+        notice_url = reverse("admin:lists_listentry_notice", args=[entry.pk], current_app=self.admin_site.name)
+        return {"action_buttons": self.offered_buttons(request, entry), "entry_cases": cases, "notice_url": notice_url}
+
+    # --- the notice (告知书) -------------------------------------------------------------------
+
+    def get_urls(self):
+        notice = path("<path:object_id>/notice/", self.admin_site.admin_view(self.notice_view), name="lists_listentry_notice")
+        return [notice, *super().get_urls()]
+
+    def notice_view(self, request, object_id):
+        """The entry's notice as PDF: for whoever sees the entry (the admin's queryset is the access selector)."""
+        entry = self.get_object(request, object_id)
+        if entry is None or not self.has_view_permission(request, entry):
+            raise Http404("No such list entry.")
+        person_records_viewed(user=request.user, subjects=[entry.subject], reason=gettext("Notice to the subject printed"))
+        return pdf_response(entry_notice_pdf(entry), notice_filename(entry))

@@ -6,6 +6,7 @@ may act (403) and what the state allows (409, with the reason: e.g. the date fro
 can be published).
 """
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -20,7 +21,9 @@ from credit_platform.domains import Domain, ListType
 from credit_platform.models import Subject
 from credit_platform.selectors import REASON_MAX_LENGTH, person_records_viewed, subjects_for_user
 from lists import access, selectors, services
+from credit_platform.pdf import pdf_response
 from lists.export import export_entries_xlsx
+from lists.notice import entry_notice_pdf, notice_filename
 from lists.filters import ListEntryFilter
 from lists.models import BASIS_MAX_LENGTH, ListEntry, RemovalReason, Severity
 from sanctions.models import JointCase
@@ -49,10 +52,10 @@ class ListEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = ListEntry
         fields = [
-            "id", "subject", "list_type", "severity", "domain", "basis", "decision_number", "decided_on",
-            "identifying_department", "rule_set", "repair_possible_from", "publication_ends_on", "valid_until",
+            "id", "subject", "list_type", "severity", "domain", "basis", "decision_number", "decided_on", "facts", "exit_conditions", "remedies",
+            "identifying_department", "rule_set", "repair_possible_from", "publication_ends_on", "held_working_days", "valid_until",
             "removal_proposed_at", "removal_proposal_reason", "state",
-            "state_before_suspension", "source", "notified_on", "notify_method", "statement_due", "statement_text",
+            "state_before_suspension", "suspended_on", "source", "notified_on", "notify_method", "statement_due", "statement_text",
             "statement_waived", "statement_at", "publication_due", "published_at", "published_on_time", "withdraw_reason", "removal_reason", "removed_at",
             "created_at", "updated_at", "allowed_transitions", "cases",
         ]
@@ -90,6 +93,18 @@ class ListEntryCreateSerializer(serializers.Serializer):
     basis = serializers.CharField(allow_blank=True, max_length=BASIS_MAX_LENGTH, help_text=_("The legal basis (law, regulation or central document), cited."))
     decision_number = serializers.CharField(allow_blank=True, max_length=200, help_text=_("Number of the decision document."))
     decided_on = serializers.DateField(help_text=_("Date of the decision document; the publication periods run from it."))
+    facts = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=BASIS_MAX_LENGTH,
+        help_text=_("The facts of the decision; required for a black entry."),
+    )
+    exit_conditions = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=BASIS_MAX_LENGTH,
+        help_text=_("The conditions and procedure for leaving the list; required for a black entry."),
+    )
+    remedies = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=BASIS_MAX_LENGTH,
+        help_text=_("The remedies open to the subject and their time limits; required for a black entry."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -207,6 +222,19 @@ class ListEntryViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet):
         person_records_viewed(user=request.user, subjects=persons, reason=str(_("Excel export of list entries")))
         # The query's own parameters, as given (an API caller reads them as it wrote them).
         return export_entries_xlsx(entries, filters=[(key, ", ".join(request.query_params.getlist(key))) for key in request.query_params])
+
+    @extend_schema(
+        summary="The notice to the subject (告知书) as PDF",
+        description="信用惩戒告知书 (black and watch entries) or 信用激励告知书 (red): the subject, the decision, facts, basis, "
+        "list and severity, the measures that follow, exit conditions, remedies. For whoever may see the entry (404 otherwise); "
+        "printing a natural person's notice is logged as a look-up.",
+        parameters=[REASON_PARAMETER], responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"], url_path="notice", pagination_class=None, filter_backends=[])
+    def notice(self, request, pk=None):
+        entry = access.entry_get_for_user(user=request.user, entry_id=pk, queryset=self.get_queryset())
+        person_records_viewed(user=request.user, subjects=[entry.subject], reason=self._reason() or str(_("Notice to the subject printed")))
+        return pdf_response(entry_notice_pdf(entry), notice_filename(entry))
 
     def create(self, request, *args, **kwargs):
         data = self.get_serializer(data=request.data)

@@ -17,14 +17,14 @@ CASE_KIND_FOR_LIST = {ListType.BLACK: MeasureKind.PUNISHMENT, ListType.RED: Meas
 
 def entry_case_origin(entry: ListEntry) -> CaseOrigin:
     """What a case opened from ``entry`` keeps of it."""
-    return CaseOrigin(kind=LIST_ENTRY, pk=entry.pk, subject_id=entry.subject_id, severity=entry.severity)
+    return CaseOrigin(kind=LIST_ENTRY, pk=entry.pk, subject_id=entry.subject_id, severity=entry.severity, ends_on=entry.publication_ends_on)
 
 
 def entry_case_origin_resolve(pk, *, user, case_kind: str) -> CaseOrigin:
     """The entry ``pk`` as the basis of a case of ``case_kind`` opened by ``user``: one the user's
     department may see, on the list (published), of the list that answers the case's kind."""
     try:
-        entry = access.entries_for_user(user).only("pk", "subject_id", "severity", "state", "list_type").filter(pk=int(pk)).first()
+        entry = access.entries_for_user(user).only("pk", "subject_id", "severity", "state", "list_type", "publication_ends_on").filter(pk=int(pk)).first()
     except (TypeError, ValueError):
         entry = None
     if entry is None:

@@ -38,6 +38,13 @@ class EntryProposeForm(forms.Form):
         label=_label("valid_until"), widget=DateInput(), required=False,
         help_text=_("Red entries only, when the decision gives its validity; otherwise the rule set's months from the decision date."),
     )
+    # Required for a black entry (the service says so on the field); red and watch entries may leave them out.
+    facts = forms.CharField(label=_label("facts"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                            help_text=_("Required for a black entry; printed on the notice to the subject."))
+    exit_conditions = forms.CharField(label=_label("exit_conditions"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                                      help_text=_("Required for a black entry."))
+    remedies = forms.CharField(label=_label("remedies"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                               help_text=ListEntry._meta.get_field("remedies").help_text)
 
     def __init__(self, data=None, *, admin_site=None, **kwargs):
         super().__init__(data, **kwargs)

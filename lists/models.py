@@ -46,6 +46,17 @@ def publication_refusal(entry, today=None) -> str:
     return ""
 
 
+def black_domain_refusal(list_type: str, domain: str) -> str:
+    """Why an entry of ``list_type`` may not be in ``domain`` ("" when it may): the black list holds
+    only the categories the national guidance names (国办发〔2020〕49号), so never "other"."""
+    if list_type == ListType.BLACK and domain == Domain.OTHER:
+        return gettext(
+            "The black list holds only the categories the national guidance names (国办发〔2020〕49号): choose the domain of the "
+            "dishonesty; “other” is not one of them."
+        )
+    return ""
+
+
 def _may_publish_now(instance) -> bool:
     return not publication_refusal(instance)
 
@@ -86,6 +97,12 @@ class ListEntry(ConcurrentTransitionMixin, models.Model):
     basis = models.TextField(_("legal basis"))
     decision_number = models.CharField(_("decision number"), max_length=200)
     decided_on = models.DateField(_("decision date"))
+    # The decision's content (国办发〔2020〕49号: facts, basis, measures, exit conditions, remedies),
+    # printed on the notice (告知书). Required when a department proposes a black entry; an imported
+    # decided list may lack it (the authority that decided it served its own notice).
+    facts = models.TextField(_("facts"), blank=True)
+    exit_conditions = models.TextField(_("conditions and procedure for leaving the list"), blank=True)
+    remedies = models.TextField(_("remedies"), blank=True, help_text=_("Objection, administrative reconsideration, litigation, and their time limits."))
     identifying_department = models.ForeignKey(
         "credit_platform.Department", verbose_name=_("identifying department"), on_delete=models.PROTECT, related_name="list_entries"
     )
@@ -100,6 +117,10 @@ class ListEntry(ConcurrentTransitionMixin, models.Model):
     removal_proposal_reason = models.TextField(_("why removal is proposed"), blank=True)
     state = FSMField(_("state"), default=EntryState.PROPOSED, choices=EntryState.choices, protected=True)
     state_before_suspension = models.CharField(_("state before suspension"), max_length=16, blank=True)
+    # An accepted objection holds the entry (RULES.md: the clocks stop): the day the hold began, and
+    # the working days every hold lasted so far, by which both periods have moved forward.
+    suspended_on = models.DateField(_("held since"), null=True, blank=True)
+    held_working_days = models.PositiveIntegerField(_("working days held by objections"), default=0)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.PROCEDURE)
     import_batch = models.ForeignKey("lists.ImportBatch", null=True, blank=True, on_delete=models.PROTECT, related_name="entries")
 
@@ -206,12 +227,16 @@ class ListEntry(ConcurrentTransitionMixin, models.Model):
         self.withdraw_reason = reason
 
     @transition(field=state, source=EntryState.PUBLISHED, target=EntryState.SUSPENDED, custom=SYSTEM)
-    def suspend(self):
-        self.state_before_suspension = self.state
+    def suspend(self, *, on):
+        self.state_before_suspension, self.suspended_on = self.state, on
 
     @transition(field=state, source=EntryState.SUSPENDED, target=RETURN_VALUE(EntryState.PUBLISHED), custom=SYSTEM)
-    def resume(self):
-        previous, self.state_before_suspension = self.state_before_suspension, ""
+    def resume(self, *, held_days=0, repair_possible_from=None, publication_ends_on=None):
+        """Back on the list; the periods move forward by the ``held_days`` working days of the hold."""
+        previous, self.state_before_suspension, self.suspended_on = self.state_before_suspension, "", None
+        if held_days:
+            self.held_working_days += held_days
+            self.repair_possible_from, self.publication_ends_on = repair_possible_from, publication_ends_on
         return previous
 
     @transition(field=state, source=[EntryState.PUBLISHED, EntryState.SUSPENDED], target=EntryState.REMOVED, permission=may_manage_entry,

@@ -55,7 +55,10 @@ class Measure(models.Model):
     category = models.CharField(_("national category"), max_length=1, choices=Category.choices)
     name = models.CharField(_("name (Chinese)"), max_length=300)
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
-    legal_basis = models.TextField(_("legal basis"), blank=True)
+    # Every measure carries its legal basis (RULES.md, joint measures: only catalogue measures, each with its basis).
+    legal_basis = models.TextField(
+        _("legal basis"), help_text=_("The law, regulation or memorandum the measure rests on: its title and document number."),
+    )
     applies_to = models.JSONField(_("applies to"), default=list, help_text=_("Kinds of subject the measure fits."))
     is_active = models.BooleanField(_("active"), default=True)
 

@@ -135,6 +135,7 @@ class _Importer(runs.BatchRun):
                 rule_set=row.rule_set, repair_possible_from=row.repair_possible_from, publication_ends_on=row.publication_ends_on,
                 valid_until=row.valid_until,
                 publication_due=row.publication_due, publication_due_provisional=row.publication_due_provisional, source=Source.IMPORT, import_batch_id=self.batch_id, created_by=self.actor,
+                facts=row.facts, exit_conditions=row.exit_conditions, remedies=row.remedies,
             )
             entry.publish_decided(at=now)  # decided and notified by the authority that publishes the list
             entry._import_row = row.number

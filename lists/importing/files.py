@@ -8,6 +8,9 @@ from credit_platform.importing.files import (
 from credit_platform.importing.files import inspect_file as _inspect_file
 
 COLUMNS = ("identifier", "name", "kind", "list_type", "severity", "domain", "basis", "decision_number", "decided_on")
+# Columns a file may have: the decision's content. A decided list from the authority that decided it
+# often has none (that authority served its own notice), so an imported black entry may lack them.
+OPTIONAL_COLUMNS = ("facts", "exit_conditions", "remedies")
 
 # Header spellings besides the column codes (case, spaces and hyphens are ignored too); the
 # Chinese ones are those of the Excel export, so an exported file can be imported back.
@@ -22,8 +25,11 @@ HEADER_ALIASES = {
     "认定依据": "basis", "依据": "basis", "法律依据": "basis",
     "决定文号": "decision_number", "文书号": "decision_number", "文号": "decision_number", "执行案号": "decision_number",
     "决定日期": "decided_on", "认定日期": "decided_on",
+    "失信事实": "facts", "认定事实": "facts", "违法事实": "facts", "事实": "facts",
+    "移出条件": "exit_conditions", "退出条件": "exit_conditions", "移出条件和程序": "exit_conditions",
+    "救济途径": "remedies", "权利救济": "remedies", "救济方式": "remedies",
 }
-LIST_COLUMNS = Columns(required=COLUMNS, aliases=HEADER_ALIASES)
+LIST_COLUMNS = Columns(required=COLUMNS, aliases=HEADER_ALIASES, optional=OPTIONAL_COLUMNS)
 
 
 def inspect_file(fileobj, name: str) -> FileInfo:

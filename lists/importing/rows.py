@@ -18,14 +18,15 @@ from credit_platform.importing.rows import (
 from credit_platform.models import Subject, SubjectKind
 from credit_platform.rules import red_valid_until
 from lists import labels
-from lists.importing.files import COLUMNS
-from lists.models import BASIS_MAX_LENGTH, ListEntry, Severity
+from lists.importing.files import COLUMNS, OPTIONAL_COLUMNS
+from lists.models import BASIS_MAX_LENGTH, ListEntry, Severity, black_domain_refusal
 
 # The API's limits (lists.api), so an import accepts nothing the API would refuse.
 MAX_LENGTH = {
     "name": Subject._meta.get_field("name").max_length,
     "decision_number": ListEntry._meta.get_field("decision_number").max_length,
     "basis": BASIS_MAX_LENGTH,
+    **{column: BASIS_MAX_LENGTH for column in OPTIONAL_COLUMNS},
 }
 
 
@@ -43,6 +44,9 @@ class Row(SubjectRow):
     publication_due_provisional: bool
     publication_ends_on: datetime.date | None
     valid_until: datetime.date | None  # red entries only
+    facts: str = ""
+    exit_conditions: str = ""
+    remedies: str = ""
 
 
 def validate_row(number: int, values: dict, *, today: datetime.date, periods: Periods, identifier_was_number: bool = False):
@@ -55,10 +59,11 @@ def validate_row(number: int, values: dict, *, today: datetime.date, periods: Pe
     for key in COLUMNS:
         if not values[key] and key != "severity":  # a red entry has none: checked with the list below
             refuse(key, _("This value is required."))
-        elif "\ufffd" in values[key]:
+    for key in (*COLUMNS, *OPTIONAL_COLUMNS):
+        if "\ufffd" in values.get(key, ""):
             refuse(key, _("The text cannot be read: the file mixes encodings (save it as UTF-8)."))
     for key, limit in MAX_LENGTH.items():
-        if len(values[key]) > limit:
+        if len(values.get(key, "")) > limit:
             refuse(key, _("At most %(n)d characters.") % {"n": limit})
 
     kind = choice(values["kind"], SubjectKind.values, labels.KIND, labels.KIND_ALIASES) if values["kind"] else None
@@ -77,6 +82,8 @@ def validate_row(number: int, values: dict, *, today: datetime.date, periods: Pe
     domain = choice(values["domain"], Domain.values, labels.DOMAIN) if values["domain"] else None
     if values["domain"] and domain is None:
         refuse("domain", _("Unknown domain “%(value)s”; expected one of: %(choices)s.") % {"value": values["domain"], "choices": ", ".join(Domain.values)})
+    elif list_type and domain and black_domain_refusal(list_type, domain):
+        refuse("domain", black_domain_refusal(list_type, domain))
 
     identifier = identifiers.normalise(values["identifier"])
     birth_date = None
@@ -117,5 +124,6 @@ def validate_row(number: int, values: dict, *, today: datetime.date, periods: Pe
         domain=domain, basis=values["basis"], decision_number=values["decision_number"], decided_on=decided_on,
         birth_date=birth_date, rule_set=rule_set, repair_possible_from=minimum, publication_ends_on=maximum, valid_until=valid_until,
         publication_due=due.date, publication_due_provisional=due.provisional,
+        **{column: values.get(column, "") for column in OPTIONAL_COLUMNS},
     )
     return row, []

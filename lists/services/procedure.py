@@ -17,7 +17,7 @@ from credit_platform.rules import entry_periods, publication_bounds, publication
 from credit_platform.workflow import require, run_transition
 from lists import access, events
 from lists.locks import lock_entry
-from lists.models import EntryState, ListEntry, ListEntryGroupObjectPermission, RemovalReason, Severity
+from lists.models import EntryState, ListEntry, ListEntryGroupObjectPermission, RemovalReason, Severity, black_domain_refusal
 
 # How a case ends when its entry leaves the list.
 CASE_END_FOR_REMOVAL = {
@@ -98,6 +98,8 @@ def entry_validate(*, subject, list_type, severity, domain, basis, decision_numb
     errors["valid_until"].extend(_validity_errors(list_type, decided_on, valid_until, today, check_period))
     if domain not in Domain.values:
         errors["domain"].append(_("Unknown domain “%(value)s”.") % {"value": domain})
+    elif black_domain_refusal(list_type, domain):
+        errors["domain"].append(black_domain_refusal(list_type, domain))
     if not (basis or "").strip():
         errors["basis"].append(_("Cite the legal basis of the entry."))
     if not (decision_number or "").strip():
@@ -154,14 +156,35 @@ def entries_grant_manage(*, entry_ids, department: Department) -> None:
     )
 
 
+# The decision's content a department states when it proposes a black entry (国办发〔2020〕49号).
+DECISION_CONTENT_FIELDS = ("facts", "exit_conditions", "remedies")
+
+
+def decision_content_errors(list_type: str, content: dict) -> dict[str, list[str]]:
+    """The missing parts of a black entry's decision (facts, exit conditions, remedies); none for red and watch."""
+    if list_type != ListType.BLACK:
+        return {}
+    messages = {
+        "facts": _("State the facts of the dishonesty: the notice to the subject prints them."),
+        "exit_conditions": _("State the conditions and the procedure for leaving the black list."),
+        "remedies": _("State the remedies open to the subject (objection, reconsideration, litigation) and their time limits."),
+    }
+    return {name: [messages[name]] for name in DECISION_CONTENT_FIELDS if not (content.get(name) or "").strip()}
+
+
 @transaction.atomic(savepoint=False)
 def _entry_create(*, actor, department: Department, subject, list_type, severity, domain, basis, decision_number, decided_on,
-                  valid_until=None, extra=None) -> ListEntry:
+                  valid_until=None, extra=None, content=None, require_content=False) -> ListEntry:
+    """``content``: the decision's facts, exit conditions and remedies; ``require_content``: a black
+    entry proposed by a department must state them (a proposal the platform makes itself need not)."""
     severity = severity or ""
+    content = {name: (content or {}).get(name) or "" for name in DECISION_CONTENT_FIELDS}
     errors = entry_validate(
         subject=subject, list_type=list_type, severity=severity, domain=domain, basis=basis,
         decision_number=decision_number, decided_on=decided_on, valid_until=valid_until,
     )
+    if require_content:
+        errors = {**errors, **decision_content_errors(list_type, content)}
     refusal = black_list_decision_refusal(department) if list_type == ListType.BLACK else ""
     if refusal:
         errors = {**errors, "list_type": [*errors.get("list_type", []), refusal]}
@@ -179,7 +202,7 @@ def _entry_create(*, actor, department: Department, subject, list_type, severity
         subject=subject, list_type=list_type, severity=severity, domain=domain, basis=basis.strip(),
         decision_number=decision_number.strip(), decided_on=decided_on, identifying_department=department,
         rule_set=rule_set, repair_possible_from=minimum, publication_ends_on=maximum, valid_until=valid_until,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=actor if getattr(actor, "pk", None) else None, **{name: value.strip() for name, value in content.items()},
     )
     try:
         # A savepoint: a simultaneous proposal of the same decision fails on the unique constraint.
@@ -202,17 +225,20 @@ def _entry_create(*, actor, department: Department, subject, list_type, severity
 
 @transaction.atomic(durable=True)
 def entry_propose(*, actor, subject: Subject, list_type: str, severity: str | None, domain: str, basis: str, decision_number: str,
-                  decided_on: datetime.date, valid_until: datetime.date | None = None) -> ListEntry:
+                  decided_on: datetime.date, valid_until: datetime.date | None = None, facts: str = "", exit_conditions: str = "",
+                  remedies: str = "") -> ListEntry:
     """Identify a subject for a list: a proposed entry of the actor's department, with the rule set
     in force on the decision date and the publication periods it gives (a dishonesty: black and
     watch entries, with a severity), or its validity (a red entry: no severity; ``valid_until`` when
-    the decision gives one, else the rule set's months from the decision date)."""
+    the decision gives one, else the rule set's months from the decision date). A black entry states
+    the decision's facts, exit conditions and remedies (国办发〔2020〕49号); red and watch entries may."""
     require(access.can_propose(actor), _("Only an initiating department or the credit office can propose a list entry."))
     department = getattr(actor, "department", None)
     require(department is not None, _("Only a user of a department can propose a list entry."))
     return _entry_create(
         actor=actor, department=department, subject=subject, list_type=list_type, severity=severity, domain=domain,
         basis=basis, decision_number=decision_number, decided_on=decided_on, valid_until=valid_until,
+        content={"facts": facts, "exit_conditions": exit_conditions, "remedies": remedies}, require_content=True,
     )
 
 

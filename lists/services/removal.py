@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from credit_platform import calendar
 from credit_platform.domains import ListType
 from credit_platform.exceptions import IllegalTransition
 from credit_platform.rules import entry_periods, publication_due, red_valid_until, rule_set_in_force
@@ -116,7 +117,10 @@ def entry_correct(*, entry: ListEntry, actor, corrections: dict, reason: str = "
     if "decided_on" in changed or "severity" in changed:
         entry.rule_set = rule_set_in_force(entry.decided_on)
         if entry.list_type != ListType.RED:  # a red entry has no periods: its validity is valid_until
-            entry.repair_possible_from, entry.publication_ends_on = entry_periods(entry.rule_set, entry.severity, entry.decided_on)
+            periods = dict(zip(("repair_possible_from", "publication_ends_on"), entry_periods(entry.rule_set, entry.severity, entry.decided_on)))
+            # The working days objections held the entry still count (its clocks stopped then).
+            periods = _moved_periods(periods, entry.held_working_days)
+            entry.repair_possible_from, entry.publication_ends_on = periods["repair_possible_from"], periods["publication_ends_on"]
         due = publication_due(entry.rule_set, entry.decided_on)
         entry.publication_due, entry.publication_due_provisional = due.date, due.provisional
         fields += ["rule_set", "repair_possible_from", "publication_ends_on", "publication_due", "publication_due_provisional"]
@@ -136,6 +140,20 @@ def entry_correct(*, entry: ListEntry, actor, corrections: dict, reason: str = "
     return entry
 
 
+def _held_working_days(entry: ListEntry) -> int:
+    """Working days of the hold now ending (0 for a hold begun before its start day was kept)."""
+    if entry.suspended_on is None:
+        return 0
+    return max(calendar.working_days_between(entry.suspended_on, timezone.localdate()), 0)
+
+
+def _moved_periods(periods: dict, held: int) -> dict:
+    """The entry's period dates moved forward by ``held`` working days (unchanged for none)."""
+    if not held:
+        return dict(periods)
+    return {name: None if day is None else calendar.add_working_days(day, held).date for name, day in periods.items()}
+
+
 @transaction.atomic(savepoint=False)
 def entry_suspend(*, entry: ListEntry, actor, reason: str = "") -> ListEntry:
     """An objection is being verified: mark the entry and hold its live cases (暂不执行).
@@ -144,8 +162,8 @@ def entry_suspend(*, entry: ListEntry, actor, reason: str = "") -> ListEntry:
     """
     entry = lock_entry_and_cases(entry.pk)
     previous = entry.state
-    run_transition(entry, "suspend")
-    entry.save(update_fields=["state", "state_before_suspension", "updated_at"])
+    run_transition(entry, "suspend", on=timezone.localdate())
+    entry.save(update_fields=["state", "state_before_suspension", "suspended_on", "updated_at"])
     events.entry_suspended(entry, actor, from_state=previous, to_state=entry.state, reason=reason)
     for case in _entry_cases(entry, LIVE_CASE_STATES):
         sanctions_services.case_suspend(case=case, actor=actor, reason=reason)
@@ -154,12 +172,21 @@ def entry_suspend(*, entry: ListEntry, actor, reason: str = "") -> ListEntry:
 
 @transaction.atomic(savepoint=False)
 def entry_resume(*, entry: ListEntry, actor, reason: str = "") -> ListEntry:
-    """The objection was dismissed: the entry is back on the list and its held cases resume."""
+    """The objection was dismissed: the entry is back on the list and its held cases resume.
+
+    The clocks stopped while it was held (RULES.md, counting time): the repair date and the end of
+    publication move forward by the working days of the hold.
+    """
     entry = lock_entry_and_cases(entry.pk)
     previous = entry.state
-    run_transition(entry, "resume")
-    entry.save(update_fields=["state", "state_before_suspension", "updated_at"])
-    events.entry_resumed(entry, actor, from_state=previous, to_state=entry.state, reason=reason)
+    before = {"repair_possible_from": entry.repair_possible_from, "publication_ends_on": entry.publication_ends_on}
+    held = _held_working_days(entry)
+    run_transition(entry, "resume", held_days=held, **_moved_periods(before, held))
+    entry.save(update_fields=["state", "state_before_suspension", "suspended_on", "held_working_days", *before, "updated_at"])
+    events.entry_resumed(
+        entry, actor, from_state=previous, to_state=entry.state, reason=reason,
+        extra={"held_working_days": held, **{name: [old, getattr(entry, name)] for name, old in before.items()}},
+    )
     for case in _entry_cases(entry, [CaseState.SUSPENDED]):
         sanctions_services.case_resume(case=case, actor=actor, reason=reason)
     return entry

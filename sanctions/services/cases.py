@@ -19,7 +19,7 @@ from credit_platform import calendar, dates, notifications, origins
 from credit_platform.domains import MeasureKind, Severity
 from credit_platform.exceptions import IllegalTransition, available_transitions
 from credit_platform.models import ResponsiblePerson, Subject
-from credit_platform.rules import rule_set_in_force
+from credit_platform.rules import publication_bounds, rule_set_in_force
 from credit_platform.workflow import entry_point, require, run_transition
 from sanctions import access, events
 from sanctions.locks import lock_case, lock_case_and_assignments
@@ -116,7 +116,7 @@ def case_create_in_transaction(
     origin, severity = _case_origin_validate(actor=actor, subject=subject, kind=kind, list_entry=list_entry, severity=severity)
     measures = _case_content_validate(
         subject=subject, kind=kind, memorandum=memorandum, basis=basis, period_start=period_start, period_end=period_end,
-        measures=measures,
+        measures=measures, severity=severity, origin_ends_on=origin.ends_on if origin else None,
     )
 
     now = timezone.now()
@@ -169,9 +169,35 @@ def _case_origin_validate(*, actor, subject, kind, list_entry, severity) -> tupl
     return origin, origin.severity
 
 
-def _case_content_validate(*, subject, kind, memorandum, basis, period_start, period_end, measures) -> list[Measure]:
-    """What a case says (basis, period, measures of its memorandum that fit the subject); returns
-    the measures (all that fit when None), or raises ValidationError by field."""
+def period_limit_refusal(*, severity: str, period_start, period_end, origin_ends_on=None) -> str:
+    """Why a case of ``severity`` may not run from ``period_start`` to ``period_end`` ("" when it may).
+
+    过惩相当 (RULES.md, joint measures): no longer than the maximum publication period of its own
+    severity under the rule set in force on its start (the decision date), or than the entry it
+    rests on (whose end objection holds may have moved). A case without severity (a reward) keeps
+    only the general date window (credit_platform.dates).
+    """
+    if not (severity and period_start and period_end):
+        return ""
+    rule_set = rule_set_in_force(period_start)
+    _minimum, limit = publication_bounds(rule_set, severity, period_start)
+    if origin_ends_on is not None and origin_ends_on > limit:
+        limit = origin_ends_on
+    if period_end <= limit:
+        return ""
+    return _(
+        "The measures may not run past %(limit)s: a %(severity)s dishonesty is published for at most %(months)d months under "
+        "the rule set %(rule_set)s (过惩相当); the period ends on %(end)s."
+    ) % {
+        "limit": limit.isoformat(), "severity": Severity(severity).label, "months": rule_set.months(severity, "max"),
+        "rule_set": rule_set.code, "end": period_end.isoformat(),
+    }
+
+
+def _case_content_validate(*, subject, kind, memorandum, basis, period_start, period_end, measures, severity="",
+                           origin_ends_on=None) -> list[Measure]:
+    """What a case says (basis, period within its severity's maximum, measures of its memorandum
+    that fit the subject); returns the measures (all that fit when None), or raises ValidationError by field."""
     errors = defaultdict(list)
     if memorandum.kind != kind:
         errors["memorandum"].append(_("This memorandum is for a different kind of case."))
@@ -181,7 +207,10 @@ def _case_content_validate(*, subject, kind, memorandum, basis, period_start, pe
         errors["basis"].append(_("State the basis of the case."))
     if period_start and period_end and period_end < period_start:
         errors["period_end"].append(_("The period cannot end before it starts."))
-    for field, messages in dates.period_errors(period_start, period_end).items():
+    window = {field: [message] for field, message in (("period_start", dates.out_of_range(period_start)), ("period_end", dates.out_of_range(period_end))) if message}
+    # Inside the date window, a case of a severity is held to its maximum (far below the 20 years of the window).
+    refusal = "" if window else period_limit_refusal(severity=severity, period_start=period_start, period_end=period_end, origin_ends_on=origin_ends_on)
+    for field, messages in ({"period_end": [refusal]} if refusal else dates.period_errors(period_start, period_end)).items():
         errors[field].extend(messages)
     fitting = measures_fitting(memorandum=memorandum, subject=subject)
     if measures is None:
@@ -197,6 +226,16 @@ def _case_content_validate(*, subject, kind, memorandum, basis, period_start, pe
     if errors:
         raise ValidationError(dict(errors))
     return list(measures)
+
+
+def _origin_ends_on(case: JointCase, actor):
+    """The last day of the entry a draft rests on, asked of its owner (None without one, or when it is no longer a basis)."""
+    if case.list_entry_id is None:
+        return None
+    try:
+        return origins.case_origin_resolve(origins.LIST_ENTRY, case.list_entry_id, user=actor, case_kind=case.kind).ends_on
+    except ValidationError:
+        return None
 
 
 @transaction.atomic(durable=True)
@@ -215,7 +254,7 @@ def case_draft_update(
         )
     measures = _case_content_validate(
         subject=case.subject, kind=case.kind, memorandum=case.memorandum, basis=basis, period_start=period_start,
-        period_end=period_end, measures=measures,
+        period_end=period_end, measures=measures, severity=case.severity, origin_ends_on=_origin_ends_on(case, actor),
     )
     before = {
         "basis": case.basis, "basis_document": case.basis_document, "period_start": case.period_start.isoformat(),

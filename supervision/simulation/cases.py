@@ -63,7 +63,8 @@ class CaseSteps:
         entry = self.attempt(
             "list_entries", list_services.entry_propose, actor=actor, subject=subject, list_type=memorandum.list_type,
             severity="" if memorandum.list_type == "red" else "general", domain=memorandum.domain, basis=f"依据{memorandum.name}认定", decision_number=f"示认〔{day.year}〕{self.seed}-{self.serial}号",
-            decided_on=decided_on,
+            decided_on=decided_on, facts=f"示范区模拟认定事实 {self.seed}-{self.serial}", exit_conditions="履行全部义务后可申请移出",
+            remedies="可提出异议、申请行政复议或提起行政诉讼",
         )
         if entry is None:
             return

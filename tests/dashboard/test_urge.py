@@ -162,7 +162,8 @@ def test_leader_urges_an_overdue_repair(world):
     decided = datetime.date(2026, 7, 1)
     with on_day(datetime.date(2026, 7, 2)):
         entry = list_services.entry_propose(actor=court, subject=world.company, list_type="black", severity="general", domain="judicial",
-                                            basis="民事诉讼法", decision_number="（2026）甘0702执77号", decided_on=decided)
+                                            basis="民事诉讼法", decision_number="（2026）甘0702执77号", decided_on=decided,
+                                            facts="拒不履行判决", exit_conditions="履行判决义务", remedies="可申请复议或诉讼")
         list_services.entry_notify(entry=entry, actor=court, method="直接送达", notified_on=datetime.date(2026, 7, 2))
         list_services.entry_record_statement(entry=entry, actor=court, text="", waived=True)
         list_services.entry_publish(entry=entry, actor=court)

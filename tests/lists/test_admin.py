@@ -7,7 +7,7 @@ from django.utils import timezone
 from credit_platform.models import AuditEvent
 from lists.models import EntryState, ListEntry
 from sanctions.models import JointCase
-from tests.lists.conftest import BASIS, DECISION, days_ago
+from tests.lists.conftest import BASIS, CONTENT, DECISION, days_ago
 
 ADD = "/admin/lists/listentry/add/"
 CHANGELIST = "/admin/lists/listentry/"
@@ -28,7 +28,7 @@ def buttons_on(page: str) -> set[str]:
 def proposal(world, **overrides) -> dict:
     data = {
         "subject": world.company.pk, "list_type": "black", "severity": "severe", "domain": "judicial",
-        "basis": BASIS, "decision_number": DECISION, "decided_on": days_ago(40).isoformat(),
+        "basis": BASIS, "decision_number": DECISION, "decided_on": days_ago(40).isoformat(), **CONTENT,
     }
     data.update(overrides)
     return data

@@ -10,7 +10,7 @@ from credit_platform.models import AuditEvent
 from lists.models import EntryState, ListEntry
 from sanctions import services as case_services
 from sanctions.models import CaseState, JointCase
-from tests.lists.conftest import BASIS, DECISION, days_ago
+from tests.lists.conftest import BASIS, CONTENT, DECISION, days_ago
 
 URL = "/api/v1/list-entries/"
 ACTIONS = [
@@ -27,7 +27,7 @@ OTHER_COMPANIES = ["91620702MA55TH2835", "91620702MAUCCP508N", "91620702MAL23DL4
 def body(world, **overrides) -> dict:
     data = {
         "subject": world.company.pk, "list_type": "black", "severity": "severe", "domain": "judicial",
-        "basis": BASIS, "decision_number": DECISION, "decided_on": days_ago(40).isoformat(),
+        "basis": BASIS, "decision_number": DECISION, "decided_on": days_ago(40).isoformat(), **CONTENT,
     }
     data.update(overrides)
     return data

@@ -41,7 +41,7 @@ def test_chosen_measures_are_kept_and_the_memorandum_may_be_named_by_code(world,
         ({"period_start": "0001-01-01"}, "period_start", "between 1990-01-01 and 2099-12-31"),
         ({"period_end": "9999-12-31"}, "period_end", "between 1990-01-01 and 2099-12-31"),
         ({"period_start": "1989-12-31", "period_end": "1990-06-30"}, "period_start", "between 1990-01-01"),
-        ({"period_start": "2026-11-01", "period_end": "2046-11-02"}, "period_end", "at most 20 years"),
+        ({"period_start": "2026-11-01", "period_end": "2046-11-02"}, "period_end", "过惩相当"),  # severe: 3 years at most
     ],
 )
 def test_bad_case_input_is_400_naming_the_field(world, api, overrides, field, fragment):

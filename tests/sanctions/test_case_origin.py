@@ -91,7 +91,7 @@ def test_case_create_refuses_an_entry_it_cannot_rest_on(world, api, make_entry, 
     ("username", "overrides", "severity"),
     [
         ("court", {}, "severe"),  # a punishment by default: the black list is severe dishonesty
-        ("court", {"severity": "general"}, "general"),
+        ("court", {"severity": "general", "period_end": "2027-10-31"}, "general"),  # a year at most (过惩相当)
         ("tax", {"kind": "reward", "memorandum": "a-grade-taxpayers"}, ""),  # a reward: not graded
     ],
 )
@@ -144,7 +144,7 @@ def test_the_admin_form_opens_a_case_with_the_chosen_severity(world, client):
     client.force_login(world.user("court"))
     fitting = services.measures_fitting(memorandum=world.memorandum("judgement-defaulters"), subject=world.company)
 
-    response = client.post(ADD, form_data(world, severity="general", measures=[m.pk for m in fitting]))
+    response = client.post(ADD, form_data(world, severity="general", period_end="2027-10-31", measures=[m.pk for m in fitting]))
 
     assert response.status_code == 302
     assert JointCase.objects.get().severity == "general"

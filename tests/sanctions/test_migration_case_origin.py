@@ -42,7 +42,7 @@ def test_cases_keep_their_entry_and_get_a_severity(seeded_rule_sets):
     from_entry = JointCase.objects.get(list_entry_id=entry.pk)
     by_hand = services.case_create(
         actor=world.user("court"), subject=world.company, kind="punishment", memorandum=world.memorandum("judgement-defaulters"),
-        basis="判决", period_start=datetime.date(2026, 11, 1), period_end=datetime.date(2029, 10, 31), severity="minor",
+        basis="判决", period_start=datetime.date(2026, 11, 1), period_end=datetime.date(2027, 1, 31), severity="minor",
     )
     reward = services.case_create(
         actor=world.user("tax"), subject=world.company, kind="reward", memorandum=world.memorandum("a-grade-taxpayers"),

@@ -92,6 +92,7 @@ def test_the_public_query_finds_a_published_entry(seeded):
         actor=court, subject=Subject.objects.get(identifier=COMPANY), list_type="black", severity="severe",
         domain="judicial", basis="《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条",
         decision_number=DECISION, decided_on=days_ago(40),
+        facts="拒不履行判决", exit_conditions="履行判决义务", remedies="可申请复议或诉讼",
     )
     entry = list_services.entry_notify(entry=entry, actor=court, method="direct service", notified_on=days_ago(30))
     list_services.entry_publish(entry=entry, actor=court)
