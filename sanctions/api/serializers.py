@@ -119,7 +119,7 @@ class CaseDetailSerializer(CaseSerializer):
     """A case as its detail and every transition answer show it, for the caller."""
 
     allowed_transitions = serializers.SerializerMethodField(
-        help_text=_("Transitions the caller may run now (initiate, discard, push, revoke).")
+        help_text=_("Transitions the caller may run now (initiate, discard, push, revoke, amend).")
     )
     assignments = serializers.SerializerMethodField(
         help_text=_("The pushes the caller may see: all of them for the initiating department and supervisors, "

@@ -5,7 +5,7 @@ executing departments' work; ``periodic``: the scans, bulk pushes and recomputes
 their own durable transaction; ``*_in_transaction`` services run inside their caller's. Locks are
 taken in the order ``sanctions.locks`` names: the case, then its assignments by id.
 """
-from sanctions.services.amendments import case_amend, measure_lift_confirm
+from sanctions.services.amendments import case_amend, measure_lift_confirm, measure_liftings_recompute_provisional
 from sanctions.services.assignments import (
     FeedbackItem,
     assignment_acknowledge,
@@ -81,5 +81,6 @@ __all__ = [
     "case_suspend",
     "deadlines_notify_overdue",
     "measure_lift_confirm",
+    "measure_liftings_recompute_provisional",
     "measures_fitting",
 ]

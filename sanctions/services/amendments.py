@@ -12,6 +12,7 @@
 
 Locks (``sanctions.locks``): the case, then its assignments in id order.
 """
+import datetime
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
@@ -184,3 +185,26 @@ def measure_lift_confirm(*, assignment: Assignment, actor, measure: Measure) -> 
     events.measure_lift_confirmed(assignment, actor, from_state=assignment.state, to_state=assignment.state,
                                   extra={"measure": measure.code, "amendment": lifting.amendment_id, "on_time": lifting.confirmed_on_time})
     return lifting
+
+
+def measure_liftings_recompute_provisional(year: int) -> int:
+    """Recompute the confirm-by dates of withdrawn measures that were computed from a provisional
+    calendar (registered with credit_platform.calendar, as the pushes' due dates are). Idempotent:
+    from the day the lifting was notified, never shifted. Returns how many changed."""
+    start = datetime.date(year - 1, 1, 1)  # a date in `year` may have been opened in the year before
+    rows = MeasureLifting.objects.filter(due_provisional=True, opened_on__gte=start).order_by("pk").values_list("pk", "assignment__case_id")
+    return sum(_measure_lifting_recompute_one(lifting_id, case_id, year) for lifting_id, case_id in rows.iterator())
+
+
+@transaction.atomic(durable=True)
+def _measure_lifting_recompute_one(lifting_id: int, case_id: int, year: int) -> bool:
+    case = lock_case(case_id)
+    lifting = MeasureLifting.objects.select_for_update().filter(pk=lifting_id, due_provisional=True).select_related("assignment", "measure").first()
+    if lifting is None:
+        return False
+    due = calendar.current_calendar().add_working_days(lifting.opened_on, case.rule_set.lift_confirm_days)
+    if (lifting.due, lifting.due_provisional) == (due.date, due.provisional):
+        return False
+    MeasureLifting.objects.filter(pk=lifting.pk).update(due=due.date, due_provisional=due.provisional)
+    events.assignment_due_dates_recomputed(lifting.assignment, extra={"year": year, "measure": lifting.measure.code, "measure_lift_due": due.date})
+    return True

@@ -1,8 +1,11 @@
 """Amending a live case over the API (issue 17 item 1): measures added are pushed at once, measures
 withdrawn are lifted (per measure, confirmed by their department), the dashboard counts the new push."""
+import datetime
+
 import pytest
 
-from credit_platform.models import AuditEvent, Notification
+from credit_platform import calendar
+from credit_platform.models import AuditEvent, Department, Notification, WebhookDelivery
 from sanctions import services
 from sanctions.models import Assignment, CaseState, MeasureLifting
 from supervision import tallies
@@ -214,3 +217,34 @@ def test_a_case_not_live_is_a_409(world, api):
         assert answer.json()["state"] == case.__class__.objects.get(pk=case.pk).state
         assert "amend" not in answer.json()["allowed"]
         assert not case.amendments.exists()
+
+
+def test_the_departments_webhooks_are_told_as_for_a_push(world, api, live_case):
+    Department.objects.filter(code__in=["trading", "credit_office"]).update(webhook_url="https://hooks.example.test/credit")
+
+    answer = api("court").post(
+        f"{API}/cases/{live_case.pk}/amend/",
+        {"add_measures": _measures("P-TRD-01"), "withdraw_measures": _measures("P-CRD-02"), "reason": "补充"}, format="json",
+    )
+
+    assert answer.status_code == 200
+    sent = sorted(WebhookDelivery.objects.values_list("department__code", "event"))
+    assert sent == [("credit_office", "measure_withdrawn"), ("trading", "assignment_pushed")]
+    assert all(p["url"].startswith("/admin/sanctions/assignment/") for p in WebhookDelivery.objects.values_list("payload", flat=True))
+
+
+def test_a_withdrawn_measures_provisional_confirm_by_date_is_recomputed_with_the_official_calendar(world, live_case, django_capture_on_commit_callbacks):
+    services.case_amend(case=live_case, actor=world.user("court"), add_measures=[], withdraw_measures=list(live_case.measures.filter(code="P-CRD-02")), reason="x")
+    lifting = MeasureLifting.objects.get()
+    # Notified just before a year no calendar knows yet (2027): the date is provisional.
+    MeasureLifting.objects.filter(pk=lifting.pk).update(opened_on=datetime.date(2027, 2, 5), due=datetime.date(2027, 2, 12), due_provisional=True)
+    days = [(datetime.date(2027, 2, 6) + datetime.timedelta(days=i), False, "春节") for i in range(7)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        calendar.calendar_publish_year(year=2027, source="test", days=days, actor=world.user("admin"))
+
+    lifting.refresh_from_db()
+    assert not lifting.due_provisional
+    assert lifting.due == calendar.add_working_days(datetime.date(2027, 2, 5), live_case.rule_set.lift_confirm_days).date
+    assert lifting.due > datetime.date(2027, 2, 12)  # the holidays pushed it on
+    assert AuditEvent.objects.filter(stream=f"sanctions.assignment:{lifting.assignment_id}", action="assignment_due_dates_recomputed").exists()
