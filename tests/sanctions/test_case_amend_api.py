@@ -248,3 +248,15 @@ def test_a_withdrawn_measures_provisional_confirm_by_date_is_recomputed_with_the
     assert lifting.due == calendar.add_working_days(datetime.date(2027, 2, 5), live_case.rule_set.lift_confirm_days).date
     assert lifting.due > datetime.date(2027, 2, 12)  # the holidays pushed it on
     assert AuditEvent.objects.filter(stream=f"sanctions.assignment:{lifting.assignment_id}", action="assignment_due_dates_recomputed").exists()
+
+
+def test_a_returned_push_is_reassigned_with_the_measures_still_on_the_case(world, api):
+    case = world.pushed_case(measures=list(world.memorandum("judgement-defaulters").measures.filter(code__in=["P-FIN-01", "P-CRD-01"])))
+    returned = Assignment.objects.get(case=case, department__code="finance")
+    services.assignment_return(assignment=returned, actor=world.user("finance"), reason="非本部门职责")
+    services.case_amend(case=case, actor=world.user("court"), add_measures=[], withdraw_measures=list(case.measures.filter(code="P-FIN-01")), reason="撤回")
+
+    answer = api("court").post(f"{API}/assignments/{returned.pk}/reassign/", {"department": "trading"}, format="json")
+
+    assert answer.status_code == 400 and "department" in answer.json()
+    assert not Assignment.objects.filter(case=case, department__code="trading").exists()
