@@ -17,10 +17,11 @@ class SanctionsConfig(AppConfig):
         from sanctions import access, demo
         from sanctions import workbench as workbench_tasks
         from sanctions.notification_kinds import NOTIFICATION_KINDS
-        from sanctions.services import assignments_recompute_provisional
+        from sanctions.services import assignments_recompute_provisional, measure_liftings_recompute_provisional
         from sanctions import events  # noqa: F401 - registers the labels of its audit events and states
 
         register_provisional_recompute(assignments_recompute_provisional)
+        register_provisional_recompute(measure_liftings_recompute_provisional)
         register_notification_kinds(NOTIFICATION_KINDS)
         register_subject_scope(access.subjects_with_work)
         # Measures and memoranda: after the core's departments, before anything that uses them.

@@ -36,6 +36,9 @@ assignment_suspended = Event("assignment_suspended", _("measures held"))
 assignment_resumed = Event("assignment_resumed", _("measures resumed"))
 assignment_lifting = Event("assignment_lifting", _("lifting notified"))
 assignment_lifted = Event("assignment_lifted", _("lifting confirmed"))
+case_amended = Event("case_amended", _("measures amended"))
+measure_withdrawn = Event("measure_withdrawn", _("measure withdrawn: lift it and confirm"))
+measure_lift_confirmed = Event("measure_lift_confirmed", _("lifting of a withdrawn measure confirmed"))
 assignment_due_dates_recomputed = Event("assignment_due_dates_recomputed", _("due dates recomputed with the official calendar"))
 
 # Recorded by the core admin's generic save of the catalogue (measures, memoranda): labels only.

@@ -180,7 +180,46 @@ class CaseDraftForm(forms.Form):
         return list(self.cleaned_data["measures"])
 
 
+class CaseAmendForm(forms.Form):
+    """Amend a live case: measures of its memorandum to add, measures of the case to withdraw, and why."""
+
+    add_measures = MeasureChoiceField(
+        label=_("Measures to add"), queryset=Measure.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Measures of the memorandum that fit the subject and are not on the case: pushed at once to their departments."),
+    )
+    withdraw_measures = MeasureChoiceField(
+        label=_("Measures to withdraw"), queryset=Measure.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Their departments lift them and confirm."),
+    )
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), max_length=2000)
+
+    def __init__(self, data=None, *, case: JointCase, **kwargs):
+        super().__init__(data, **kwargs)
+        on_case = list(case.measures.values_list("pk", flat=True))
+        fitting = [m.pk for m in services.measures_fitting(memorandum=case.memorandum, subject=case.subject) if m.pk not in on_case]
+        self.fields["add_measures"].queryset = Measure.objects.filter(pk__in=fitting).select_related("department")
+        self.fields["withdraw_measures"].queryset = Measure.objects.filter(pk__in=on_case).select_related("department")
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["add_measures"] = list(cleaned.get("add_measures") or [])
+        cleaned["withdraw_measures"] = list(cleaned.get("withdraw_measures") or [])
+        return cleaned
+
+
 # --- assignments -----------------------------------------------------------------------------------
+
+
+class MeasureLiftConfirmForm(forms.Form):
+    """Which withdrawn measure of the push the department has lifted."""
+
+    measure = forms.ModelChoiceField(label=_("Withdrawn measure"), queryset=Measure.objects.none(), widget=forms.RadioSelect)
+
+    def __init__(self, data=None, *, assignment, **kwargs):
+        super().__init__(data, **kwargs)
+        pending = assignment.measure_liftings.filter(confirmed_at__isnull=True).values("measure_id")
+        self.fields["measure"].queryset = Measure.objects.filter(pk__in=pending).order_by("code")
+        self.fields["measure"].label_from_instance = measure_label
 
 
 class ReassignForm(forms.Form):

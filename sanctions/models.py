@@ -236,6 +236,10 @@ class JointCase(ConcurrentTransitionMixin, models.Model):
     def is_live(self) -> bool:
         return self.state in LIVE_CASE_STATES
 
+    def actions_besides_transitions(self) -> list[str]:
+        """What the state opens besides its transitions (a 409 names it): amending a live case's measures."""
+        return ["amend"] if self.is_live else []
+
 
 class AssignmentState(models.TextChoices):
     PENDING = "pending", _("pending sign-for")  # pushed, not yet signed for
@@ -273,6 +277,11 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
     reassigned_from = models.ForeignKey(
         "self", verbose_name=_("reassigned from"), null=True, blank=True, on_delete=models.PROTECT, related_name="reassignments"
     )
+    # The amendment that pushed the measures added to a live case (sanctions.models_amendments);
+    # empty for the case's push and a reassignment. One push per amendment, department and target.
+    amendment = models.ForeignKey(
+        "sanctions.Amendment", verbose_name=_("amendment"), null=True, blank=True, on_delete=models.PROTECT, related_name="assignments"
+    )
     pushed_on = models.DateField(_("pushed on"))
     sign_for_due = models.DateField(_("sign for by"))
     feedback_due = models.DateField(_("feed back by"))
@@ -304,8 +313,14 @@ class Assignment(ConcurrentTransitionMixin, models.Model):
         ordering = ["-id"]
         permissions = [("work_assignment", _("Can work the assignment (executing department)"))]
         constraints = [
-            # A repeated push (retry, broker redelivery) can never create a second assignment.
-            models.UniqueConstraint(fields=["case", "department", "target"], name="uniq_assignment_case_dept_target"),
+            # A repeated push (retry, broker redelivery) can never create a second assignment; an
+            # amendment adds its own pushes, one per department and target.
+            models.UniqueConstraint(
+                fields=["case", "department", "target"], condition=Q(amendment__isnull=True), name="uniq_assignment_case_dept_target",
+            ),
+            models.UniqueConstraint(
+                fields=["amendment", "department", "target"], condition=Q(amendment__isnull=False), name="uniq_assignment_amendment_dept_target",
+            ),
         ]
         indexes = [
             # The inbox: a department's assignments by state, ordered by due date.
@@ -448,6 +463,10 @@ class BulkPushJob(models.Model):
     @property
     def progress_percent(self) -> int:
         return 100 if not self.total else int(100 * (self.pushed + self.skipped + len(self.errors)) / self.total)
+
+
+# The amendments of live cases and the per-measure liftings they open (a module of their own).
+from sanctions.models_amendments import Amendment, MeasureLifting  # noqa: E402, F401
 
 
 # --- object permissions on direct foreign keys (guardian's generic tables do not scale) --------

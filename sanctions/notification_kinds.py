@@ -8,5 +8,6 @@ NOTIFICATION_KINDS = {
     "assignment_suspended": _("measures held: objection being verified"),
     "assignment_resumed": _("measures resumed"),
     "assignment_lifting": _("lift the measures"),
+    "measure_withdrawn": _("a measure withdrawn: lift it"),
     "case_feedback_complete": _("every department fed back"),
 }

@@ -15,7 +15,7 @@ from credit_platform.forms import RequiredReasonForm
 from credit_platform.models import ResponsiblePerson
 from credit_platform.permissions import can_see_everything, department_of, is_department_member
 from sanctions import access, selectors, services
-from sanctions.forms import FeedbackForm, ReassignForm, measure_label
+from sanctions.forms import FeedbackForm, MeasureLiftConfirmForm, ReassignForm, measure_label
 from sanctions.models import LIVE_CASE_STATES, Assignment, AssignmentState, CaseState
 
 ROLE_LABELS = dict(ResponsiblePerson.Role.choices)
@@ -112,6 +112,10 @@ def _may_reassign(request, assignment) -> bool:
     )
 
 
+def _may_confirm_measure_lift(request, assignment) -> bool:
+    return assignment.measure_liftings.filter(confirmed_at__isnull=True).exists() and access.can_work_assignment(request.user, assignment)
+
+
 def _feedback_form_kwargs(require_all):
     def kwargs(request, assignment):
         return {"measures": list(assignment.measures.order_by("code")), "require_all": require_all}
@@ -132,7 +136,7 @@ class AssignmentAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, admin.ModelAdm
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER  # counts per filter value would scan the department's pushes
     fieldsets = [
-        (None, {"fields": ["case", "case_subject", "department", "target_display", "state", "measure_list"]}),
+        (None, {"fields": ["case", "case_subject", "department", "target_display", "state", "measure_list", "withdrawn_list", "amendment"]}),
         (_("Due dates"), {"fields": ["pushed_on", "sign_for_due", "feedback_due", "lift_due", "overdue_flag", "provisional_flag"]}),
         (_("Progress"), {"fields": [
             "acknowledged_at", "signed_for_on_time", "fed_back_at", "fed_back_on_time", "returned_at", "return_reason", "reassigned_from",
@@ -167,6 +171,13 @@ class AssignmentAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, admin.ModelAdm
         ObjectAction(
             name="confirm_lift", transition="confirm_lift", run=_work(services.assignment_confirm_lift),
             success=_("Lifting of %(object)s confirmed."),
+        ),
+        ObjectAction(
+            name="confirm_measure_lift", label=_("Confirm a withdrawn measure lifted"), offered=_may_confirm_measure_lift,
+            run=_work(services.measure_lift_confirm), form=MeasureLiftConfirmForm,
+            form_kwargs=lambda request, assignment: {"assignment": assignment},
+            intro=_("The initiating department withdrew these measures from the case: lift each and confirm it."),
+            success=_("Lifting of the withdrawn measure of %(object)s confirmed."),
         ),
         ObjectAction(
             name="reassign", label=_("Reassign"), offered=_may_reassign, run=_work(services.assignment_reassign),
@@ -245,6 +256,18 @@ class AssignmentAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, admin.ModelAdm
     def measure_list(self, obj):
         measures = obj.measures.order_by("code")
         return format_html("<ul class='measure-list'>{}</ul>", format_html_join("", "<li>{}</li>", ((measure_label(m),) for m in measures)))
+
+    @admin.display(description=_("measures withdrawn"))
+    def withdrawn_list(self, obj):
+        liftings = obj.measure_liftings.select_related("measure").order_by("pk")
+        if not liftings:
+            return "-"
+        return format_html("<ul class='measure-list'>{}</ul>", format_html_join("", "<li>{} <span class='muted'>— {}</span></li>", (
+            (measure_label(lifting.measure),
+             _("lifting confirmed %(at)s") % {"at": lifting.confirmed_at.date()} if lifting.confirmed_at
+             else _("confirm lifting by %(due)s") % {"due": lifting.due})
+            for lifting in liftings
+        )))
 
     # --- the page ------------------------------------------------------------------------------
 

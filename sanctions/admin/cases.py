@@ -20,7 +20,7 @@ from credit_platform.admin.mixins import AuditHistoryAdminMixin, ServiceAddFormM
 from credit_platform.forms import ReasonForm, RequiredReasonForm
 from credit_platform.models import ResponsiblePerson, Subject
 from sanctions import access, selectors, services
-from sanctions.forms import BulkLiftForm, CaseCreateForm, CaseDraftForm, measure_label, memoranda_initiable_by
+from sanctions.forms import BulkLiftForm, CaseAmendForm, CaseCreateForm, CaseDraftForm, measure_label, memoranda_initiable_by
 from sanctions.models import LIVE_CASE_STATES, Assignment, AssignmentState, CaseState, JointCase
 
 ROLE_LABELS = dict(ResponsiblePerson.Role.choices)
@@ -82,6 +82,14 @@ class JointCaseAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
         ObjectAction(
             name="push", transition="push", run=_case_service(services.case_push),
             success=_("Case %(object)s pushed to the executing departments."),
+        ),
+        ObjectAction(
+            name="amend", label=_("Amend measures"), run=_case_service(services.case_amend), form=CaseAmendForm,
+            offered=lambda request, case: case.is_live and access.can_manage_case(request.user, case),
+            form_kwargs=lambda request, case: {"case": case},
+            intro=_("Add measures of the memorandum (pushed at once to their departments, with their own deadlines) or withdraw "
+                    "measures (their departments lift them and confirm), and say why."),
+            success=_("Measures of case %(object)s amended; the departments are told."),
         ),
         ObjectAction(
             name="discard", transition="discard", run=_case_service(services.case_discard), form=ReasonForm, danger=True,
@@ -243,6 +251,7 @@ class JointCaseAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
             "action_buttons": self.offered_buttons(request, case),
             "case_assignments": assignments,
             "case_feedback": feedback,
+            "case_amendments": case.amendments.select_related("actor").prefetch_related("added", "withdrawn").order_by("pk"),
         }
 
     # --- bulk push -----------------------------------------------------------------------------

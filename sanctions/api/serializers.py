@@ -10,7 +10,18 @@ from credit_platform.domains import MeasureKind, Severity
 from credit_platform.models import Department, Subject
 from credit_platform.selectors import subjects_for_user
 from sanctions import selectors
-from sanctions.models import BULK_LIFT_HOWS, AppliesTo, Assignment, BulkPushJob, JointCase, Measure, Memorandum
+from sanctions import access
+from sanctions.models import (
+    BULK_LIFT_HOWS,
+    Amendment,
+    AppliesTo,
+    Assignment,
+    BulkPushJob,
+    JointCase,
+    Measure,
+    MeasureLifting,
+    Memorandum,
+)
 from sanctions.serializers import FeedbackSerializer, MeasureFeedbackSerializer  # noqa: F401 (the views use them here)
 
 def _user(serializer):
@@ -91,24 +102,42 @@ class CaseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class AmendmentSerializer(serializers.ModelSerializer):
+    """One amendment of a case's measures, as the case shows it."""
+
+    added = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True, help_text=_("Codes of the measures added."))
+    withdrawn = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True, help_text=_("Codes of the measures withdrawn."))
+    actor = serializers.CharField(source="actor.username", read_only=True)
+
+    class Meta:
+        model = Amendment
+        fields = ["id", "added", "withdrawn", "reason", "actor", "at"]
+        read_only_fields = fields
+
+
 class CaseDetailSerializer(CaseSerializer):
     """A case as its detail and every transition answer show it, for the caller."""
 
     allowed_transitions = serializers.SerializerMethodField(
-        help_text=_("Transitions the caller may run now (initiate, discard, push, revoke).")
+        help_text=_("Transitions the caller may run now (initiate, discard, push, revoke, amend).")
     )
     assignments = serializers.SerializerMethodField(
         help_text=_("The pushes the caller may see: all of them for the initiating department and supervisors, "
                     "only its own for an executing department.")
     )
 
+    amendments = AmendmentSerializer(many=True, read_only=True, help_text=_("The amendments of the case's measures, oldest first."))
+
     class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "allowed_transitions", "assignments"]
+        fields = [*CaseSerializer.Meta.fields, "allowed_transitions", "assignments", "amendments"]
         read_only_fields = fields
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_transitions(self, case) -> list[str]:
-        return allowed_transitions(case, _user(self))
+        allowed = allowed_transitions(case, _user(self))
+        if case.is_live and access.can_manage_case(_user(self), case):
+            allowed = sorted([*allowed, "amend"])
+        return allowed
 
     @extend_schema_field(CaseAssignmentSerializer(many=True))
     def get_assignments(self, case):
@@ -175,6 +204,14 @@ class CaseCreateSerializer(serializers.Serializer):
         return attrs
 
 
+class CaseAmendSerializer(serializers.Serializer):
+    """An amendment of a live case: measures of its memorandum to add and measures of the case to withdraw."""
+
+    add_measures = MeasureIdsField(required=False, default=list, help_text=_("Ids of measures of the case's memorandum to add (pushed at once)."))
+    withdraw_measures = MeasureIdsField(required=False, default=list, help_text=_("Ids of measures of the case to withdraw (lifted, each confirmed)."))
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000, help_text=_("Why the measures change."))
+
+
 class CaseDraftUpdateSerializer(serializers.Serializer):
     """A correction of a draft: any of its basis, period and measures (the rest stays as it is)."""
 
@@ -197,6 +234,17 @@ class CaseBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class MeasureLiftingSerializer(serializers.ModelSerializer):
+    """A measure withdrawn from the push by an amendment: lift it and confirm."""
+
+    measure = MeasureBriefSerializer(read_only=True)
+
+    class Meta:
+        model = MeasureLifting
+        fields = ["id", "measure", "amendment", "opened_on", "due", "due_provisional", "confirmed_at", "confirmed_on_time"]
+        read_only_fields = fields
+
+
 class AssignmentSerializer(serializers.ModelSerializer):
     case = CaseBriefSerializer(read_only=True)
     department = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -204,13 +252,17 @@ class AssignmentSerializer(serializers.ModelSerializer):
     measures = MeasureBriefSerializer(many=True, read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
     reassigned_from = serializers.PrimaryKeyRelatedField(read_only=True)
+    amendment = serializers.PrimaryKeyRelatedField(read_only=True, help_text=_("The amendment that pushed it, if any."))
+    measure_liftings = MeasureLiftingSerializer(
+        many=True, read_only=True, help_text=_("Measures withdrawn from this push by an amendment, each lifted and confirmed."),
+    )
 
     class Meta:
         model = Assignment
         fields = [
             "id", "case", "department", "target", "target_role", "measures", "state", "pushed_on", "sign_for_due",
             "feedback_due", "lift_opened_on", "lift_due", "is_overdue", "due_dates_provisional", "suspended_on",
-            "acknowledged_at", "fed_back_at", "returned_at", "return_reason", "lifted_at", "reassigned_from",
+            "acknowledged_at", "fed_back_at", "returned_at", "return_reason", "lifted_at", "reassigned_from", "amendment", "measure_liftings",
             "sign_for_working_days", "feedback_working_days", "signed_for_on_time", "fed_back_on_time", "lift_confirmed_on_time",
             "urge_count", "created_at",
         ]
@@ -229,6 +281,10 @@ class AssignmentDetailSerializer(AssignmentSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_transitions(self, assignment) -> list[str]:
         return allowed_transitions(assignment, _user(self))
+
+
+class MeasureLiftConfirmSerializer(serializers.Serializer):
+    measure = serializers.PrimaryKeyRelatedField(queryset=Measure.objects.all(), help_text=_("The id of the withdrawn measure."))
 
 
 class ReassignSerializer(serializers.Serializer):

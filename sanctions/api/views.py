@@ -20,7 +20,7 @@ from credit_platform.models import Department
 from sanctions import access, selectors, services
 from sanctions.api import serializers
 from sanctions.filters import AssignmentFilter, CaseFilter, MeasureFilter, MemorandumFilter
-from sanctions.models import AssignmentState, Measure, Memorandum
+from sanctions.models import Amendment, AssignmentState, Measure, MeasureLifting, Memorandum
 
 # --- catalogue -------------------------------------------------------------------------------------
 
@@ -99,7 +99,11 @@ class CaseViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet):
 
     def get_queryset(self):
         measures = Prefetch("measures", queryset=Measure.objects.only("pk", "code").order_by("code"))
-        return selectors.cases_list(user=self.request.user).prefetch_related(measures)
+        queryset = selectors.cases_list(user=self.request.user).prefetch_related(measures)
+        if self.action != "list":
+            amendments = Prefetch("amendments", queryset=Amendment.objects.select_related("actor").prefetch_related("added", "withdrawn"))
+            queryset = queryset.prefetch_related(amendments)
+        return queryset
 
     def get_serializer_class(self):
         if self.action == "create":
@@ -140,6 +144,24 @@ class CaseViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet):
             "period_end": case.period_end, "measures": list(case.measures.all()), **data.validated_data,
         }
         services.case_draft_update(case=case, actor=request.user, **values)
+        return self._detail(pk)
+
+    @extend_schema(
+        summary="Amend a live case: add measures of its memorandum, withdraw measures, with a reason",
+        description="Only a pushed, executing or feedback-complete case (409 otherwise: a held case is decided first), "
+                    "only by its initiating department or the credit office (403). An added measure is pushed at once to "
+                    "its department as a new push with its own deadlines (a feedback-complete case returns to executing); "
+                    "a withdrawn one is lifted: its department confirms it, or lifts its whole push when nothing is left on it.",
+        tags=CASE_TAG, request=serializers.CaseAmendSerializer, responses={200: serializers.CaseDetailSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def amend(self, request, pk=None):
+        case = self._case(pk)
+        if not access.can_manage_case(request.user, case):  # who may act, before what they sent (403 before 400)
+            raise PermissionDenied(_("Only the initiating department can amend this case."))
+        data = serializers.CaseAmendSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.case_amend(case=case, actor=request.user, **data.validated_data)
         return self._detail(pk)
 
     @_case_transition("Initiate a draft case (basis, measures and period are fixed)")
@@ -238,7 +260,8 @@ class AssignmentViewSet(PlatformReadOnlyViewSet):
 
     def get_queryset(self):
         measures = Prefetch("measures", queryset=Measure.objects.only("pk", "code", "name", "name_en").order_by("code"))
-        return selectors.assignments_list(user=self.request.user).prefetch_related(measures)
+        liftings = Prefetch("measure_liftings", queryset=MeasureLifting.objects.select_related("measure").order_by("pk"))
+        return selectors.assignments_list(user=self.request.user).prefetch_related(measures, liftings)
 
     def get_serializer_class(self):
         return serializers.AssignmentSerializer if self.action == "list" else serializers.AssignmentDetailSerializer
@@ -319,6 +342,20 @@ class AssignmentViewSet(PlatformReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def confirm_lift(self, request, pk=None):
         services.assignment_confirm_lift(assignment=self._assignment(pk), actor=request.user)
+        return self._detail(pk)
+
+    @_assignment_transition(
+        "Confirm a measure withdrawn from the push (by an amendment of the case) is lifted",
+        request=serializers.MeasureLiftConfirmSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def confirm_measure_lift(self, request, pk=None):
+        assignment = self._assignment(pk)
+        if not access.can_work_assignment(request.user, assignment):  # 403 before 400
+            raise PermissionDenied(_("Only the executing department can confirm lifting."))
+        data = serializers.MeasureLiftConfirmSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.measure_lift_confirm(assignment=assignment, actor=request.user, measure=data.validated_data["measure"])
         return self._detail(pk)
 
 

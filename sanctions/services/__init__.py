@@ -5,6 +5,7 @@ executing departments' work; ``periodic``: the scans, bulk pushes and recomputes
 their own durable transaction; ``*_in_transaction`` services run inside their caller's. Locks are
 taken in the order ``sanctions.locks`` names: the case, then its assignments by id.
 """
+from sanctions.services.amendments import case_amend, measure_lift_confirm, measure_liftings_recompute_provisional
 from sanctions.services.assignments import (
     FeedbackItem,
     assignment_acknowledge,
@@ -63,6 +64,7 @@ __all__ = [
     "bulk_push_jobs_resume_stale",
     "bulk_push_request",
     "cases_expire_due",
+    "case_amend",
     "case_create",
     "case_create_in_transaction",
     "case_discard",
@@ -78,5 +80,7 @@ __all__ = [
     "case_revoke_in_transaction",
     "case_suspend",
     "deadlines_notify_overdue",
+    "measure_lift_confirm",
+    "measure_liftings_recompute_provisional",
     "measures_fitting",
 ]

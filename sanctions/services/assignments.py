@@ -207,7 +207,11 @@ def assignment_reassign(*, assignment: Assignment, actor, department) -> Assignm
         errors.append(_("%(department)s already has a push of this case for this subject.") % {"department": department.name})
     if errors:
         raise ValidationError({"department": errors})
-    plan = {_Target(department.pk, assignment.target_id, assignment.target_role): list(assignment.measures.all())}
+    # The measures still on the case (an amendment may have withdrawn some since the return).
+    measures = list(assignment.measures.filter(pk__in=case.measures.values("pk")))
+    if not measures:
+        raise ValidationError({"department": [_("Every measure of this push has been withdrawn from the case: nothing to reassign.")]})
+    plan = {_Target(department.pk, assignment.target_id, assignment.target_role): measures}
     (new,) = _create_assignments(case, plan, today=timezone.localdate(), reassigned_from=assignment)
     events.assignment_created(new, actor, to_state=new.state, extra={"case": case.number, "reassigned_from": assignment.pk})
     events.assignment_reassigned(assignment, actor, from_state=assignment.state, to_state=assignment.state,

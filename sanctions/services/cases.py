@@ -307,14 +307,15 @@ class _Target:
     role: str
 
 
-def _assignment_plan(case: JointCase) -> dict[_Target, list[Measure]]:
-    """Which department gets which measures for which target (the subject, or its responsible persons)."""
+def _assignment_plan(case: JointCase, measures=None) -> dict[_Target, list[Measure]]:
+    """Which department gets which measures (the case's, or those given) for which target (the subject,
+    or its responsible persons)."""
     subject = case.subject
     persons = []
     if subject.is_organisation:
         persons = list(ResponsiblePerson.objects.filter(organisation=subject).order_by("role", "person_id").values_list("person_id", "role"))
     plan: dict[_Target, list[Measure]] = defaultdict(list)
-    for measure in case.measures.select_related("department").order_by("code"):
+    for measure in sorted(measures, key=lambda m: m.code) if measures is not None else case.measures.select_related("department").order_by("code"):
         if measure.fits(subject.kind):
             plan[_Target(measure.department_id, subject.pk, "")].append(measure)
         if subject.is_organisation and measure.reaches_responsible_persons:
@@ -323,7 +324,7 @@ def _assignment_plan(case: JointCase) -> dict[_Target, list[Measure]]:
     return plan
 
 
-def _create_assignments(case: JointCase, plan: dict[_Target, list[Measure]], *, today, reassigned_from=None) -> list[Assignment]:
+def _create_assignments(case: JointCase, plan: dict[_Target, list[Measure]], *, today, reassigned_from=None, amendment=None) -> list[Assignment]:
     rules = case.rule_set
     sign_for = calendar.add_working_days(today, rules.sign_for_days)
     feedback = calendar.add_working_days(today, rules.feedback_days)
@@ -332,6 +333,7 @@ def _create_assignments(case: JointCase, plan: dict[_Target, list[Measure]], *, 
             case=case, department_id=t.department_id, target_id=t.subject_id, target_role=t.role,
             pushed_on=today, sign_for_due=sign_for.date, feedback_due=feedback.date,
             due_dates_provisional=sign_for.provisional or feedback.provisional, reassigned_from=reassigned_from,
+            amendment=amendment,
         )
         for t in plan
     ]

@@ -139,7 +139,7 @@ def test_buttons_follow_the_state_and_the_department(world, client):
     services.case_initiate(case=case, actor=world.user("court"))
     assert buttons_on(client.get(case_url(case)).content.decode()) == {"push", "revoke"}
     services.case_push(case=case, actor=world.user("court"))
-    assert buttons_on(client.get(case_url(case)).content.decode()) == {"revoke"}
+    assert buttons_on(client.get(case_url(case)).content.decode()) == {"amend", "revoke"}
 
     # an executing department sees the case but none of its buttons
     client.force_login(world.user("finance"))

@@ -38,7 +38,7 @@ def test_court_case_from_draft_to_feedback_complete_over_the_api(world, api):
     assert pushed.status_code == 200, pushed.json()
     case = pushed.json()
     assert case["state"] == CaseState.PUSHED
-    assert case["allowed_transitions"] == ["revoke"]
+    assert case["allowed_transitions"] == ["amend", "revoke"]
     pushes = case["assignments"]
     assert len(pushes) == Assignment.objects.filter(case_id=case["id"]).count() > 0
     assert {p["state"] for p in pushes} == {"pending"}
