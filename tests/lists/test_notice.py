@@ -46,7 +46,7 @@ def test_the_content_is_stored_and_shown(world, api):
 
 def test_red_and_watch_entries_may_leave_it_out(world):
     empty = {"facts": "", "exit_conditions": "", "remedies": ""}
-    red = world.propose(list_type="red", severity="general", domain="tax", decision_number="A-2026-01", **empty)
+    red = world.propose(list_type="red", domain="tax", decision_number="A-2026-01", **empty)
     watch = world.propose(list_type="watch", severity="general", domain="tax", decision_number="W-2026-01", **empty)
     assert red.facts == watch.facts == ""
 
@@ -94,7 +94,7 @@ def test_the_notice_of_a_black_entry_reads_back_in_chinese(world, api):
 
 
 def test_the_notice_of_a_red_entry_is_an_incentive_notice(world, api):
-    entry = world.published(actor="tax", list_type="red", severity="general", domain="tax", decision_number="A-2026-07")
+    entry = world.published(actor="tax", list_type="red", domain="tax", decision_number="A-2026-07")
     text = _flat(text_of(api("tax").get(f"{URL}{entry.pk}/notice/")))
     assert "信用激励告知书" in text and "信用惩戒告知书" not in text
 
