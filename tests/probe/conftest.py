@@ -18,7 +18,8 @@ REPORT = os.environ.get("PROBE_REPORT", "probe-report.json")
 
 # How big a run is: the slice in make test, the longer run with PROBE=1.
 WIDTH = 50 if LONG else 8  # concurrent calls per transition
-OBJECTS_PER_PATH = 40 if LONG else 4  # objects per detail path and admin page, spread over the table
+# Objects per detail path and admin page, spread over the table (PROBE_OBJECTS bounds the longer run).
+OBJECTS_PER_PATH = int(os.environ.get("PROBE_OBJECTS", 40)) if LONG else 3
 SIM_CASES, SIM_DAYS = (60, 60) if LONG else (6, 20)  # the simulated district (supervision.simulation)
 
 _figures: dict = {}

@@ -25,7 +25,7 @@ from tests.factories import make_citizen_id
 from tests.probe.conftest import LONG, OBJECTS_PER_PATH, SIM_CASES, SIM_DAYS, record
 
 REASON = "probe: actor matrix"
-SLICE_USERS = ["court", "tax", "finance", "market", "credit_office", "leadership_office"]
+SLICE_USERS = ["court", "finance", "leadership_office"]
 ON_THE_LIST = {EntryState.PUBLISHED, EntryState.SUSPENDED}
 PATH_MODEL = {  # the first segment of an API path -> the model its {id} names
     "cases": JointCase, "assignments": Assignment, "list-entries": ListEntry, "objections": Objection,
