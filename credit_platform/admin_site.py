@@ -6,10 +6,11 @@ and the sidebar list the task groups of ``credit_platform.menus``; an app's own 
 (``/admin/<app>/``, the breadcrumbs' target) keeps the stock list of that app's models.
 """
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from credit_platform import menus, permissions
+from credit_platform import identifiers, menus, permissions
 
 
 def sees_system_menu(user) -> bool:
@@ -17,9 +18,24 @@ def sees_system_menu(user) -> bool:
     return permissions.is_credit_office(user)
 
 
+class MaskedAutocompleteJsonView(AutocompleteJsonView):
+    """The select boxes' search (a case's subject, a responsible person): a natural person is shown
+    masked (family name; ID: first 6 and last 4 characters). Picking a subject to refer to is no read
+    of a person's record: no reason is asked and nothing is logged, so nothing is shown in full."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if getattr(obj, "is_person", False):
+            result["text"] = f"{identifiers.mask_person_name(obj.name)} ({identifiers.mask_identifier(obj.identifier)})"
+        return result
+
+
 class CreditAdminSite(admin.AdminSite):
     site_url = "/credit/"  # 查看站点: the public credit website
     index_title = _("Workbench")
+
+    def autocomplete_view(self, request):
+        return MaskedAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def get_app_list(self, request, app_label=None):
         if app_label is not None:

@@ -15,6 +15,7 @@ class CreditPlatformConfig(AppConfig):
         from credit_platform.menus import register_menu
         from credit_platform.middleware import session_seen_at_login
         from credit_platform.permissions import permission_id
+        from credit_platform.selectors import register_subject_scope, subjects_registered_by
 
         # Menus by task (credit_platform.menus); what no app places lands in 系统管理.
         register_menu("inbox", "credit_platform.Notification", order=50)
@@ -26,6 +27,7 @@ class CreditPlatformConfig(AppConfig):
             "credit_platform.AuditCheckpoint", "axes.AccessLog", "axes.AccessAttempt", "axes.AccessFailureLog",
             "credit_platform.RuleSet", "credit_platform.CalendarOverride", "credit_platform.OfficialCalendarYear",
         )
+        register_subject_scope(subjects_registered_by)  # a registration is work about the person
         user_logged_in.connect(session_seen_at_login, dispatch_uid="credit_platform.session_seen_at_login")
         # Permission ids are cached per process; a flush (tests) recreates them with new ids.
         post_migrate.connect(lambda **kwargs: permission_id.cache_clear(), weak=False, dispatch_uid="credit_platform.permission_id_cache")

@@ -158,9 +158,16 @@ class SessionIdleMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if response.status_code >= 500:
+            # A failed answer (the database gone: the API's JSON 503) moves no expiry: reading or
+            # saving the session now would fail again and turn the answer into an HTML 500.
+            return response
         session = getattr(request, "session", None)
-        if session is not None and not session.is_empty() and "_auth_user_id" in session:
-            seen = session.get(SESSION_SEEN_KEY) or 0
-            if time.time() - seen >= SESSION_REFRESH_SECONDS:
-                session_mark_seen(request)
+        try:
+            if session is not None and not session.is_empty() and "_auth_user_id" in session:
+                seen = session.get(SESSION_SEEN_KEY) or 0
+                if time.time() - seen >= SESSION_REFRESH_SECONDS:
+                    session_mark_seen(request)
+        except (OperationalError, InterfaceError):  # gone since the view answered: refresh next time
+            logger.warning("session not refreshed: the database does not answer", exc_info=True)
         return response

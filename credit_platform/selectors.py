@@ -47,6 +47,12 @@ def subjects_with_work_for(department_id: int) -> QuerySet:
     return queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
 
 
+def subjects_registered_by(department_id: int) -> QuerySet:
+    """The core's scope (registered in ``CreditPlatformConfig.ready()``): a department has work about
+    the subjects its clerks registered."""
+    return Subject.objects.filter(registered_by_id=department_id).values_list("pk", flat=True)
+
+
 def clean_reason(reason: str | None) -> str:
     """The reason for a look-up of persons, trimmed; a ValidationError on ``reason`` when blank."""
     reason = (reason or "").strip()

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from credit_platform import events, identifiers
 from credit_platform.audit import Event
 from credit_platform.models import Department, ResponsiblePerson, Subject, SubjectKind, User
+from credit_platform.permissions import department_of
 from credit_platform.roles import sync_group_permissions
 
 
@@ -82,7 +83,7 @@ def subject_validate(*, kind: str, identifier: str, name: str) -> tuple[str, str
 @transaction.atomic
 def subject_create(*, kind: str, identifier: str, name: str, actor: User | None = None) -> Subject:
     identifier, name = subject_validate(kind=kind, identifier=identifier, name=name)
-    subject = Subject(kind=kind, identifier=identifier, name=name)
+    subject = Subject(kind=kind, identifier=identifier, name=name, registered_by=department_of(actor))
     subject.full_clean()
     subject.save()
     events.subject_created(subject, actor, extra={"kind": kind})

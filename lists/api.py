@@ -7,7 +7,7 @@ can be published).
 """
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -15,11 +15,12 @@ from rest_framework.response import Response
 
 from credit_platform import permissions
 from credit_platform.api.pagination import LargeTablePagination
+from credit_platform.api.persons import PERSONS_REASON_PARAMETER, PersonsMaskedMixin
 from credit_platform.api.serializers import ReasonSerializer, SubjectBriefSerializer
 from credit_platform.api.views import PlatformReadOnlyViewSet
 from credit_platform.domains import Domain, ListType
 from credit_platform.models import Subject
-from credit_platform.selectors import REASON_MAX_LENGTH, person_records_viewed, subjects_for_user
+from credit_platform.selectors import person_records_viewed, subjects_for_user
 from lists import access, selectors, services
 from credit_platform.pdf import pdf_response
 from lists.export import export_entries_xlsx
@@ -148,11 +149,6 @@ class ListEntryPermissions(permissions.IsDepartmentMember):
 
 
 TAG = ["list entries"]
-REASON_PARAMETER = OpenApiParameter(
-    "reason", str,
-    description="Why the records are looked up; logged with every natural person shown (RULES.md). "
-    "Without a reason, natural persons' identifiers and names are masked and nothing is logged.",
-)
 
 
 def _transition(summary, request=None, description=""):
@@ -160,14 +156,14 @@ def _transition(summary, request=None, description=""):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List entries the caller's department may see", tags=TAG, parameters=[REASON_PARAMETER]),
-    retrieve=extend_schema(summary="One list entry", tags=TAG, parameters=[REASON_PARAMETER]),
+    list=extend_schema(summary="List entries the caller's department may see", tags=TAG),
+    retrieve=extend_schema(summary="One list entry", tags=TAG),
     create=extend_schema(
         summary="Propose a list entry (the caller's department identifies the subject)",
         tags=TAG, request=ListEntryCreateSerializer, responses={201: ListEntrySerializer},
     ),
 )
-class ListEntryViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet):
+class ListEntryViewSet(PersonsMaskedMixin, mixins.CreateModelMixin, PlatformReadOnlyViewSet):
     serializer_class = ListEntrySerializer
     permission_classes = [ListEntryPermissions]
     pagination_class = LargeTablePagination
@@ -192,25 +188,14 @@ class ListEntryViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet):
         entry = access.entry_get_for_user(user=self.request.user, entry_id=entry_id, queryset=self.get_queryset())
         return Response(ListEntrySerializer(entry, context=self.get_serializer_context()).data, status=status_code)
 
-    def _reason(self) -> str:
-        return (self.request.query_params.get("reason") or "").strip()[:REASON_MAX_LENGTH]
-
-    def get_serializer_context(self):
-        # A person's full identifier and name only with a reason, which is logged (_log_persons).
-        return {**super().get_serializer_context(), "mask_persons": not self._reason()}
-
-    def _log_persons(self, entries) -> None:
-        if self._reason():
-            person_records_viewed(user=self.request.user, subjects=[e.subject for e in entries], reason=self._reason())
-
     def list(self, request, *args, **kwargs):
+        # The page's persons are logged when a reason is given (PersonsMaskedMixin.paginate_queryset).
         page = selectors.with_visible_cases(user=request.user, entries=self.paginate_queryset(self.filter_queryset(self.get_queryset())))
-        self._log_persons(page)
         return self.get_paginated_response(ListEntrySerializer(page, many=True, context=self.get_serializer_context()).data)
 
     def retrieve(self, request, *args, **kwargs):
         entry = access.entry_get_for_user(user=request.user, entry_id=kwargs["pk"], queryset=self.get_queryset())
-        self._log_persons([entry])
+        self.log_persons([entry])
         return Response(ListEntrySerializer(entry, context=self.get_serializer_context()).data)
 
     @extend_schema(summary="Export the filtered entries to Excel (xlsx)", responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes})
@@ -228,7 +213,7 @@ class ListEntryViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet):
         description="信用惩戒告知书 (black and watch entries) or 信用激励告知书 (red): the subject, the decision, facts, basis, "
         "list and severity, the measures that follow, exit conditions, remedies. For whoever may see the entry (404 otherwise); "
         "printing a natural person's notice is logged as a look-up.",
-        parameters=[REASON_PARAMETER], responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        parameters=[PERSONS_REASON_PARAMETER], responses={(200, "application/pdf"): OpenApiTypes.BINARY},
     )
     @action(detail=True, methods=["get"], url_path="notice", pagination_class=None, filter_backends=[])
     def notice(self, request, pk=None):

@@ -5,7 +5,8 @@ repairs): list and detail through the app's access selector, filing (``create``)
 A decision fetches the object through the access selector (404 when the caller may not see it),
 checks that the caller decides it (403, before any input is read), validates the body with the
 action's serializer (400), calls the service (409 for a move the state does not allow) and answers
-with the detail.
+with the detail. Its subject, a natural person, is masked unless the request gives a ``reason``
+(``PersonsMaskedMixin``).
 """
 import abc
 
@@ -14,10 +15,11 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from credit_platform.api.pagination import LargeTablePagination
+from credit_platform.api.persons import PersonsMaskedMixin
 from credit_platform.api.views import PlatformReadOnlyViewSet
 
 
-class DepartmentDecidedViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet, metaclass=abc.ABCMeta):
+class DepartmentDecidedViewSet(PersonsMaskedMixin, mixins.CreateModelMixin, PlatformReadOnlyViewSet, metaclass=abc.ABCMeta):
     pagination_class = LargeTablePagination
     lookup_value_regex = r"\d+"
     list_serializer_class = None
@@ -41,6 +43,7 @@ class DepartmentDecidedViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet,
 
     def _detail(self, pk, status_code=status.HTTP_200_OK) -> Response:
         obj = self.get_for_user(pk, queryset=self.get_queryset())
+        self.log_persons([obj])
         return Response(self.detail_serializer_class(obj, context=self.get_serializer_context()).data, status=status_code)
 
     def _decidable(self, pk):

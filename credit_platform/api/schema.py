@@ -160,6 +160,10 @@ class PlatformAutoSchema(AutoSchema):
         # Keys are kept per user, or per client address on the public filings.
         if (self.method == "POST" and not self._is_public()) or self._is_idempotent():
             parameters.append(IDEMPOTENCY_KEY_PARAMETER)
+        # Rows naming natural persons (credit_platform.api.persons): masked without a reason.
+        reason = getattr(self.view, "person_reason_parameter", None)
+        if self.method == "GET" and reason is not None and getattr(self.view, "action", None) in ("list", "retrieve") and not any(getattr(p, "name", None) == reason.name for p in parameters):
+            parameters.append(reason)
         return parameters
 
 

@@ -28,6 +28,12 @@ class Subject(models.Model):
     )
     # Derived from the citizen ID; minors are never published.
     birth_date = models.DateField(_("birth date"), null=True, blank=True, editable=False)
+    # The department whose clerk registered the subject: a registration is work about a person
+    # (credit_platform.selectors: need-to-know), so the registrant finds the person it entered.
+    registered_by = models.ForeignKey(
+        "credit_platform.Department", verbose_name=_("registered by"), null=True, blank=True, editable=False,
+        on_delete=models.PROTECT, related_name="+",
+    )
     is_watch_flagged = models.BooleanField(_("flagged: watch lists in several domains"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

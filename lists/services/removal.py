@@ -92,7 +92,8 @@ def entry_correct(*, entry: ListEntry, actor, corrections: dict, reason: str = "
     unknown = sorted(set(corrections) - set(CORRECTABLE_FIELDS))
     if unknown or not corrections:
         raise ValidationError({"corrections": [_("Give the corrected fields (allowed: %(fields)s).") % {"fields": ", ".join(CORRECTABLE_FIELDS)}]})
-    entry = lock_entry(entry.pk)
+    # A new severity reaches the entry's cases: lock them after the entry (the lock order).
+    entry = lock_entry_and_cases(entry.pk) if "severity" in corrections else lock_entry(entry.pk)
     if entry.state in (EntryState.WITHDRAWN, EntryState.REMOVED):
         raise _illegal(entry, "correct")
     old = {name: getattr(entry, name) for name in CORRECTABLE_FIELDS}
@@ -135,6 +136,9 @@ def entry_correct(*, entry: ListEntry, actor, corrections: dict, reason: str = "
         extra={"old": {name: old[name] for name in changed}, "new": {name: getattr(entry, name) for name in changed},
                "rule_set": entry.rule_set.code, "publication_ends_on": entry.publication_ends_on, "valid_until": entry.valid_until},
     )
+    if "severity" in changed:
+        for case in JointCase.objects.filter(list_entry_id=entry.pk).order_by("pk").only("pk"):
+            sanctions_services.case_severity_follow_entry(case=case, severity=entry.severity, actor=actor, reason=reason)
     if entry.list_type == ListType.WATCH and "domain" in changed:
         subject_watch_recompute(subject=entry.subject, actor=actor)
     return entry

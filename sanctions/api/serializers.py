@@ -142,7 +142,7 @@ class CaseDetailSerializer(CaseSerializer):
     @extend_schema_field(CaseAssignmentSerializer(many=True))
     def get_assignments(self, case):
         visible = selectors.case_assignments_visible(user=_user(self), case=case).order_by("department__code", "target_role", "pk")
-        return CaseAssignmentSerializer(visible, many=True).data
+        return CaseAssignmentSerializer(visible, many=True, context=self.context).data
 
 
 class MeasureIdsField(serializers.ListField):

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from credit_platform import permissions
 from credit_platform.api.pagination import LargeTablePagination
+from credit_platform.api.persons import PersonsMaskedMixin
 from credit_platform.api.serializers import OptionalReasonSerializer, ReasonSerializer
 from credit_platform.api.views import PlatformReadOnlyViewSet, PlatformViewSet
 from credit_platform.models import Department
@@ -90,7 +91,7 @@ def _case_transition(summary, request=None, description=""):
         responses={201: serializers.CaseDetailSerializer},
     ),
 )
-class CaseViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet):
+class CaseViewSet(PersonsMaskedMixin, mixins.CreateModelMixin, PlatformReadOnlyViewSet):
     serializer_class = serializers.CaseSerializer
     permission_classes = [CasePermissions]
     pagination_class = LargeTablePagination
@@ -114,7 +115,15 @@ class CaseViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet):
 
     def _detail(self, case_id, status_code=status.HTTP_200_OK) -> Response:
         case = access.case_get_for_user(user=self.request.user, case_id=case_id, queryset=self.get_queryset())
+        self.log_persons([case])
         return Response(serializers.CaseDetailSerializer(case, context=self.get_serializer_context()).data, status=status_code)
+
+    def subjects_shown(self, case) -> list:
+        if self.action == "list":
+            return [case.subject]
+        # The detail also shows the targets (responsible persons) of the pushes the caller may see.
+        targets = selectors.case_assignments_visible(user=self.request.user, case=case).select_related("target")
+        return [case.subject, *(a.target for a in targets)]
 
     def _case(self, pk):
         return access.case_get_for_user(user=self.request.user, case_id=pk)
@@ -252,7 +261,7 @@ def _assignment_transition(summary, request=None, description=""):
     list=extend_schema(summary="Pushes the caller's department may see (its own, and those of the cases it initiated)", tags=ASSIGNMENT_TAG),
     retrieve=extend_schema(summary="One push", tags=ASSIGNMENT_TAG),
 )
-class AssignmentViewSet(PlatformReadOnlyViewSet):
+class AssignmentViewSet(PersonsMaskedMixin, PlatformReadOnlyViewSet):
     serializer_class = serializers.AssignmentSerializer
     pagination_class = LargeTablePagination
     filterset_class = AssignmentFilter
@@ -266,11 +275,15 @@ class AssignmentViewSet(PlatformReadOnlyViewSet):
     def get_serializer_class(self):
         return serializers.AssignmentSerializer if self.action == "list" else serializers.AssignmentDetailSerializer
 
+    def subjects_shown(self, assignment) -> list:
+        return [assignment.case.subject, assignment.target]
+
     def _assignment(self, pk):
         return access.assignment_get_for_user(user=self.request.user, assignment_id=pk)
 
     def _detail(self, assignment_id, status_code=status.HTTP_200_OK) -> Response:
         assignment = access.assignment_get_for_user(user=self.request.user, assignment_id=assignment_id, queryset=self.get_queryset())
+        self.log_persons([assignment])
         return Response(serializers.AssignmentDetailSerializer(assignment, context=self.get_serializer_context()).data, status=status_code)
 
     def retrieve(self, request, *args, **kwargs):

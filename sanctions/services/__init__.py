@@ -31,6 +31,7 @@ from sanctions.services.cases import (
     case_resume,
     case_revoke,
     case_revoke_in_transaction,
+    case_severity_follow_entry,
     case_suspend,
     measures_fitting,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "case_resume",
     "case_revoke",
     "case_revoke_in_transaction",
+    "case_severity_follow_entry",
     "case_suspend",
     "deadlines_notify_overdue",
     "measure_lift_confirm",

@@ -276,6 +276,23 @@ def case_draft_update(
 
 
 @transaction.atomic(savepoint=False)
+def case_severity_follow_entry(*, case: JointCase, severity: str, actor, reason: str = "") -> JointCase:
+    """The entry the case rests on was corrected to ``severity``: the case's copy follows, whatever its
+    state, audited with the old and new value. Called by lists inside its correction (which decides who
+    may correct and has locked the entry, then its cases)."""
+    case = lock_case(case.pk)
+    if severity not in Severity.values:
+        raise ValidationError({"severity": [_("Choose the severity: %(choices)s.") % {"choices": ", ".join(Severity.values)}]})
+    if case.severity == severity:
+        return case
+    old, case.severity = case.severity, severity
+    case.save(update_fields=["severity"])
+    events.case_severity_corrected(case, actor, from_state=case.state, to_state=case.state, reason=reason,
+                                   extra={"old": old, "new": severity, "list_entry": case.list_entry_id})
+    return case
+
+
+@transaction.atomic(savepoint=False)
 def case_initiate_in_transaction(*, case: JointCase, actor) -> JointCase:
     case = lock_case(case.pk)
     require(access.can_manage_case(actor, case), _("Only the initiating department can initiate this case."))

@@ -6,6 +6,7 @@ import logging
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -123,44 +124,47 @@ def bulk_push_batch(*, job_id: int, case_ids: list[int]) -> None:
     pushes (lifts) nothing twice."""
     job = BulkPushJob.objects.select_related("requested_by__department").get(pk=job_id)
     actor = job.requested_by
-    pushed = 0
     errors = {}
     for case_id in case_ids:
         try:
             if job.kind == BulkPushJob.Kind.LIFT:
-                outcome = _bulk_lift_one(case_id, actor, how=job.how, reason=job.reason)
+                outcome = _bulk_lift_one(case_id, actor, job_id=job_id, how=job.how, reason=job.reason)
             else:
-                outcome = _bulk_push_one(case_id, actor)
+                outcome = _bulk_push_one(case_id, actor, job_id=job_id)
         except (IllegalTransition, PermissionDenied, ValidationError) as exc:
             errors[str(case_id)] = str(getattr(exc, "detail", None) or getattr(exc, "messages", None) or exc)
             continue
         if outcome == "missing":
             errors[str(case_id)] = _("No such case.")
-        elif outcome == "pushed":
-            pushed += 1
-        # else: already pushed (a redelivered batch) or not ready: nothing to do, counted as skipped
+        # "pushed" was counted with the case (_count_pushed); else already pushed (a redelivered
+        # batch) or not ready: nothing to do, counted as skipped
     with transaction.atomic():
         # Lock the job so concurrent batches add up their counts correctly.
         job = BulkPushJob.objects.select_for_update().get(pk=job_id)
         job.heartbeat_at = timezone.now()
         if case_ids:
-            # Each case is pushed once whichever delivery of its batch gets it (the case lock):
-            # a batch's pushes add up over its deliveries; the rest of the batch is skipped.
-            key = str(case_ids[0])
-            batch = job.batches_done.get(key, {"n": len(case_ids), "pushed": 0})
-            job.batches_done = {**job.batches_done, key: {**batch, "pushed": batch["pushed"] + pushed}}
+            # The batch is run (once, whichever of its deliveries ends first); its cases were counted
+            # one by one as they were pushed, so a worker killed mid-batch loses no count.
+            job.batches_done = {**job.batches_done, str(case_ids[0]): {"n": len(case_ids)}}
         job.errors = {**job.errors, **errors}
         run = sum(batch["n"] for batch in job.batches_done.values())
-        job.pushed = sum(batch["pushed"] for batch in job.batches_done.values())
         job.skipped = max(run - job.pushed - len(job.errors), 0)
         done = run >= job.total
         job.state = BulkPushJob.State.DONE if done else BulkPushJob.State.RUNNING
         job.finished_at = timezone.now() if done else None
-        job.save(update_fields=["pushed", "skipped", "errors", "state", "finished_at", "batches_done", "heartbeat_at"])
+        job.save(update_fields=["skipped", "errors", "state", "finished_at", "batches_done", "heartbeat_at"])
+
+
+def _count_pushed(job_id: int) -> str:
+    """Count one case pushed (or lifted) by the job, in the case's own transaction: the count
+    commits with the push, so a worker killed mid-batch leaves the count equal to the cases pushed
+    and the resumed batch, which skips them, adds only the rest (lock order: the case, then the job)."""
+    BulkPushJob.objects.filter(pk=job_id).update(pushed=F("pushed") + 1, heartbeat_at=timezone.now())
+    return "pushed"
 
 
 @transaction.atomic(durable=True)
-def _bulk_push_one(case_id: int, actor) -> str:
+def _bulk_push_one(case_id: int, actor, *, job_id: int) -> str:
     """Push one case of a bulk job: ``pushed``, ``skipped`` or ``missing``. Its state is read under
     the case lock, so a batch delivered twice at once pushes each case once and skips it once."""
     try:
@@ -170,7 +174,7 @@ def _bulk_push_one(case_id: int, actor) -> str:
     if case.state != CaseState.INITIATED:
         return "skipped"
     case_push_in_transaction(case=case, actor=actor)
-    return "pushed"
+    return _count_pushed(job_id)
 
 
 # --- bulk lifting --------------------------------------------------------------------------------
@@ -200,7 +204,7 @@ def bulk_lift_request(*, actor, case_ids: list[int], how: str, reason: str):
 
 
 @transaction.atomic(durable=True)
-def _bulk_lift_one(case_id: int, actor, *, how: str, reason: str) -> str:
+def _bulk_lift_one(case_id: int, actor, *, job_id: int, how: str, reason: str) -> str:
     """End one case of a bulk lifting: ``pushed`` (ended), ``skipped`` (already ended) or
     ``missing``; under the case lock, so a batch delivered twice ends each case once."""
     try:
@@ -211,12 +215,12 @@ def _bulk_lift_one(case_id: int, actor, *, how: str, reason: str) -> str:
         return "skipped"
     if how == "revoked":
         case_revoke_in_transaction(case=case, actor=actor, reason=reason)
-        return "pushed"
+        return _count_pushed(job_id)
     require(access.can_manage_case(actor, case), _("Only the initiating department can end this case."))
     if case.period_end is None or case.period_end >= timezone.localdate():
         raise ValidationError(_("The period of the measures has not ended yet."))
     case_end_in_transaction(case=case, actor=actor, how=how, reason=reason)
-    return "pushed"
+    return _count_pushed(job_id)
 
 
 def deadlines_notify_overdue(*, today: datetime.date | None = None) -> int:

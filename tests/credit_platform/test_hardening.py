@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from axes.handlers.proxy import AxesProxyHandler
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import OperationalError
@@ -230,6 +231,21 @@ def test_the_api_answers_json_503_when_the_database_is_down(seeded, monkeypatch)
     response = client.get("/api/v1/cases/", HTTP_AUTHORIZATION="Token abc")
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
+    assert "unavailable" in response.json()["detail"]
+
+
+def test_a_session_caller_also_gets_json_503_when_the_database_is_down(seeded, monkeypatch):
+    """Found by the probe (tests/probe/test_faults.py): with the database gone, the idle-session
+    middleware read the session again after the view's 503 and turned the answer into an HTML 500."""
+    client = Client(raise_request_exception=False)
+    client.force_login(User.objects.get(username="court"))
+
+    def down(self):
+        raise OperationalError("the database system is shutting down")
+
+    monkeypatch.setattr(SessionStore, "load", down)
+    response = client.get("/api/v1/cases/")
+    assert response.status_code == 503
     assert "unavailable" in response.json()["detail"]
 
 

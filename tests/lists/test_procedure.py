@@ -303,6 +303,22 @@ def test_correct_recomputes_the_periods_and_keeps_the_old_values(world):
         services.entry_correct(entry=entry, actor=world.user("court"), corrections={"state": "removed"})
 
 
+def test_a_corrected_severity_reaches_the_entrys_cases_audited(world, api):
+    entry = world.published()
+    case = JointCase.objects.get(list_entry_id=entry.pk)
+    from sanctions import services as case_services
+
+    case_services.case_push(case=case, actor=world.user("court"))
+    assert api("court").get(f"/api/v1/cases/{case.pk}/").json()["severity"] == "severe"
+    services.entry_correct(entry=entry, actor=world.user("court"), corrections={"severity": "general"}, reason="更正严重程度")
+    assert api("court").get(f"/api/v1/cases/{case.pk}/").json()["severity"] == "general"
+    event = AuditEvent.objects.get(stream=f"sanctions.jointcase:{case.pk}", action="case_severity_corrected")
+    assert (event.extra["old"], event.extra["new"], event.reason) == ("severe", "general", "更正严重程度")
+    # Another correction leaving the severity alone touches no case.
+    services.entry_correct(entry=entry, actor=world.user("court"), corrections={"basis": "更正后的依据"})
+    assert AuditEvent.objects.filter(stream=f"sanctions.jointcase:{case.pk}", action="case_severity_corrected").count() == 1
+
+
 def test_publishing_a_red_entry_opens_a_reward_case(world):
     entry = world.published(actor="tax", list_type="red", domain="tax", decision_number="A级纳税人〔2026〕1号")
     case = JointCase.objects.get(list_entry_id=entry.pk)

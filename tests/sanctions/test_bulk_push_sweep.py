@@ -85,3 +85,18 @@ def test_a_job_that_keeps_failing_ends_with_its_cases_listed(world, initiated, b
     assert job.state == BulkPushJob.State.DONE and job.progress_percent == 100
     assert set(job.errors) == {str(c.pk) for c in cases}
     assert "given up" in next(iter(job.errors.values()))
+
+
+def test_a_batch_resumed_after_its_worker_died_mid_batch_counts_every_case_pushed(world, initiated, broker_down, django_capture_on_commit_callbacks):
+    """Found by the probe (tests/probe/test_faults.py, a worker killed with SIGKILL): the cases a
+    dead worker had pushed were skipped by the resumed batch and never counted (140 of 150)."""
+    court, cases = initiated
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.bulk_push_request(actor=court, case_ids=[c.pk for c in cases])
+    # The worker pushes the first case, each in its own transaction, and dies before the batch ends.
+    services.periodic._bulk_push_one(cases[0].pk, court, job_id=job.pk)
+    # The sweep's delivery of the same batch.
+    services.bulk_push_batch(job_id=job.pk, case_ids=[c.pk for c in cases])
+    job.refresh_from_db()
+    assert (job.state, job.pushed, job.skipped, job.errors) == (BulkPushJob.State.DONE, 3, 0, {})
+    assert AuditEvent.objects.filter(action="case_pushed", object_id__in=[str(c.pk) for c in cases]).count() == 3
