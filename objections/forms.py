@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from credit_platform.domains import Domain
 from credit_platform.forms import DateInput, MultipleFileField, check_public_files
-from credit_platform.public_filing import PublicIdentifierField
+from credit_platform.public_filing import PublicIdentifierField, PublicTargetField
 from lists.access import entries_for_user
 from lists.models import ListEntry, Severity
 from lists.services import CORRECTABLE_FIELDS
@@ -110,6 +110,7 @@ class UpholdForm(forms.Form):
 
 
 class PublicObjectionForm(forms.Form):
+    target = PublicTargetField(label="异议对象", help_text="对行政许可、行政处罚公示信息有异议的，请选择“双公示”并填写其决定文号。")
     identifier = PublicIdentifierField()  # its format only: whether anyone holds it is never said
     name = forms.CharField(label="主体名称或姓名", max_length=200, help_text="须与统一社会信用代码或身份证号码登记的名称一致。")
     decision_number = forms.CharField(label="决定文号", max_length=200, required=False, help_text="有异议的公示信息的决定文号。")
@@ -123,6 +124,8 @@ class PublicObjectionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("decision_number", "").strip() and not cleaned.get("case_number", "").strip():
+        if cleaned.get("target") == "record" and not cleaned.get("decision_number", "").strip():
+            self.add_error("decision_number", "请填写决定文号。")
+        elif not cleaned.get("decision_number", "").strip() and not cleaned.get("case_number", "").strip():
             self.add_error("decision_number", "请填写决定文号或联合奖惩案件编号。")
         return cleaned

@@ -9,7 +9,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from credit_platform.forms import MultipleFileField, check_public_files
-from credit_platform.public_filing import PublicIdentifierField
+from credit_platform.public_filing import PublicIdentifierField, PublicTargetField
 from lists.access import entries_for_user
 from lists.models import ListEntry
 from repair.models import RepairApplication, RepairDocument
@@ -78,6 +78,7 @@ class RejectForm(forms.Form):
 
 
 class PublicRepairForm(forms.Form):
+    target = PublicTargetField(label="修复对象", help_text="申请修复行政处罚公示信息的，请选择“双公示”并填写行政处罚决定书文号。")
     identifier = PublicIdentifierField()  # its format only: whether anyone holds it is never said
     name = forms.CharField(label="主体名称或姓名", max_length=200, help_text="须与统一社会信用代码或身份证号码登记的名称一致。")
     decision_number = forms.CharField(label="决定文号", max_length=200, help_text="申请修复的失信信息的决定文号。")

@@ -12,20 +12,20 @@ TRAINING_MISSING = "严重失信主体申请信用修复，须提交信用修复
 
 
 def ineligibility_in_chinese(entry, eligible_from: datetime.date | None) -> list[str]:
-    """Why ``entry`` cannot be repaired now, in the public's words (the service's reasons are the record)."""
+    """Why ``entry`` (a list entry or a penalty record) cannot be repaired now, in the public's words (the service's reasons are the record)."""
     reasons = []
     today = timezone.localdate()
     rules = entry.rule_set
-    if today < entry.repair_possible_from:
+    if entry.repair_possible_from and today < entry.repair_possible_from:
         reasons.append(
             f"依据{rules.name}，{labels.label(labels.SEVERITY, entry.severity)}失信信息的最短公示期为 "
             f"{rules.months(entry.severity, 'min')} 个月，自决定之日（{entry.decided_on:%Y年%m月%d日}）起计算，"
             f"至 {entry.repair_possible_from:%Y年%m月%d日} 届满。"
         )
-    if eligible_from and eligible_from > entry.repair_possible_from:
+    if eligible_from and entry.repair_possible_from and eligible_from > entry.repair_possible_from:
         reasons.append("该主体存在提供虚假材料或违反信用承诺的记录，限制申请期内不予受理信用修复申请。")
     if eligible_from:
         reasons.append(f"可于 {eligible_from:%Y年%m月%d日} 起申请信用修复。")
     else:
-        reasons.append("该信息依规定不予修复，或已不在公示名单上。")
+        reasons.append("该信息依规定不予修复，或已不在公示名单或公示期内。")
     return reasons
