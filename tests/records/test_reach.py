@@ -346,3 +346,20 @@ def test_an_accept_racing_a_dismissal_keeps_the_record_held(racing_world):
         record.refresh_from_db()
         assert record.state == RecordState.SUSPENDED  # the second objection still verifies
 
+
+
+def test_the_lists_stay_bounded_with_records(world, api, django_assert_max_num_queries):
+    for n in range(3):
+        record = world.penalty(decision_number=f"甘示市监处罚〔2026〕{500 + n}号", publish=True)
+        objection_services.objection_file(subject=record.subject, record=record, grounds="有误", contact="0936", channel=Objection.Channel.PUBLIC)
+        CreditRecord.objects.filter(pk=record.pk).update(repair_possible_from=days_ago(1))
+        assert api("market").post(REPAIRS, repair_body(record), format="multipart").status_code == 201
+    client = api("market")
+
+    with django_assert_max_num_queries(3):  # the rows (record and its type joined), their evidence or documents
+        objections = client.get(OBJECTIONS)
+    with django_assert_max_num_queries(3):
+        repairs = client.get(REPAIRS)
+
+    assert [row["record"]["record_type"] for row in objections.json()["results"]] == ["administrative-penalty"] * 3
+    assert len([row for row in repairs.json()["results"] if row["record"]]) == 3
