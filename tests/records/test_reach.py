@@ -363,3 +363,22 @@ def test_the_lists_stay_bounded_with_records(world, api, django_assert_max_num_q
 
     assert [row["record"]["record_type"] for row in objections.json()["results"]] == ["administrative-penalty"] * 3
     assert len([row for row in repairs.json()["results"] if row["record"]]) == 3
+
+
+def test_the_admin_add_forms_take_a_record(world, client):
+    record = world.penalty(publish=True)
+    client.force_login(world.user("market"))
+    fields = {"record": record.pk, "contact": "13900000000", "evidence": "罚款已缴清", "commitment_signed": "on"}
+
+    early = client.post("/admin/repair/repairapplication/add/", {**fields, **form_files(REPAIR_KINDS)})
+    assert early.status_code == 200 and record.repair_possible_from.isoformat() in early.content.decode()
+    CreditRecord.objects.filter(pk=record.pk).update(repair_possible_from=days_ago(1))
+    entered = client.post("/admin/repair/repairapplication/add/", {**fields, **form_files(REPAIR_KINDS)})
+
+    application = RepairApplication.objects.get()
+    assert entered.status_code == 302 and application.record == record and application.list_entry is None
+
+    client.force_login(world.user("tax"))
+    filed = client.post("/admin/objections/objection/add/", {"record": record.pk, "grounds": "处罚有误", "contact": "税务局"})
+    objection = Objection.objects.get()
+    assert filed.status_code == 302 and objection.record == record and objection.provider_department.code == "market"
