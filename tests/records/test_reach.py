@@ -259,6 +259,7 @@ def test_the_public_api_files_objections_and_repairs_on_a_record_and_answers_eve
     receipt = APIClient().get(f"{PUBLIC_REPAIRS}{repair.json()['receipt_number']}/").json()
     assert receipt["eligible_from"] == r["record"].repair_possible_from.isoformat()
     assert receipt["decision_number"] == r["record"].decision_number
+    assert "行政处罚信息的最短公示期" in RepairApplication.objects.get().refusal_reason
     assert RepairApplication.objects.get().record == r["record"]
 
     # The default target is the list entry, as before.
