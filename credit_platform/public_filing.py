@@ -126,6 +126,31 @@ class PublicIdentifierField(forms.CharField):
         return clean_identifier(super().clean(value))
 
 
+# What a public filing names (DESIGN.md "Contract details": ``target``): a list entry (the default,
+# so earlier clients keep working; an objection may name a case instead) or a 双公示 credit record.
+TARGET_LIST_ENTRY, TARGET_RECORD = "list_entry", "record"
+PUBLIC_TARGET_CHOICES = [(TARGET_LIST_ENTRY, "信用名单信息或联合奖惩案件"), (TARGET_RECORD, "行政许可、行政处罚信息（双公示）")]
+
+
+class PublicTargetField(forms.ChoiceField):
+    """The public forms' ``target`` (radio buttons); ``list_entry`` when left out."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "信息类别")
+        super().__init__(choices=PUBLIC_TARGET_CHOICES, required=False, initial=TARGET_LIST_ENTRY, widget=forms.RadioSelect, **kwargs)
+
+    def clean(self, value):
+        return super().clean(value) or TARGET_LIST_ENTRY
+
+
+class PublicTargetSerializerField(serializers.ChoiceField):
+    """The public API's ``target``: ``list_entry`` (default) or ``record``."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _("What is named: list_entry (default) or record (a 双公示 record, by its decision_number)."))
+        super().__init__(choices=[TARGET_LIST_ENTRY, TARGET_RECORD], required=False, default=TARGET_LIST_ENTRY, **kwargs)
+
+
 class ReceiptLookupForm(forms.Form):
     receipt_number = forms.CharField(label="受理回执号", max_length=20)
 

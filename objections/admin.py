@@ -63,7 +63,7 @@ class ObjectionAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
         "created_at",
     ]
     list_filter = [WhoseFilter, "state", OverdueFilter, "channel"]
-    list_select_related = ["subject", "list_entry", "case", "provider_department", "filing_department"]
+    list_select_related = ["subject", "list_entry", "case", "record", "provider_department", "filing_department"]
     search_fields = ["=receipt_number", "=subject__identifier", "subject__name"]
     search_help_text = _("Receipt number or subject identifier (exact), or part of the subject's name.")
     show_full_result_count = False  # no COUNT(*) over every objection the department may see
@@ -123,6 +123,8 @@ class ObjectionAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
             parts.append(obj.list_entry.decision_number)
         if obj.case_id:
             parts.append(obj.case.number)
+        if obj.record_id:
+            parts.append(obj.record.decision_number)
         return " / ".join(parts)
 
     @admin.display(description=_("disputed record"))
@@ -134,6 +136,9 @@ class ObjectionAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
         if obj.case_id:
             url = admin_url("sanctions_jointcase_change", obj.case_id, site=self.admin_site.name)
             links.append((url, gettext("Case"), obj.case.number))
+        if obj.record_id:
+            url = admin_url("records_creditrecord_change", obj.record_id, site=self.admin_site.name)
+            links.append((url, gettext("Credit record"), obj.record.decision_number))
         return format_html_join(mark_safe("<br>"), "{}: <a href='{}'>{}</a>", ((label, url, text) for url, label, text in links))
 
     @admin.display(description=_("evidence"))
@@ -162,7 +167,7 @@ class ObjectionAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFormM
                 )
                 return HttpResponseRedirect(reverse("admin:objections_objection_change", args=[objection.pk], current_app=self.admin_site.name))
         fieldsets = [
-            (None, {"fields": ["list_entry", "case"], "description": _("The list entry or the case you dispute (or both).")}),
+            (None, {"fields": ["list_entry", "case", "record"], "description": _("The list entry or the case you dispute (or both).")}),
             (_("Objection"), {"fields": ["grounds", "contact", "evidence"]}),
         ]
         return self.render_service_add_form(

@@ -24,6 +24,7 @@ from credit_platform.public_filing import (
     EvidenceFilesField,
     PublicAPIMixin,
     PublicIdentifierSerializerField,
+    PublicTargetSerializerField,
     ReceiptSerializer,
     public_uploads,
 )
@@ -31,6 +32,8 @@ from lists.access import entries_for_user
 from lists.models import ListEntry
 from objections import access, public, selectors, services
 from objections.models import Decision, Evidence, Objection, ObjectionState
+from records.access import records_for_user
+from records.models import CreditRecord
 from sanctions.access import cases_for_user
 from sanctions.models import JointCase
 
@@ -62,10 +65,20 @@ class TargetCaseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class TargetRecordSerializer(serializers.ModelSerializer):
+    record_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = CreditRecord
+        fields = ["id", "record_type", "severity", "decision_number", "decided_on", "state"]
+        read_only_fields = fields
+
+
 class ObjectionSerializer(serializers.ModelSerializer):
     subject = SubjectBriefSerializer(read_only=True)
     list_entry = TargetEntrySerializer(read_only=True, allow_null=True)
     case = TargetCaseSerializer(read_only=True, allow_null=True)
+    record = TargetRecordSerializer(read_only=True, allow_null=True)
     provider_department = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=_("The information provider's code: it decides."))
     filing_department = serializers.SlugRelatedField(
         slug_field="code", read_only=True, allow_null=True, help_text=_("The department that filed it; null when the subject filed it."),
@@ -76,7 +89,7 @@ class ObjectionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Objection
         fields = [
-            "id", "receipt_number", "channel", "state", "subject", "list_entry", "case", "provider_department", "filing_department",
+            "id", "receipt_number", "channel", "state", "subject", "list_entry", "case", "record", "provider_department", "filing_department",
             "applicant_name", "contact", "grounds", "evidence", "accept_due", "verify_due", "is_overdue", "extended", "extension_reason",
             "refusal_reason", "decision", "decision_reason", "corrections", "accepted_at", "decided_at", "created_at",
         ]
@@ -104,6 +117,10 @@ class ObjectionCreateSerializer(serializers.Serializer):
     case = serializers.PrimaryKeyRelatedField(
         queryset=JointCase.objects.none(), required=False, allow_null=True, help_text=_("The disputed case's id."),
     )
+    record = serializers.PrimaryKeyRelatedField(
+        queryset=CreditRecord.objects.none(), required=False, allow_null=True,
+        help_text=_("The disputed credit record's id (alone: no list entry, no case)."),
+    )
     # Blank values reach the service, which answers with the field's own message.
     grounds = serializers.CharField(allow_blank=True, max_length=20000, trim_whitespace=False, help_text=_("What is wrong in the record, and why."))
     contact = serializers.CharField(allow_blank=True, max_length=200, help_text=_("Who to answer, and how."))
@@ -116,6 +133,7 @@ class ObjectionCreateSerializer(serializers.Serializer):
             # What the caller may not see does not exist for it: "Invalid pk".
             self.fields["list_entry"].queryset = entries_for_user(request.user)
             self.fields["case"].queryset = cases_for_user(request.user)
+            self.fields["record"].queryset = records_for_user(request.user).select_related("subject", "department")
 
 
 class UpholdSerializer(serializers.Serializer):
@@ -143,10 +161,11 @@ class ObjectionFilter(filters.FilterSet):
     # Numbers, not model choices: an unknown and an invisible target both answer an empty list.
     list_entry = IdFilter(field_name="list_entry_id", help_text="The disputed list entry's id.")
     case = IdFilter(field_name="case_id", help_text="The disputed case's id.")
+    record = IdFilter(field_name="record_id", help_text="The disputed credit record's id.")
 
     class Meta:
         model = Objection
-        fields = ["state", "overdue", "department", "filing_department", "channel", "list_entry", "case"]
+        fields = ["state", "overdue", "department", "filing_department", "channel", "list_entry", "case", "record"]
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(is_overdue=(value == "true"))
@@ -200,10 +219,10 @@ class ObjectionViewSet(DepartmentDecidedViewSet):
     def create(self, request, *args, **kwargs):
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        entry, case = data.validated_data.get("list_entry"), data.validated_data.get("case")
-        target = entry or case
+        entry, case, record = (data.validated_data.get(name) for name in ("list_entry", "case", "record"))
+        target = entry or case or record
         objection = services.objection_file(
-            subject=target.subject if target is not None else None, list_entry=entry, case=case,
+            subject=target.subject if target is not None else None, list_entry=entry, case=case, record=record,
             grounds=data.validated_data["grounds"], contact=data.validated_data["contact"],
             files=data.validated_data.get("evidence", []), actor=request.user, channel=Objection.Channel.DEPARTMENT,
         )
@@ -247,10 +266,13 @@ class PublicObjectionCreateSerializer(serializers.Serializer):
     """The filing, checked in full before the subject and the record are looked up (so no error
     tells a match from a mismatch); the service checks again."""
 
+    target = PublicTargetSerializerField(
+        help_text=_("What is disputed: list_entry (default; or a case by case_number) or record (a 双公示 record, by decision_number)."),
+    )
     identifier = PublicIdentifierSerializerField()
     name = serializers.CharField(max_length=200, help_text=_("The subject's name, as registered."))
     decision_number = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=200, help_text=_("Decision number of the disputed list entry."),
+        required=False, allow_blank=True, default="", max_length=200, help_text=_("Decision number of the disputed list entry or record."),
     )
     case_number = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=40, help_text=_("Number of the disputed joint case (LJ-...)."),
@@ -288,7 +310,7 @@ class PublicObjectionSerializer(serializers.Serializer):
     state_label = serializers.CharField()
     filed_on = serializers.DateField()
     provider_department = serializers.CharField(help_text=_("The department that verifies the record."))
-    decision_number = serializers.CharField(help_text=_("Decision number of the disputed list entry, if any."))
+    decision_number = serializers.CharField(help_text=_("Decision number of the disputed list entry or record, if any."))
     case_number = serializers.CharField(help_text=_("Number of the disputed case, if any."))
     accept_due = serializers.DateField(help_text=_("Accepted or refused by this date."))
     accepted_on = serializers.DateField(allow_null=True)
@@ -311,8 +333,9 @@ class PublicObjectionCreate(PublicAPIMixin, generics.GenericAPIView):
 
     @extend_schema(
         summary="File an objection as the subject (public)",
-        description="Name the subject (identifier and name) and the disputed record (decision_number of a list entry, "
-        "or case_number). JSON, or multipart/form-data with evidence files. Any mismatch (an unknown identifier, a name "
+        description="Name the subject (identifier and name) and the disputed record: target list_entry (default) with "
+        "the decision_number of a list entry, or case_number; target record with the decision_number of a record the public "
+        "双公示 query shows. JSON, or multipart/form-data with evidence files. Any mismatch (an unknown identifier, a name "
         "that is not the subject's, an unknown number, a record that is not on the public list) is one and the same 400 "
         "{non_field_errors}, whatever did not match; a malformed identifier is a 400 on identifier.",
         tags=PUBLIC_TAG, auth=[], responses={201: ReceiptSerializer, **error_responses(400)},
@@ -321,11 +344,12 @@ class PublicObjectionCreate(PublicAPIMixin, generics.GenericAPIView):
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        subject, entry, case = services.public_objection_target(
-            identifier=values["identifier"], name=values["name"], decision_number=values["decision_number"], case_number=values["case_number"],
+        target = services.public_objection_filing(
+            target=values["target"], identifier=values["identifier"], name=values["name"], decision_number=values["decision_number"],
+            case_number=values["case_number"],
         )
         objection = services.objection_file(
-            subject=subject, list_entry=entry, case=case, grounds=values["grounds"], contact=values["contact"],
+            **target, grounds=values["grounds"], contact=values["contact"],
             applicant_name=values["name"], files=values.get("evidence", []), channel=Objection.Channel.PUBLIC,
         )
         return Response({"receipt_number": objection.receipt_number, "state": objection.state}, status=status.HTTP_201_CREATED)

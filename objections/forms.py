@@ -11,11 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from credit_platform.domains import Domain
 from credit_platform.forms import DateInput, MultipleFileField, check_public_files
-from credit_platform.public_filing import PublicIdentifierField
+from credit_platform.public_filing import PublicIdentifierField, PublicTargetField
 from lists.access import entries_for_user
 from lists.models import ListEntry, Severity
 from lists.services import CORRECTABLE_FIELDS
 from objections.models import Decision, Objection
+from records.access import records_for_user
+from records.models import CreditRecord
 from sanctions.access import cases_for_user
 from sanctions.models import JointCase
 
@@ -32,6 +34,8 @@ class ObjectionFileForm(forms.Form):
 
     list_entry = forms.ModelChoiceField(label=_label("list_entry"), queryset=ListEntry.objects.none(), required=False)
     case = forms.ModelChoiceField(label=_label("case"), queryset=JointCase.objects.none(), required=False)
+    record = forms.ModelChoiceField(label=_label("record"), queryset=CreditRecord.objects.none(), required=False,
+                                    help_text=_("Or a credit record (双公示), alone."))
     grounds = forms.CharField(label=_label("grounds"), widget=forms.Textarea(attrs={"rows": 5, "cols": 70}))
     contact = forms.CharField(label=_label("contact"), max_length=200)
     evidence = MultipleFileField(label=_("Evidence files"), help_text=_("PDF, JPG or PNG, at most 10 MB each."))
@@ -39,7 +43,7 @@ class ObjectionFileForm(forms.Form):
     def __init__(self, data=None, files=None, *, user, admin_site=None, **kwargs):
         super().__init__(data, files, **kwargs)
         site = admin_site or admin.site
-        for name, queryset in (("list_entry", entries_for_user(user)), ("case", cases_for_user(user))):
+        for name, queryset in (("list_entry", entries_for_user(user)), ("case", cases_for_user(user)), ("record", records_for_user(user))):
             field = self.fields[name]
             field.queryset = queryset
             # Millions of entries and cases: searched through their admin's autocomplete.
@@ -48,15 +52,15 @@ class ObjectionFileForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("list_entry") and not cleaned.get("case") and not self.has_error("list_entry") and not self.has_error("case"):
+        if not any(cleaned.get(name) or self.has_error(name) for name in ("list_entry", "case", "record")):
             raise ValidationError(_("Name the list entry or the case you dispute."))
         return cleaned
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
-        target = data.get("list_entry") or data.get("case")
+        target = data.get("list_entry") or data.get("case") or data.get("record")
         return {
-            "subject": target.subject, "list_entry": data.get("list_entry"), "case": data.get("case"),
+            "subject": target.subject, "list_entry": data.get("list_entry"), "case": data.get("case"), "record": data.get("record"),
             "grounds": data["grounds"], "contact": data["contact"], "files": data.get("evidence") or [],
         }
 
@@ -84,8 +88,12 @@ class UpholdForm(forms.Form):
         super().__init__(data, **kwargs)
         self.entry = objection.list_entry
         if self.entry is None:
-            # A case alone cannot be corrected: only revoking is offered.
-            self.fields["outcome"].choices = [(Decision.REVOKE, Decision.REVOKE.label)]
+            if objection.record_id is None:
+                # A case alone cannot be corrected: only revoking is offered.
+                self.fields["outcome"].choices = [(Decision.REVOKE, Decision.REVOKE.label)]
+            else:
+                # A record is corrected by removing it (reason corrected); its department enters the corrected decision.
+                self.fields["outcome"].help_text = _("Correct: the record is removed as corrected; enter the corrected decision as a new record.")
             for name in CORRECTABLE_FIELDS:
                 del self.fields[name]
         else:
@@ -114,6 +122,7 @@ class UpholdForm(forms.Form):
 
 
 class PublicObjectionForm(forms.Form):
+    target = PublicTargetField(label="异议对象", help_text="对行政许可、行政处罚公示信息有异议的，请选择“双公示”并填写其决定文号。")
     identifier = PublicIdentifierField()  # its format only: whether anyone holds it is never said
     name = forms.CharField(label="主体名称或姓名", max_length=200, help_text="须与统一社会信用代码或身份证号码登记的名称一致。")
     decision_number = forms.CharField(label="决定文号", max_length=200, required=False, help_text="有异议的公示信息的决定文号。")
@@ -127,6 +136,8 @@ class PublicObjectionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("decision_number", "").strip() and not cleaned.get("case_number", "").strip():
+        if cleaned.get("target") == "record" and not cleaned.get("decision_number", "").strip():
+            self.add_error("decision_number", "请填写决定文号。")
+        elif not cleaned.get("decision_number", "").strip() and not cleaned.get("case_number", "").strip():
             self.add_error("decision_number", "请填写决定文号或联合奖惩案件编号。")
         return cleaned

@@ -39,6 +39,9 @@ class Objection(ConcurrentTransitionMixin, models.Model):
     subject = models.ForeignKey("credit_platform.Subject", verbose_name=_("subject"), on_delete=models.PROTECT, related_name="objections")
     list_entry = models.ForeignKey("lists.ListEntry", verbose_name=_("list entry"), null=True, blank=True, on_delete=models.PROTECT, related_name="objections")
     case = models.ForeignKey("sanctions.JointCase", verbose_name=_("case"), null=True, blank=True, on_delete=models.PROTECT, related_name="objections")
+    # A credit record (双公示, records app) is disputed alone: no list entry, no case with it.
+    record = models.ForeignKey("records.CreditRecord", verbose_name=_("credit record"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="objections")
     provider_department = models.ForeignKey(
         "credit_platform.Department", verbose_name=_("information provider"), on_delete=models.PROTECT, related_name="objections_to_verify"
     )
@@ -77,9 +80,16 @@ class Objection(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["state", "verify_due"], name="objection_state_due_idx"),
             models.Index(fields=["list_entry", "state"], name="objection_entry_state_idx"),
             models.Index(fields=["case", "state"], name="objection_case_state_idx"),
+            models.Index(fields=["record", "state"], name="objection_record_state_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(list_entry__isnull=False) | models.Q(case__isnull=False), name="objection_has_target"),
+            models.CheckConstraint(
+                condition=models.Q(list_entry__isnull=False) | models.Q(case__isnull=False) | models.Q(record__isnull=False),
+                name="objection_has_target",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(record__isnull=True) | models.Q(list_entry__isnull=True, case__isnull=True), name="objection_record_alone",
+            ),
         ]
 
     def __str__(self):

@@ -56,7 +56,8 @@ def public_status(objection: Objection) -> dict:
         "state_label": STATE_LABELS.get(objection.state, objection.state),
         "filed_on": _local_date(objection.created_at),
         "provider_department": objection.provider_department.name,
-        "decision_number": objection.list_entry.decision_number if objection.list_entry_id else "",
+        "decision_number": objection.list_entry.decision_number if objection.list_entry_id else (
+            objection.record.decision_number if objection.record_id else ""),
         "case_number": objection.case.number if objection.case_id else "",
         "accept_due": objection.accept_due,
         "accepted_on": _local_date(objection.accepted_at),
@@ -76,7 +77,7 @@ def objection_by_receipt(receipt_number: str) -> Objection | None:
     number = "".join((receipt_number or "").split()).upper()
     if not number or len(number) > 20:
         return None
-    return Objection.objects.select_related("provider_department", "list_entry", "case").filter(receipt_number=number).first()
+    return Objection.objects.select_related("provider_department", "list_entry", "case", "record").filter(receipt_number=number).first()
 
 
 @require_http_methods(["GET", "POST"])
@@ -95,11 +96,12 @@ def objection_new(request):
             elif form.is_valid():
                 data = form.cleaned_data
                 try:
-                    subject, entry, case = services.public_objection_target(
-                        identifier=data["identifier"], name=data["name"], decision_number=data["decision_number"], case_number=data["case_number"],
+                    target = services.public_objection_filing(
+                        target=data["target"], identifier=data["identifier"], name=data["name"], decision_number=data["decision_number"],
+                        case_number=data["case_number"],
                     )
                     objection = services.objection_file(
-                        subject=subject, list_entry=entry, case=case, grounds=data["grounds"], contact=data["contact"],
+                        **target, grounds=data["grounds"], contact=data["contact"],
                         applicant_name=data["name"], files=data["evidence"], channel=Objection.Channel.PUBLIC,
                     )
                 except ValidationError as exc:

@@ -28,7 +28,7 @@ def objections_list(*, user, today=None):
     overdue = objection_overdue_q(today)
     return (
         access.objections_for_user(user)
-        .select_related("subject", "list_entry", "case", "provider_department", "filing_department")
+        .select_related("subject", "list_entry", "case", "record", "record__record_type", "provider_department", "filing_department")
         .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("pk")))
         .annotate(is_overdue=Case(When(overdue, then=Value(True)), default=Value(False), output_field=BooleanField()))
     )

@@ -19,6 +19,10 @@ from lists.locks import lock_entry_and_cases
 from lists.models import EntryState, ListEntry, RemovalReason
 from lists.public import entry_matching_publicly, on_public_site
 from objections import access, events, selectors
+from records import services as record_services
+from records.locks import lock_record
+from records.models import RecordRemovalReason, RecordState
+from records.public import record_matching_publicly
 from objections.models import Decision, Evidence, Objection, ObjectionState
 from sanctions import services as case_services
 from sanctions.locks import lock_case_and_assignments
@@ -32,15 +36,18 @@ PUBLIC_CASE_STATES = [*HELD_CASE_STATES, CaseState.SUSPENDED]
 
 def _lock(objection_id) -> Objection:
     # Lock the objection so two clerks cannot decide it twice.
-    return Objection.objects.select_for_update(of=("self",)).select_related("rule_set", "list_entry", "case").get(pk=objection_id)
+    return Objection.objects.select_for_update(of=("self",)).select_related("rule_set", "list_entry", "case", "record").get(pk=objection_id)
 
 
 def _url(objection) -> str:
     return f"/admin/objections/objection/{objection.pk}/change/"
 
 
-def _provider_of(list_entry, case) -> Department:
-    """The information provider: the department that identified the entry, else the case's initiator."""
+def _provider_of(list_entry, case, record=None) -> Department:
+    """The information provider: the record's providing department, the department that identified
+    the entry, else the case's initiator."""
+    if record is not None:
+        return record.department
     if list_entry is not None:
         return list_entry.identifying_department
     return case.initiating_department
@@ -48,12 +55,16 @@ def _provider_of(list_entry, case) -> Department:
 
 @transaction.atomic(durable=True)
 def objection_file(*, subject: Subject, grounds: str, contact: str, applicant_name: str = "", list_entry=None, case=None,
-                   actor=None, channel: str = Objection.Channel.DEPARTMENT, files=()) -> Objection:
-    """File an objection against a list entry and/or a case of ``subject``, with optional evidence
-    files (PDF, JPG or PNG, checked by ``uploads_check``)."""
+                   record=None, actor=None, channel: str = Objection.Channel.DEPARTMENT, files=()) -> Objection:
+    """File an objection against a list entry and/or a case of ``subject``, or against one of its
+    credit records (alone), with optional evidence files (PDF, JPG or PNG, checked by ``uploads_check``)."""
     errors = {}
-    if list_entry is None and case is None:
+    if list_entry is None and case is None and record is None:
         errors["target"] = [_("Name the list entry or the case you dispute.")]
+    if record is not None and (list_entry is not None or case is not None):
+        errors["record"] = [_("An objection to a credit record names that record alone.")]
+    if record is not None and record.subject_id != subject.pk:
+        errors["record"] = [_("This credit record is not about this subject.")]
     if list_entry is not None and list_entry.subject_id != subject.pk:
         errors["list_entry"] = [_("This list entry is not about this subject.")]
     if case is not None and case.subject_id != subject.pk:
@@ -81,7 +92,8 @@ def objection_file(*, subject: Subject, grounds: str, contact: str, applicant_na
         subject=subject,
         list_entry=list_entry,
         case=case,
-        provider_department=_provider_of(list_entry, case),
+        record=record,
+        provider_department=_provider_of(list_entry, case, record),
         filing_department=department if channel == Objection.Channel.DEPARTMENT else None,
         filed_by=actor if getattr(actor, "pk", None) else None,
         applicant_name=(applicant_name or (department.name if department else subject.name)).strip(),
@@ -98,7 +110,7 @@ def objection_file(*, subject: Subject, grounds: str, contact: str, applicant_na
     events.objection_filed(
         objection, actor, to_state=objection.state,
         extra={"channel": channel, "list_entry": getattr(list_entry, "pk", None), "case": getattr(case, "pk", None),
-               "evidence_files": len(uploads)},
+               "record": getattr(record, "pk", None), "evidence_files": len(uploads)},
     )
     notifications.notify_on_commit(
         department=objection.provider_department, verb="objection_filed",
@@ -138,6 +150,24 @@ def public_objection_target(*, identifier: str, name: str, decision_number: str 
     return (list_entry or case).subject, list_entry, case
 
 
+def public_objection_filing(*, target: str, identifier: str, name: str, decision_number: str = "", case_number: str = "") -> dict:
+    """What a public filing disputes, as ``objection_file``'s ``subject``, ``list_entry``, ``case``
+    and ``record``: ``target`` ``list_entry`` (``public_objection_target``) or ``record``, the
+    record the public 双公示 query shows with this decision number (``records.public``), of the
+    subject with this identifier and exactly this name. A mismatch is the one ``no_public_match``."""
+    if target != "record":
+        subject, list_entry, case = public_objection_target(
+            identifier=identifier, name=name, decision_number=decision_number, case_number=case_number,
+        )
+        return {"subject": subject, "list_entry": list_entry, "case": case}
+    if not (decision_number or "").strip():
+        raise ValidationError({"decision_number": [_("Give the decision number of the credit record you dispute.")]})
+    record = record_matching_publicly(identifier=identifier, name=name, decision_number=decision_number)
+    if record is None:
+        raise no_public_match()
+    return {"subject": record.subject, "record": record}
+
+
 def _cases_of(objection: Objection):
     """The live (or held) cases the objection disputes: its case, or every case of its entry."""
     if objection.case_id:
@@ -150,7 +180,10 @@ def _lock_held(objection: Objection):
     then that entry's cases (and the objection's case) in id order, then their assignments. Every
     decision takes these locks before it counts the other verifying objections, so two decisions
     on one record queue and the second counts what the first committed. Answers the locked entry
-    (None for a case that rests on no entry)."""
+    (None for a case that rests on no entry). A credit record is locked alone (``records.locks``)."""
+    if objection.record_id:
+        objection.record = lock_record(objection.record_id)
+        return None
     entry_id = objection.list_entry_id or (objection.case.list_entry_id if objection.case_id else None)
     if entry_id is not None:
         entry = lock_entry_and_cases(entry_id, case_ids=[objection.case_id] if objection.case_id else [])
@@ -164,6 +197,8 @@ def _lock_held(objection: Objection):
 def _other_verifying(objection: Objection):
     """Other objections still being verified on the same entry or case: the hold stays while any remains."""
     others = Objection.objects.filter(state=ObjectionState.VERIFYING).exclude(pk=objection.pk)
+    if objection.record_id:
+        return others.filter(record_id=objection.record_id)
     q = None
     if objection.list_entry_id:
         q = Q(list_entry_id=objection.list_entry_id) | Q(case__list_entry_id=objection.list_entry_id)
@@ -190,7 +225,10 @@ def objection_accept(*, objection: Objection, actor) -> Objection:
     objection.save(update_fields=["state", "accepted_at", "verify_due", "due_dates_provisional"])
     events.objection_accepted(objection, actor, from_state=previous, to_state=objection.state)
     reason = _("Objection %(receipt)s is being verified.") % {"receipt": objection.receipt_number}
-    if objection.list_entry_id and entry.state == EntryState.PUBLISHED:
+    if objection.record_id:
+        if objection.record.state == RecordState.PUBLISHED:
+            record_services.record_suspend(record=objection.record, actor=actor, reason=reason)
+    elif objection.list_entry_id and entry.state == EntryState.PUBLISHED:
         list_services.entry_suspend(entry=entry, actor=actor, reason=reason)
     else:
         for case in _cases_of(objection).filter(state__in=HELD_CASE_STATES).order_by("pk"):
@@ -232,6 +270,10 @@ def _release(objection: Objection, actor, reason: str) -> None:
     """Resume what this objection held, unless another objection on the same record still verifies."""
     if _other_verifying(objection).exists():
         return
+    if objection.record_id:
+        if objection.record.state == RecordState.SUSPENDED:
+            record_services.record_resume(record=objection.record, actor=actor, reason=reason)
+        return
     entry = objection.list_entry
     if entry is not None:
         entry.refresh_from_db()
@@ -266,16 +308,18 @@ def objection_uphold(*, objection: Objection, actor, outcome: str, reason: str =
     if outcome not in (Decision.REVOKE, Decision.CORRECT):
         raise ValidationError({"outcome": [_("Choose revoke or correct.")]})
     corrections = corrections or {}
-    if outcome == Decision.CORRECT:
+    objection = _lock(objection.pk)
+    require(access.can_decide_objection(actor, objection), _("Only the information provider can decide this objection."))
+    if outcome == Decision.CORRECT and objection.record_id is None:
         unknown = sorted(set(corrections) - set(list_services.CORRECTABLE_FIELDS))
         if not corrections or unknown:
             raise ValidationError(
                 {"corrections": [_("Give the corrected fields (allowed: %(fields)s).") % {"fields": ", ".join(list_services.CORRECTABLE_FIELDS)}]}
             )
-    objection = _lock(objection.pk)
-    require(access.can_decide_objection(actor, objection), _("Only the information provider can decide this objection."))
     _lock_held(objection)
-    if outcome == Decision.CORRECT and objection.list_entry_id is None:
+    if objection.record_id:
+        corrections = {}  # a record is corrected by being entered anew (``_end_record``)
+    if outcome == Decision.CORRECT and objection.list_entry_id is None and objection.record_id is None:
         raise ValidationError({"outcome": [_("Only a list entry can be corrected; revoke the case instead.")]})
     previous = objection.state
     run_transition(objection, "uphold", at=timezone.now(), decision=outcome, reason=(reason or "").strip(), corrections=corrections)
@@ -284,7 +328,9 @@ def objection_uphold(*, objection: Objection, actor, outcome: str, reason: str =
     events.objection_upheld(objection, actor, from_state=previous, to_state=objection.state, reason=reason,
                             extra={"outcome": outcome, "corrections": corrections})
     note = _("Objection %(receipt)s upheld.") % {"receipt": objection.receipt_number}
-    if outcome == Decision.REVOKE:
+    if objection.record_id:
+        _end_record(objection, actor, outcome, note)
+    elif outcome == Decision.REVOKE:
         entry = objection.list_entry
         if entry is not None and entry.state in (EntryState.PUBLISHED, EntryState.SUSPENDED):
             list_services.entry_remove_in_transaction(entry=entry, actor=actor, reason=RemovalReason.REVOKED, note=note, check_permission=False)
@@ -295,6 +341,16 @@ def objection_uphold(*, objection: Objection, actor, outcome: str, reason: str =
         list_services.entry_correct(entry=objection.list_entry, actor=actor, corrections=corrections, reason=note)
         _release(objection, actor, note)
     return objection
+
+
+def _end_record(objection: Objection, actor, outcome: str, note: str) -> None:
+    """An upheld objection to a credit record ends its publication: ``revoked``, or ``corrected``
+    (a record is not edited in place: its providing department enters the corrected decision as a
+    new record, and the old one is kept, removed, with the objection's receipt in its note)."""
+    record = objection.record
+    if record.state in (RecordState.PUBLISHED, RecordState.SUSPENDED, RecordState.DRAFT):
+        reason = RecordRemovalReason.REVOKED if outcome == Decision.REVOKE else RecordRemovalReason.CORRECTED
+        record_services.record_remove_in_transaction(record=record, actor=actor, reason=reason, note=note, check_permission=False)
 
 
 def _notify_reputation_restored(objection: Objection) -> None:

@@ -34,7 +34,30 @@ PUBLIC_KINDS = tuple(RecordKind.published_by_deadline())
 KIND_LABELS = {RecordKind.LICENSING: "行政许可", RecordKind.PENALTY: "行政处罚"}
 SEVERITY_LABELS = {"minor": "轻微", "general": "一般", "severe": "严重"}
 
-__all__ = ["PUBLIC_KINDS", "QueryError", "clean_query", "public_records", "public_row", "query_from_token", "query_token", "search"]
+__all__ = ["PUBLIC_KINDS", "QueryError", "clean_query", "on_public_site", "public_records", "record_matching_publicly", "public_row", "query_from_token", "query_token", "search"]
+
+
+def on_public_site(records: QuerySet[CreditRecord], today=None) -> QuerySet[CreditRecord]:
+    """Those of ``records`` the public 双公示 query shows: published (not suspended, not removed)
+    licensing and penalty records of public types whose publication has not ended, never a minor's."""
+    today = today or timezone.localdate()
+    return (
+        records.filter(state=RecordState.PUBLISHED, record_type__public=True, record_type__kind__in=PUBLIC_KINDS)
+        .filter(Q(publication_ends_on__isnull=True) | Q(publication_ends_on__gte=today))
+        .filter(publishable_subjects_q(today))
+    )
+
+
+def record_matching_publicly(*, identifier: str, name: str, decision_number: str) -> CreditRecord | None:
+    """The record the public query shows (``on_public_site``) with this decision number, of the
+    subject with this identifier *and* exactly this name; None whatever does not match. For the
+    public objection and repair filings (``target=record``), which answer every mismatch alike."""
+    records = CreditRecord.objects.filter(
+        subject__identifier=identifiers.normalise(identifier),
+        subject__name=(name or "").strip(),
+        decision_number=(decision_number or "").strip(),
+    )
+    return on_public_site(records).select_related("subject", "record_type", "department", "rule_set").order_by("pk").first()
 
 
 def public_records(*, q: str, today=None) -> QuerySet[CreditRecord]:
@@ -43,11 +66,8 @@ def public_records(*, q: str, today=None) -> QuerySet[CreditRecord]:
     Bounded: one query for the page (subject, type and department joined), one for the count.
     Uses the (state, -decided_on) index and the subject's unique identifier index.
     """
-    today = today or timezone.localdate()
     records = (
-        CreditRecord.objects.filter(state=RecordState.PUBLISHED, record_type__public=True, record_type__kind__in=PUBLIC_KINDS)
-        .filter(Q(publication_ends_on__isnull=True) | Q(publication_ends_on__gte=today))
-        .filter(publishable_subjects_q(today))
+        on_public_site(CreditRecord.objects.all(), today=today)
         .select_related("subject", "record_type", "department")
         .only(
             "pk", "decision_number", "decided_on", "severity", "basis", "content", "valid_until", "publication_ends_on", "published_on",

@@ -94,7 +94,7 @@ class RepairApplicationAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, Service
         "created_at",
     ]
     list_filter = [WhoseFilter, "state", OverdueFilter, "channel"]
-    list_select_related = ["subject", "list_entry", "deciding_department", "filing_department"]
+    list_select_related = ["subject", "list_entry", "record", "deciding_department", "filing_department"]
     search_fields = ["=receipt_number", "=subject__identifier", "subject__name"]
     search_help_text = _("Receipt number or subject identifier (exact), or part of the subject's name.")
     show_full_result_count = False
@@ -146,14 +146,19 @@ class RepairApplicationAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, Service
 
     # --- columns and fields --------------------------------------------------------------------
 
-    @admin.display(description=_("list entry"))
+    @admin.display(description=_("list entry or record"))
     def entry_display(self, obj):
-        return obj.list_entry.decision_number
+        return obj.target.decision_number
 
-    @admin.display(description=_("list entry"))
+    @admin.display(description=_("list entry or record"))
     def entry_link(self, obj):
-        url = admin_url("lists_listentry_change", obj.list_entry_id, site=self.admin_site.name)
-        return format_html("<a href='{}'>{}</a>", url, obj.list_entry) if url else str(obj.list_entry)
+        if obj.record_id:
+            url = admin_url("records_creditrecord_change", obj.record_id, site=self.admin_site.name)
+            label = gettext("Credit record")
+        else:
+            url = admin_url("lists_listentry_change", obj.list_entry_id, site=self.admin_site.name)
+            label = gettext("List entry")
+        return format_html("{}: <a href='{}'>{}</a>", label, url, obj.target) if url else str(obj.target)
 
     @admin.display(description=_("documents"))
     def document_files(self, obj):
@@ -163,7 +168,7 @@ class RepairApplicationAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, Service
     def eligibility(self, obj):
         if obj.state not in (RepairState.SUBMITTED, RepairState.REVIEWING):
             return "—"
-        result = services.repair_eligibility(entry=obj.list_entry)
+        result = services.repair_eligibility(entry=obj.target)
         if result.eligible:
             return format_html("<strong>{}</strong>", _("Eligible under the entry's rule set."))
         return format_html("<ul class='eligibility-reasons'>{}</ul>", format_html_join("", "<li>{}</li>", ((r,) for r in result.reasons)))
@@ -197,7 +202,7 @@ class RepairApplicationAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, Service
                 )
                 return HttpResponseRedirect(reverse("admin:repair_repairapplication_change", args=[application.pk], current_app=self.admin_site.name))
         fieldsets = [
-            (None, {"fields": ["list_entry", "applicant_name", "contact"]}),
+            (None, {"fields": ["list_entry", "record", "applicant_name", "contact"]}),
             (_("Application"), {"fields": ["evidence", "commitment_signed"]}),
             (_("Documents"), {"fields": ["proof_files", "commitment_files", "training_files"]}),
         ]

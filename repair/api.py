@@ -25,12 +25,15 @@ from credit_platform.public_filing import (
     EvidenceFilesField,
     PublicAPIMixin,
     PublicIdentifierSerializerField,
+    PublicTargetSerializerField,
     ReceiptSerializer,
     public_uploads,
 )
 from credit_platform.uploads import UPLOAD_SIGNATURES
 from lists.access import entries_for_user
 from lists.models import ListEntry
+from records.access import records_for_user
+from records.models import CreditRecord
 from repair import access, public, selectors, services
 from repair.models import RepairApplication, RepairDocument, RepairState
 
@@ -66,9 +69,19 @@ class RepairEntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class RepairRecordSerializer(serializers.ModelSerializer):
+    record_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = CreditRecord
+        fields = ["id", "record_type", "severity", "domain", "decision_number", "decided_on", "repair_possible_from", "publication_ends_on", "state"]
+        read_only_fields = fields
+
+
 class RepairSerializer(serializers.ModelSerializer):
     subject = SubjectBriefSerializer(read_only=True)
-    list_entry = RepairEntrySerializer(read_only=True)
+    list_entry = RepairEntrySerializer(read_only=True, allow_null=True, help_text=_("The list entry repaired; null for a record."))
+    record = RepairRecordSerializer(read_only=True, allow_null=True, help_text=_("The penalty record whose publicity is repaired; null for an entry."))
     deciding_department = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=_("The identifying department: it decides."))
     filing_department = serializers.SlugRelatedField(
         slug_field="code", read_only=True, allow_null=True, help_text=_("The department that entered it; null when the subject filed it."),
@@ -80,7 +93,7 @@ class RepairSerializer(serializers.ModelSerializer):
     class Meta:
         model = RepairApplication
         fields = [
-            "id", "receipt_number", "channel", "state", "subject", "list_entry", "deciding_department", "filing_department",
+            "id", "receipt_number", "channel", "state", "subject", "list_entry", "record", "deciding_department", "filing_department",
             "applicant_name", "contact", "evidence", "commitment_signed", "training_completed", "documents", "rule_set",
             "answer_due", "decide_due", "is_overdue", "extended", "extension_reason", "refusal_reason", "rejection_reason",
             "false_materials", "eligible_from", "accepted_at", "decided_at", "created_at",
@@ -124,7 +137,7 @@ class RepairDetailSerializer(RepairSerializer):
     def get_eligibility(self, application):
         if application.state not in LIVE_STATES:
             return None
-        return EligibilitySerializer(services.repair_eligibility(entry=application.list_entry)).data
+        return EligibilitySerializer(services.repair_eligibility(entry=application.target)).data
 
     @extend_schema_field(LiftingSerializer(many=True))
     def get_lifting(self, application):
@@ -160,7 +173,13 @@ class DocumentsMixin(serializers.Serializer):
 
 
 class RepairCreateSerializer(DocumentsMixin):
-    list_entry = serializers.PrimaryKeyRelatedField(queryset=ListEntry.objects.none(), help_text=_("The list entry to repair (its id)."))
+    list_entry = serializers.PrimaryKeyRelatedField(
+        queryset=ListEntry.objects.none(), required=False, allow_null=True, help_text=_("The list entry to repair (its id); or give record."),
+    )
+    record = serializers.PrimaryKeyRelatedField(
+        queryset=CreditRecord.objects.none(), required=False, allow_null=True,
+        help_text=_("The penalty record whose publicity is repaired (its id), instead of a list entry."),
+    )
     # Blank or false values reach the service, which answers with the field's own message.
     commitment_signed = serializers.BooleanField(
         required=False, default=False, help_text=_("The subject signed a credit commitment (its document is one of the documents)."),
@@ -175,6 +194,7 @@ class RepairCreateSerializer(DocumentsMixin):
         request = self.context.get("request")
         if request is not None:
             self.fields["list_entry"].queryset = entries_for_user(request.user)
+            self.fields["record"].queryset = records_for_user(request.user).select_related("subject", "department", "record_type", "rule_set")
 
 
 class RejectSerializer(serializers.Serializer):
@@ -196,10 +216,11 @@ class RepairFilter(filters.FilterSet):
     department = filters.CharFilter(field_name="deciding_department__code", help_text="The deciding department's code.")
     channel = filters.ChoiceFilter(choices=RepairApplication.Channel.choices)
     list_entry = IdFilter(field_name="list_entry_id", help_text="The list entry's id.")
+    record = IdFilter(field_name="record_id", help_text="The credit record's id.")
 
     class Meta:
         model = RepairApplication
-        fields = ["state", "overdue", "department", "channel", "list_entry"]
+        fields = ["state", "overdue", "department", "channel", "list_entry", "record"]
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(is_overdue=(value == "true"))
@@ -256,8 +277,8 @@ class RepairViewSet(DepartmentDecidedViewSet):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         application = services.repair_apply(
-            entry=values["list_entry"], evidence=values["evidence"], commitment_signed=values["commitment_signed"],
-            contact=values["contact"], applicant_name=values["applicant_name"],
+            entry=values.get("list_entry"), record=values.get("record"), evidence=values["evidence"],
+            commitment_signed=values["commitment_signed"], contact=values["contact"], applicant_name=values["applicant_name"],
             documents=values["documents"], actor=request.user, channel=RepairApplication.Channel.DEPARTMENT,
         )
         return self._detail(application.pk, status.HTTP_201_CREATED)
@@ -313,9 +334,12 @@ class PublicRepairCreateSerializer(DocumentsMixin):
     """The application, checked before the subject and the entry are looked up (so no error tells a
     match from a mismatch) as far as it does not depend on the entry; the service checks again."""
 
+    target = PublicTargetSerializerField(
+        help_text=_("What is repaired: list_entry (default) or record (a penalty's publicity, by its decision_number)."),
+    )
     identifier = PublicIdentifierSerializerField()
     name = serializers.CharField(max_length=200, help_text=_("The subject's name, as registered."))
-    decision_number = serializers.CharField(max_length=200, help_text=_("Decision number of the list entry to repair."))
+    decision_number = serializers.CharField(max_length=200, help_text=_("Decision number of the list entry or the record to repair."))
     evidence = serializers.CharField(
         max_length=20000, help_text=_("How the obligations were fulfilled."),
         error_messages={"blank": _("Describe how the obligations were fulfilled.")},
@@ -373,7 +397,8 @@ class PublicRepairCreate(PublicAPIMixin, generics.GenericAPIView):
 
     @extend_schema(
         summary="Apply for credit repair as the subject (public)",
-        description="multipart/form-data. Name the subject (identifier and name) and the list entry (decision_number), "
+        description="multipart/form-data. Name the subject (identifier and name) and what is repaired: target list_entry "
+        "(default) or record (a penalty record the public 双公示 query shows), by its decision_number, "
         "with the documents (the proof of fulfilment and the signed commitment always; document_kinds in the same order). "
         "Any mismatch (an unknown identifier, a name that is not the subject's, an unknown decision number, an entry the "
         "public site does not show) is one and the same 400 {non_field_errors}, whatever did not match; a malformed "
@@ -388,9 +413,11 @@ class PublicRepairCreate(PublicAPIMixin, generics.GenericAPIView):
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        entry = services.public_repair_entry(identifier=values["identifier"], name=values["name"], decision_number=values["decision_number"])
+        target = services.public_repair_target(
+            target=values["target"], identifier=values["identifier"], name=values["name"], decision_number=values["decision_number"],
+        )
         application = services.repair_apply(
-            entry=entry, evidence=values["evidence"], commitment_signed=values["commitment_signed"],
+            **target, evidence=values["evidence"], commitment_signed=values["commitment_signed"],
             contact=values["contact"], applicant_name=values["name"],
             documents=values["documents"], channel=RepairApplication.Channel.PUBLIC,
         )

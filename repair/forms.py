@@ -9,9 +9,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from credit_platform.forms import MultipleFileField, check_public_files
-from credit_platform.public_filing import PublicIdentifierField
+from credit_platform.public_filing import PublicIdentifierField, PublicTargetField
 from lists.access import entries_for_user
 from lists.models import ListEntry
+from records.access import records_for_user
+from records.models import CreditRecord
 from repair.models import RepairApplication, RepairDocument
 
 
@@ -37,7 +39,9 @@ def documents_of(cleaned_data: dict) -> list[tuple]:
 class RepairEnterForm(forms.Form):
     """A department enters a subject's application (e.g. handed in at its counter)."""
 
-    list_entry = forms.ModelChoiceField(label=_label("list_entry"), queryset=ListEntry.objects.none())
+    list_entry = forms.ModelChoiceField(label=_label("list_entry"), queryset=ListEntry.objects.none(), required=False)
+    record = forms.ModelChoiceField(label=_label("record"), queryset=CreditRecord.objects.none(), required=False,
+                                    help_text=_("Or the penalty record whose publicity is repaired."))
     applicant_name = forms.CharField(label=_label("applicant_name"), max_length=200, required=False, help_text=_("Default: the subject's name."))
     contact = forms.CharField(label=_label("contact"), max_length=200)
     evidence = forms.CharField(label=_label("evidence"), widget=forms.Textarea(attrs={"rows": 5, "cols": 70}),
@@ -52,16 +56,24 @@ class RepairEnterForm(forms.Form):
 
     def __init__(self, data=None, files=None, *, user, admin_site=None, **kwargs):
         super().__init__(data, files, **kwargs)
-        field = self.fields["list_entry"]
-        field.queryset = entries_for_user(user)
-        # Millions of entries: searched through the list entry admin's autocomplete.
-        field.widget = AutocompleteSelect(RepairApplication._meta.get_field("list_entry"), admin_site or admin.site)
-        field.widget.choices = field.choices
+        for name, queryset in (("list_entry", entries_for_user(user)), ("record", records_for_user(user))):
+            field = self.fields[name]
+            field.queryset = queryset
+            # Millions of entries and records: searched through their admin's autocomplete.
+            field.widget = AutocompleteSelect(RepairApplication._meta.get_field(name), admin_site or admin.site)
+            field.widget.choices = field.choices
+
+    def clean(self):
+        cleaned = super().clean()
+        given = [name for name in ("list_entry", "record") if cleaned.get(name)]
+        if len(given) != 1 and not self.has_error("list_entry") and not self.has_error("record"):
+            raise forms.ValidationError(_("Name the list entry or the credit record to repair."))
+        return cleaned
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
         return {
-            "entry": data["list_entry"], "applicant_name": data["applicant_name"], "contact": data["contact"], "evidence": data["evidence"],
+            "entry": data.get("list_entry"), "record": data.get("record"), "applicant_name": data["applicant_name"], "contact": data["contact"], "evidence": data["evidence"],
             "commitment_signed": data["commitment_signed"], "documents": documents_of(data),
         }
 
@@ -78,6 +90,7 @@ class RejectForm(forms.Form):
 
 
 class PublicRepairForm(forms.Form):
+    target = PublicTargetField(label="修复对象", help_text="申请修复行政处罚公示信息的，请选择“双公示”并填写行政处罚决定书文号。")
     identifier = PublicIdentifierField()  # its format only: whether anyone holds it is never said
     name = forms.CharField(label="主体名称或姓名", max_length=200, help_text="须与统一社会信用代码或身份证号码登记的名称一致。")
     decision_number = forms.CharField(label="决定文号", max_length=200, help_text="申请修复的失信信息的决定文号。")

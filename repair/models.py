@@ -34,7 +34,11 @@ class RepairApplication(ConcurrentTransitionMixin, models.Model):
     receipt_number = models.CharField(_("receipt number"), max_length=20, unique=True, default=_new_repair_receipt, editable=False)
     channel = models.CharField(_("filed through"), max_length=16, choices=Channel.choices)
     subject = models.ForeignKey("credit_platform.Subject", verbose_name=_("subject"), on_delete=models.PROTECT, related_name="repair_applications")
-    list_entry = models.ForeignKey("lists.ListEntry", verbose_name=_("list entry"), on_delete=models.PROTECT, related_name="repair_applications")
+    # What is repaired: a list entry, or a penalty (or dishonesty) record's publicity (records app); exactly one.
+    list_entry = models.ForeignKey("lists.ListEntry", verbose_name=_("list entry"), null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="repair_applications")
+    record = models.ForeignKey("records.CreditRecord", verbose_name=_("credit record"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="repair_applications")
     deciding_department = models.ForeignKey(
         "credit_platform.Department", verbose_name=_("deciding department"), on_delete=models.PROTECT, related_name="repairs_to_decide"
     )
@@ -75,9 +79,20 @@ class RepairApplication(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["state", "answer_due"], name="repair_state_answer_idx"),
             models.Index(fields=["subject", "state"], name="repair_subject_state_idx"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(list_entry__isnull=False, record__isnull=True) | models.Q(list_entry__isnull=True, record__isnull=False),
+                name="repair_one_target",
+            ),
+        ]
 
     def __str__(self):
         return self.receipt_number
+
+    @property
+    def target(self):
+        """The list entry or the credit record repaired."""
+        return self.list_entry if self.list_entry_id else self.record
 
     @transition(field=state, source=RepairState.SUBMITTED, target=RepairState.REVIEWING, permission=may_decide_repair, custom={"label": _("Take for review")})
     def accept(self, *, at, decide_due):

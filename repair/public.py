@@ -52,7 +52,7 @@ def public_status(application: RepairApplication) -> dict:
         "state_label": STATE_LABELS.get(application.state, application.state),
         "filed_on": _local_date(application.created_at),
         "deciding_department": application.deciding_department.name,
-        "decision_number": application.list_entry.decision_number,
+        "decision_number": application.target.decision_number,
         "answer_due": application.answer_due,
         "accepted_on": _local_date(application.accepted_at),
         "decide_due": application.decide_due,
@@ -69,7 +69,7 @@ def repair_by_receipt(receipt_number: str) -> RepairApplication | None:
     number = "".join((receipt_number or "").split()).upper()
     if not number or len(number) > 20:
         return None
-    return RepairApplication.objects.select_related("deciding_department", "list_entry").filter(receipt_number=number).first()
+    return RepairApplication.objects.select_related("deciding_department", "list_entry", "record").filter(receipt_number=number).first()
 
 
 @require_http_methods(["GET", "POST"])
@@ -88,9 +88,11 @@ def repair_new(request):
             elif form.is_valid():
                 data = form.cleaned_data
                 try:
-                    entry = services.public_repair_entry(identifier=data["identifier"], name=data["name"], decision_number=data["decision_number"])
+                    target = services.public_repair_target(
+                        target=data["target"], identifier=data["identifier"], name=data["name"], decision_number=data["decision_number"],
+                    )
                     application = services.repair_apply(
-                        entry=entry, evidence=data["evidence"], commitment_signed=data["commitment_signed"],
+                        **target, evidence=data["evidence"], commitment_signed=data["commitment_signed"],
                         contact=data["contact"], applicant_name=data["name"],
                         documents=documents_of(data), channel=RepairApplication.Channel.PUBLIC,
                     )

@@ -28,7 +28,9 @@ def repairs_list(*, user, today=None):
     overdue = repair_overdue_q(today)
     return (
         access.repairs_for_user(user)
-        .select_related("subject", "list_entry", "deciding_department", "filing_department", "rule_set")
+        .select_related(
+            "subject", "list_entry", "record", "record__record_type", "record__rule_set", "deciding_department", "filing_department", "rule_set",
+        )
         .prefetch_related(Prefetch("documents", queryset=RepairDocument.objects.order_by("pk")))
         .annotate(is_overdue=Case(When(overdue, then=Value(True)), default=Value(False), output_field=BooleanField()))
     )

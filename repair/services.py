@@ -1,4 +1,9 @@
-"""Credit repair: eligibility under the entry's rule set, application, review, approval and lifting."""
+"""Credit repair: eligibility under the entry's rule set, application, review, approval and lifting.
+
+What is repaired is a list entry or, with the same procedure (RULES.md "Licensing and penalty
+decisions"), a penalty or dishonesty record's publicity (``record``, records app): decided by its
+providing department; approving it removes the record from the public query (reason ``repaired``),
+kept in the back end and in the credit file."""
 import datetime
 from dataclasses import dataclass, field
 
@@ -11,13 +16,17 @@ from credit_platform import audit, calendar, notifications
 from credit_platform.exceptions import ApplicationError
 from credit_platform.models import AuditEvent, Department
 from credit_platform.public_filing import no_public_match
-from credit_platform.rules import add_months
+from credit_platform.rules import add_months, rule_set_in_force
 from credit_platform.uploads import uploads_check
 from credit_platform.workflow import lock_rows, require, require_transition, run_transition
 from lists import services as list_services
 from lists.locks import lock_entry
 from lists.models import EntryState, RemovalReason
 from lists.public import entry_matching_publicly
+from records import services as record_services
+from records.locks import lock_record
+from records.models import CreditRecord, RecordKind, RecordRemovalReason, RecordState
+from records.public import record_matching_publicly
 from repair import access, events, selectors, wording
 from repair.models import CommitmentBreach, RepairApplication, RepairDocument, RepairState
 from sanctions.access import assignments_for_user
@@ -36,19 +45,39 @@ class Eligibility:
         return {"eligible": self.eligible, "reasons": self.reasons, "eligible_from": self.eligible_from.isoformat() if self.eligible_from else None}
 
 
-def repair_eligibility(*, entry, today: datetime.date | None = None) -> Eligibility:
-    """Check an entry against the rule set it was decided under (RULES.md, credit repair)."""
-    today = today or timezone.localdate()
-    rules = entry.rule_set
-    reasons: list[str] = []
-    dates: list[datetime.date] = []
-    never = False
-    if entry.list_type == "red":
+REPAIRABLE_RECORD_KINDS = (RecordKind.PENALTY, RecordKind.DISHONESTY)
+
+
+def rule_set_of(target):
+    """The rule set a list entry or a credit record was decided under."""
+    return target.rule_set or rule_set_in_force(target.decided_on)
+
+
+def _target_refusals(target) -> list[str]:
+    """Why the entry or record is not something to repair at all (never repairable as it stands)."""
+    reasons = []
+    if isinstance(target, CreditRecord):
+        if target.record_type.kind not in REPAIRABLE_RECORD_KINDS:
+            reasons.append(_("Only the publicity of a penalty or dishonesty record can be repaired."))
+        if target.state not in (RecordState.PUBLISHED, RecordState.SUSPENDED):
+            reasons.append(_("The record is not published (state: %(state)s).") % {"state": target.get_state_display()})
+        return reasons
+    if target.list_type == "red":
         reasons.append(_("A red-list entry is not a dishonesty record: there is nothing to repair."))
-        never = True
-    if entry.state not in (EntryState.PUBLISHED, EntryState.SUSPENDED):
-        reasons.append(_("The entry is not on the list (state: %(state)s).") % {"state": entry.get_state_display()})
-        never = True
+    if target.state not in (EntryState.PUBLISHED, EntryState.SUSPENDED):
+        reasons.append(_("The entry is not on the list (state: %(state)s).") % {"state": target.get_state_display()})
+    return reasons
+
+
+def repair_eligibility(*, entry=None, record=None, today: datetime.date | None = None) -> Eligibility:
+    """Check an entry, or a penalty or dishonesty record, against the rule set it was decided under
+    (RULES.md, credit repair)."""
+    today = today or timezone.localdate()
+    entry = entry if entry is not None else record
+    rules = rule_set_of(entry)
+    reasons: list[str] = _target_refusals(entry)
+    dates: list[datetime.date] = []
+    never = bool(reasons)
     if entry.domain in (rules.non_repairable_domains or []):
         reasons.append(
             _("Dishonesty in the domain '%(domain)s' cannot be repaired under %(rules)s.") % {"domain": entry.get_domain_display(), "rules": rules.name}
@@ -87,6 +116,21 @@ def _url(application) -> str:
     return f"/admin/repair/repairapplication/{application.pk}/change/"
 
 
+def public_repair_target(*, target: str, identifier: str, name: str, decision_number: str) -> dict:
+    """``repair_apply``'s ``entry`` or ``record`` for a public filing: ``target`` ``list_entry``
+    (``public_repair_entry``) or ``record``, the record the public 双公示 query shows with this
+    decision number, of the subject with this identifier and exactly this name. A mismatch is the
+    one ``no_public_match``."""
+    if target != "record":
+        return {"entry": public_repair_entry(identifier=identifier, name=name, decision_number=decision_number)}
+    if not (decision_number or "").strip():
+        raise ValidationError({"decision_number": [_("Give the decision number of the record to repair.")]})
+    record = record_matching_publicly(identifier=identifier, name=name, decision_number=decision_number)
+    if record is None:
+        raise no_public_match()
+    return {"record": record}
+
+
 def public_repair_entry(*, identifier: str, name: str, decision_number: str):
     """The list entry a member of the public asks to repair: one the public site shows
     (``lists.public.on_public_site``), with this decision number, of the subject with this
@@ -109,7 +153,7 @@ DOCUMENTS_ALWAYS = (RepairDocument.Kind.PROOF, RepairDocument.Kind.COMMITMENT)
 def training_required(entry) -> bool:
     """Whether the entry's rule set asks severe dishonesty for a credit training certificate or a
     credit report (order 36 of 2026 does; order 58 did not)."""
-    return entry.severity == "severe" and entry.rule_set.severe_repair_requires_training
+    return entry.severity == "severe" and rule_set_of(entry).severe_repair_requires_training
 
 
 def documents_missing(kinds, *, entry=None) -> list[str]:
@@ -169,14 +213,15 @@ def _record_refusal(entry, kinds) -> Refusal | None:
     """Under the entry's lock: the entry not eligible, an application already live, a document its
     rule set asks for missing; None when nothing in the record stands against the application."""
     eligibility = repair_eligibility(entry=entry)
+    field_name = "record" if isinstance(entry, CreditRecord) else "list_entry"
     if not eligibility.eligible:
         return Refusal(
             ApplicationError(" ".join(eligibility.reasons), extra={
                 "reasons": eligibility.reasons, "eligible_from": eligibility.eligible_from.isoformat() if eligibility.eligible_from else None}),
             "".join(wording.ineligibility_in_chinese(entry, eligibility.eligible_from)), eligibility.eligible_from,
         )
-    if RepairApplication.objects.filter(list_entry=entry, state__in=LIVE_APPLICATION_STATES).exists():
-        return Refusal(ValidationError({"list_entry": [_("A repair application for this entry is already being handled.")]}), wording.ALREADY_LIVE)
+    if RepairApplication.objects.filter(**{field_name: entry}, state__in=LIVE_APPLICATION_STATES).exists():
+        return Refusal(ValidationError({field_name: [_("A repair application for this entry is already being handled.")]}), wording.ALREADY_LIVE)
     missing = documents_missing(kinds, entry=entry)
     if missing:
         return Refusal(ValidationError({"documents": missing_documents_messages(missing)}), wording.TRAINING_MISSING)
@@ -184,7 +229,7 @@ def _record_refusal(entry, kinds) -> Refusal | None:
 
 
 @transaction.atomic(durable=True)
-def repair_apply(*, entry, evidence: str, commitment_signed: bool, contact: str, documents, applicant_name: str = "",
+def repair_apply(*, entry=None, record=None, evidence: str, commitment_signed: bool, contact: str, documents, applicant_name: str = "",
                  actor=None, channel: str = RepairApplication.Channel.DEPARTMENT) -> RepairApplication:
     """File a repair application with its ``documents`` (``[(kind, file)]``: PDF, JPG or PNG): the
     proof of fulfilment and the signed commitment always, the credit training certificate or credit
@@ -196,6 +241,8 @@ def repair_apply(*, entry, evidence: str, commitment_signed: bool, contact: str,
     refused by the platform with the reasons and the date, which its receipt shows: so a filing
     matched by identifier, name and decision number is always answered with a receipt, and nothing
     of the record is told without a filing on record (docs/DEVELOPMENT.md, public filings)."""
+    if (entry is None) == (record is None):
+        raise ValidationError({"target": [_("Name the list entry or the credit record to repair.")]})
     documents = list(documents or [])
     kinds, uploads = _application_check(entry=entry, evidence=evidence, commitment_signed=commitment_signed, contact=contact,
                                         documents=documents, channel=channel)
@@ -204,17 +251,23 @@ def repair_apply(*, entry, evidence: str, commitment_signed: bool, contact: str,
         require(department is not None, _("Only a user of a department can enter an application."))
     # Lock the entry before counting its live applications: two filed at the same moment queue here,
     # and the second sees the first.
-    entry = lock_entry(entry.pk)
+    if record is not None:
+        entry = lock_record(record.pk)  # the record stands where the entry would (``entry`` below)
+        record = entry
+    else:
+        entry = lock_entry(entry.pk)
     refusal = _record_refusal(entry, kinds)
     if refusal is not None and channel == RepairApplication.Channel.DEPARTMENT:
         raise refusal.error
     today = timezone.localdate()
-    answer_due = calendar.add_working_days(today, entry.rule_set.repair_answer_days)
+    rules = rule_set_of(entry)
+    answer_due = calendar.add_working_days(today, rules.repair_answer_days)
     application = RepairApplication.objects.create(
         channel=channel,
         subject=entry.subject,
-        list_entry=entry,
-        deciding_department=entry.identifying_department,
+        list_entry=None if record is not None else entry,
+        record=record,
+        deciding_department=record.department if record is not None else entry.identifying_department,
         filing_department=department if channel == RepairApplication.Channel.DEPARTMENT else None,
         filed_by=actor if getattr(actor, "pk", None) else None,
         applicant_name=(applicant_name or entry.subject.name).strip(),
@@ -222,7 +275,7 @@ def repair_apply(*, entry, evidence: str, commitment_signed: bool, contact: str,
         evidence=evidence.strip(),
         commitment_signed=True,
         training_completed=RepairDocument.Kind.TRAINING in kinds,
-        rule_set=entry.rule_set,
+        rule_set=rules,
         answer_due=answer_due.date,
         due_dates_provisional=answer_due.provisional,
     )
@@ -231,7 +284,7 @@ def repair_apply(*, entry, evidence: str, commitment_signed: bool, contact: str,
             application=application, kind=kind, file=file, original_name=(file.name or "")[:255], content_type=content_type, size=file.size,
         )
     events.repair_filed(application, actor, to_state=application.state,
-                        extra={"list_entry": entry.pk, "channel": channel, "documents": kinds})
+                        extra={"list_entry": None if record is not None else entry.pk, "record": getattr(record, "pk", None), "channel": channel, "documents": kinds})
     if refusal is not None:
         return _refuse_on_filing(application, refusal)
     notifications.notify_on_commit(
@@ -256,7 +309,7 @@ def _refuse_on_filing(application: RepairApplication, refusal: Refusal) -> Repai
 
 def _lock(application_id) -> RepairApplication:
     # Lock the application so two clerks cannot decide it twice.
-    return RepairApplication.objects.select_for_update(of=("self",)).select_related("list_entry", "rule_set").get(pk=application_id)
+    return RepairApplication.objects.select_for_update(of=("self",)).select_related("list_entry", "record", "rule_set").get(pk=application_id)
 
 
 @transaction.atomic(durable=True)
@@ -327,7 +380,7 @@ def repair_approve(*, application: RepairApplication, actor) -> RepairApplicatio
     # The state first: the loser of two approvals at once finds it approved (409), not an entry that
     # has already left the list (no longer eligible, 400).
     require_transition(application, "approve")
-    eligibility = repair_eligibility(entry=application.list_entry)
+    eligibility = repair_eligibility(entry=application.target)
     if not eligibility.eligible:
         raise ApplicationError(" ".join(eligibility.reasons), extra={"reasons": eligibility.reasons})
     previous = application.state
@@ -335,9 +388,14 @@ def repair_approve(*, application: RepairApplication, actor) -> RepairApplicatio
     application.decided_by = actor
     application.save(update_fields=["state", "decided_at", "decided_by"])
     events.repair_approved(application, actor, from_state=previous, to_state=application.state)
-    list_services.entry_remove_in_transaction(
-        entry=application.list_entry, actor=actor, reason=RemovalReason.REPAIRED, note=application.receipt_number, check_permission=False
-    )
+    if application.record_id:
+        record_services.record_remove_in_transaction(
+            record=application.record, actor=actor, reason=RecordRemovalReason.REPAIRED, note=application.receipt_number, check_permission=False,
+        )
+    else:
+        list_services.entry_remove_in_transaction(
+            entry=application.list_entry, actor=actor, reason=RemovalReason.REPAIRED, note=application.receipt_number, check_permission=False
+        )
     return application
 
 
@@ -365,6 +423,8 @@ def repair_lifting_progress(*, user, application: RepairApplication, today: date
     One query (rows with case, department and target joined)."""
     today = today or timezone.localdate()
     rows = []
+    if not application.list_entry_id:
+        return rows  # a record's publicity: no measures, nothing to lift
     assignments = (
         assignments_for_user(user).filter(case__list_entry_id=application.list_entry_id)
         .select_related("case", "department", "target").order_by("case__number", "department__code", "target_role", "pk")

@@ -11,14 +11,20 @@ ALREADY_LIVE = "该信息已有正在办理的信用修复申请，本申请不�
 TRAINING_MISSING = "严重失信主体申请信用修复，须提交信用修复培训证明或信用报告；请补齐材料后重新申请。"
 
 
+def _what(entry) -> str:
+    """失信信息 for a list entry or a dishonesty record, 行政处罚信息 for a penalty record."""
+    record_type = getattr(entry, "record_type", None)
+    return "行政处罚信息" if record_type is not None and record_type.kind == "penalty" else "失信信息"
+
+
 def ineligibility_in_chinese(entry, eligible_from: datetime.date | None) -> list[str]:
-    """Why ``entry`` cannot be repaired now, in the public's words (the service's reasons are the record)."""
+    """Why ``entry`` (a list entry or a penalty record) cannot be repaired now, in the public's words (the service's reasons are the record)."""
     reasons = []
     today = timezone.localdate()
     rules = entry.rule_set
     if entry.repair_possible_from is not None and today < entry.repair_possible_from:  # none for a red entry
         reasons.append(
-            f"依据{rules.name}，{labels.label(labels.SEVERITY, entry.severity)}失信信息的最短公示期为 "
+            f"依据{rules.name}，{labels.label(labels.SEVERITY, entry.severity)}{_what(entry)}的最短公示期为 "
             f"{rules.months(entry.severity, 'min')} 个月，自决定之日（{entry.decided_on:%Y年%m月%d日}）起计算，"
             f"至 {entry.repair_possible_from:%Y年%m月%d日} 届满。"
         )
@@ -27,5 +33,5 @@ def ineligibility_in_chinese(entry, eligible_from: datetime.date | None) -> list
     if eligible_from:
         reasons.append(f"可于 {eligible_from:%Y年%m月%d日} 起申请信用修复。")
     else:
-        reasons.append("该信息依规定不予修复，或已不在公示名单上。")
+        reasons.append("该信息依规定不予修复，或已不在公示名单或公示期内。")
     return reasons
