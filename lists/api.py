@@ -218,7 +218,7 @@ class ListEntryViewSet(PersonsMaskedMixin, mixins.CreateModelMixin, PlatformRead
     @action(detail=True, methods=["get"], url_path="notice", pagination_class=None, filter_backends=[])
     def notice(self, request, pk=None):
         entry = access.entry_get_for_user(user=request.user, entry_id=pk, queryset=self.get_queryset())
-        person_records_viewed(user=request.user, subjects=[entry.subject], reason=self._reason() or str(_("Notice to the subject printed")))
+        person_records_viewed(user=request.user, subjects=[entry.subject], reason=self.person_reason() or str(_("Notice to the subject printed")))
         return pdf_response(entry_notice_pdf(entry), notice_filename(entry))
 
     def create(self, request, *args, **kwargs):
