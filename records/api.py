@@ -5,19 +5,20 @@ every list starts from the access-scoped selector, every write calls one service
 decide who may act (403), what the body must carry (400 by field) and what the state allows (409).
 """
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from credit_platform import permissions
+from credit_platform.api.persons import PersonsMaskedMixin
 from credit_platform.api.pagination import LargeTablePagination
 from credit_platform.api.serializers import SubjectBriefSerializer
 from credit_platform.api.views import PlatformReadOnlyViewSet
 from credit_platform.domains import Domain, Severity
 from credit_platform.models import Department, Subject
-from credit_platform.selectors import REASON_MAX_LENGTH, person_records_viewed, subjects_for_user
+from credit_platform.selectors import subjects_for_user
 from records import access, selectors, services
 from records.filters import CreditRecordFilter
 from records.models import BASIS_MAX_LENGTH, CreditRecord, RecordKind, RecordRemovalReason, RecordType
@@ -196,11 +197,6 @@ class CreditRecordPermissions(permissions.IsDepartmentMember):
 
 
 TAG = ["records"]
-REASON_PARAMETER = OpenApiParameter(
-    "reason", str,
-    description="Why the records are looked up; logged with every natural person shown (RULES.md). "
-    "Without a reason, natural persons' identifiers and names are masked and nothing is logged.",
-)
 
 
 def _transition(summary, request=None, description=""):
@@ -208,8 +204,8 @@ def _transition(summary, request=None, description=""):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Credit records the caller's department may see", tags=TAG, parameters=[REASON_PARAMETER]),
-    retrieve=extend_schema(summary="One credit record", tags=TAG, parameters=[REASON_PARAMETER]),
+    list=extend_schema(summary="Credit records the caller's department may see", tags=TAG),
+    retrieve=extend_schema(summary="One credit record", tags=TAG),
     create=extend_schema(
         summary="Enter a credit record (the caller's department provides its type)",
         description="Licensing and penalty records carry their 双公示 date (7 working days after the decision; none for a minor "
@@ -217,7 +213,7 @@ def _transition(summary, request=None, description=""):
         tags=TAG, request=CreditRecordCreateSerializer, responses={201: CreditRecordSerializer},
     ),
 )
-class CreditRecordViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet):
+class CreditRecordViewSet(PersonsMaskedMixin, mixins.CreateModelMixin, PlatformReadOnlyViewSet):
     serializer_class = CreditRecordSerializer
     permission_classes = [CreditRecordPermissions]
     pagination_class = LargeTablePagination
@@ -241,25 +237,9 @@ class CreditRecordViewSet(mixins.CreateModelMixin, PlatformReadOnlyViewSet):
         record = access.record_get_for_user(user=self.request.user, record_id=record_id, queryset=self.get_queryset())
         return Response(CreditRecordSerializer(record, context=self.get_serializer_context()).data, status=status_code)
 
-    def _reason(self) -> str:
-        return (self.request.query_params.get("reason") or "").strip()[:REASON_MAX_LENGTH]
-
-    def get_serializer_context(self):
-        # A person's full identifier and name only with a reason, which is logged (_log_persons).
-        return {**super().get_serializer_context(), "mask_persons": not self._reason()}
-
-    def _log_persons(self, records) -> None:
-        if self._reason():
-            person_records_viewed(user=self.request.user, subjects=[r.subject for r in records], reason=self._reason())
-
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        self._log_persons(page)
-        return self.get_paginated_response(CreditRecordSerializer(page, many=True, context=self.get_serializer_context()).data)
-
     def retrieve(self, request, *args, **kwargs):
         record = access.record_get_for_user(user=request.user, record_id=kwargs["pk"], queryset=self.get_queryset())
-        self._log_persons([record])
+        self.log_persons([record])
         return Response(CreditRecordSerializer(record, context=self.get_serializer_context()).data)
 
     def create(self, request, *args, **kwargs):
