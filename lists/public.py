@@ -17,9 +17,11 @@ through a signed token of the entry (``entry``: the entry's row number, never th
 the forms prefill what the public page already shows (a person's name and ID are still typed in).
 """
 import re
+import secrets
 
 from dateutil.relativedelta import relativedelta
 from django.core import signing
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.shortcuts import redirect, render
@@ -41,6 +43,8 @@ MIN_QUERY_LENGTH = 2
 MAX_QUERY_LENGTH = 100
 PAGE_SIZE = 20
 TOKEN_SALT = "lists.public.search"
+# How long the pagination links of a search keep working (the query is held in the shared cache).
+QUERY_TOKEN_SECONDS = 2 * 60 * 60
 ENTRY_TOKEN_SALT = "lists.public.entry"
 IDENTIFIER_RE = re.compile(r"^[0-9A-Z]{18}$")
 # Searches per minute and address on the HTML page (the API has DRF's "public" throttle).
@@ -61,15 +65,19 @@ def clean_query(q: str | None) -> str:
 
 
 def query_token(q: str) -> str:
-    """The query for pagination links, signed and encoded, so no page or answer carries it in clear."""
-    return signing.dumps(q, salt=TOKEN_SALT, compress=True)
+    """The query for the redirect and the pagination links: an opaque random key to the query kept in
+    the shared cache for ``QUERY_TOKEN_SECONDS`` (a signed value would be base64 anyone can read back,
+    and a citizen ID searched for would sit in every proxy's log). The same query gets a new key."""
+    key = secrets.token_urlsafe(18)
+    cache.set(f"{TOKEN_SALT}:{key}", q, QUERY_TOKEN_SECONDS)
+    return key
 
 
 def query_from_token(token: str) -> str:
-    try:
-        return signing.loads(token, salt=TOKEN_SALT)
-    except signing.BadSignature:
+    """The query behind ``token``, or "" when unknown or expired (the page then shows the empty form)."""
+    if not token or len(token) > 64:
         return ""
+    return cache.get(f"{TOKEN_SALT}:{token}") or ""
 
 
 def on_public_site(entries: QuerySet[ListEntry], *, today=None) -> QuerySet[ListEntry]:

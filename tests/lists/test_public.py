@@ -1,4 +1,5 @@
 """The public credit website (/credit/) and GET /api/v1/public/list-entries/: masked, published red/black only."""
+import base64
 import datetime
 import html
 import re
@@ -287,3 +288,21 @@ def test_the_header_offers_progress_look_up_for_both_receipts(listed, client):
     progress = client.get("/credit/progress/").content.decode()
 
     assert 'action="/credit/objections/status/"' in progress and 'action="/credit/repairs/status/"' in progress
+
+
+def test_the_search_key_in_the_url_tells_nothing_of_the_query(world, client):
+    """A citizen ID searched for must not be readable back from the address (proxies log it)."""
+    world.published()
+    searched = "620702197804128519"
+
+    response = client.post(PAGE, {"q": searched})
+
+    assert response.status_code == 302
+    location = urllib.parse.unquote(response["Location"])
+    token = urllib.parse.parse_qs(urllib.parse.urlsplit(response["Location"]).query)["t"][0]
+    assert searched not in location
+    padded = token + "=" * (-len(token) % 4)
+    assert searched.encode() not in base64.urlsafe_b64decode(padded.replace(":", "A"))
+    assert public.query_from_token(token) == searched
+    assert client.get(response["Location"]).status_code == 200
+    assert public.query_from_token("not-a-key") == "" and public.query_from_token("x" * 500) == ""
