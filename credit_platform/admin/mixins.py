@@ -32,6 +32,10 @@ def as_text(model, field_name: str):
     return show
 
 
+
+# The file types the uploads accept (credit_platform.uploads), as the clerks know them.
+FILE_TYPE_LABELS = {"application/pdf": "PDF", "image/jpeg": "JPG", "image/png": "PNG"}
+
 class AuditHistoryAdminMixin:
     """Show the object's audit history (time, actor, department, action, from → to, reason) under its change form.
 
@@ -167,7 +171,7 @@ class AttachedFileAdminMixin:
             return "—"
         rows = (
             (f"{kind_label(f)}: " if kind_label else "", reverse(f"admin:{url_name}", args=[obj.pk, f.pk], current_app=self.admin_site.name),
-             f.original_name, f.content_type, max(1, f.size // 1024))
+             f.original_name, FILE_TYPE_LABELS.get(f.content_type, f.content_type), max(1, f.size // 1024))
             for f in files
         )
         return format_html(

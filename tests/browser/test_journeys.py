@@ -30,6 +30,7 @@ from supervision.models import Urge
 from tests.browser.test_admin_browser import CHROMIUM, CHROMIUM_ARGS, PASSWORD, TIMEOUT_MS, choose_subject
 from tests.dashboard.conftest import on_day
 from tests.lists.conftest import ListWorld
+from tests.repair.documents import NAMES, PDF
 
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", "test-artifacts")) / "browser"
 WIDTH, HEIGHT = 1366, 768
@@ -42,7 +43,8 @@ OVERDUE_SUBJECT = "91620702MAP3MR1488"  # a case pushed long ago: finance's push
 # What a Chinese user may read in ASCII: codes and numbers the work names (case numbers LJ-…,
 # receipts YY…/XF…, credit codes, measure codes), dates and figures, the language switch, file types.
 # "API" is how Chinese staff name it (API令牌).
-ALLOWED_WORDS = {"English", "Excel", "PDF", "JPG", "PNG", "MB", "LJ", "YY", "XF", "API"}
+# File extensions and sizes of the attached documents (执行结案通知书.pdf, 1 KB) are not words either.
+ALLOWED_WORDS = {"English", "Excel", "PDF", "JPG", "PNG", "MB", "KB", "pdf", "jpg", "png", "LJ", "YY", "XF", "API"}
 CODE = re.compile(r"^(?=.*\d)[A-Z0-9]+(?:-[A-Z0-9]+)*$")  # upper case with a digit: LJ-2026-000001, P-FIN-01, a USCC
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]*")
 
@@ -304,6 +306,8 @@ def public_journey(j: Journey) -> tuple[str, str]:
     page.locator("#id_decision_number").fill("（2026）甘0702执802号")
     page.locator("#id_evidence").fill("已缴清全部罚款并整改到位。")
     page.locator("#id_commitment_signed").check()
+    for kind in ("proof", "commitment"):  # the documents the repair needs (issue 17 item 6)
+        page.locator(f"#id_{kind}_files").set_input_files(files=[{"name": NAMES[kind], "mimeType": "application/pdf", "buffer": PDF}])
     page.locator("#id_contact").fill("李会计 13800000000")
     page.locator("form.filing-form button[type=submit]").click()
     receipt = page.locator(".receipt-number")

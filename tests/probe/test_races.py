@@ -20,6 +20,7 @@ from sanctions.models import Assignment
 from tests.lists.conftest import ListWorld
 from tests.probe.conftest import LONG, WIDTH, record
 from tests.repair.test_repair_services import months_ago
+from tests.repair.documents import documents
 
 COURT = "court"
 _numbers = iter(range(1, 10_000))
@@ -107,7 +108,7 @@ def _objection(w, *, verifying=False):
 def _repair(w, *, accepted=False):
     entry = _published(w, severity="severe", decided_on=months_ago(13))
     application = repair_services.repair_apply(entry=entry, actor=w.user(COURT), evidence="已全部履行判决义务", commitment_signed=True,
-                                               contact="13900000000", training_completed=True)
+                                               contact="13900000000", documents=documents())
     if accepted:
         repair_services.repair_accept(application=application, actor=w.user(COURT))
     return application
