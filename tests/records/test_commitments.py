@@ -2,7 +2,9 @@
 (404), may move (403), the illegal moves (409); a breach's published dishonesty record in the credit
 file and the public 双公示 query (when its type is public), and the notice to revoke the approval."""
 from credit_platform.models import Notification
+from records import services
 from records.models import Commitment, CreditRecord, RecordType
+from tests.records.test_admin import buttons_on
 
 COMMITMENTS = "/api/v1/commitments/"
 
@@ -83,3 +85,20 @@ def test_a_breach_publishes_a_dishonesty_record_and_asks_for_the_approval_to_be_
     file = api("tax").get(f"/api/v1/subjects/{world.food_company.pk}/credit-file/").json()
     assert file["records"]["dishonesty"] == []  # no longer public: the record's own department alone sees it
     assert Commitment.objects.get(pk=commitment["id"]).breached_on is not None
+
+
+def test_the_admin_shows_a_department_its_commitments_and_breaches_through_the_button(world, client):
+    commitment = services.commitment_create(
+        actor=world.user("market"), subject=world.food_company, kind="repair", matter="信用修复承诺", promised="按期整改",
+    )
+    url = f"/admin/records/commitment/{commitment.pk}/"
+    client.force_login(world.user("tax"))
+    assert client.get(f"{url}change/").status_code in (302, 404)
+    assert client.get("/admin/records/commitment/").status_code == 200
+    assert "信用修复承诺" not in client.get("/admin/records/commitment/").content.decode()
+    client.force_login(world.user("market"))
+    page = client.get(f"{url}change/")
+    assert page.status_code == 200 and buttons_on(page.content.decode()) == {"fulfil", "breach"}
+    assert client.post(f"{url}do/breach/", {"reason": "未按期整改"}).status_code == 302
+    commitment.refresh_from_db()
+    assert (commitment.state, commitment.breach_record.state) == ("breached", "published")
