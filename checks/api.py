@@ -13,6 +13,7 @@ from credit_platform.api.schema import error_responses
 from credit_platform.api.views import PlatformAPIMixin
 from credit_platform.domains import Domain, ListType, Severity
 from lists.models import EntryState
+from records.models import CommitmentKind, RecordKind
 from sanctions import access
 from sanctions.serializers import FeedbackSerializer, MeasureFeedbackSerializer
 from sanctions.models import Assignment, AssignmentState, CaseState, Category
@@ -60,6 +61,28 @@ class MeasureDueSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
+class CheckedRecordSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    record_type = serializers.CharField(source="record_type.code", help_text=gettext_lazy("The record type's code."))
+    record_type_name = serializers.CharField(source="record_type.name")
+    kind = serializers.ChoiceField(source="record_type.kind", choices=RecordKind.choices)
+    department = serializers.CharField(source="department.code", help_text=gettext_lazy("The providing department's code."))
+    decision_number = serializers.CharField()
+    decided_on = serializers.DateField()
+    severity = serializers.ChoiceField(choices=Severity.choices, allow_blank=True)
+    domain = serializers.ChoiceField(choices=Domain.choices, allow_blank=True)
+    publication_ends_on = serializers.DateField(allow_null=True)
+
+
+class CheckedCommitmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=CommitmentKind.choices)
+    matter = serializers.CharField()
+    department = serializers.CharField(source="department.code", help_text=gettext_lazy("The accepting department's code."))
+    breached_on = serializers.DateField(allow_null=True)
+    breach_reason = serializers.CharField()
+
+
 class CreditCheckSerializer(serializers.Serializer):
     subject = CheckedSubjectSerializer()
     watch_flagged = serializers.BooleanField(source="subject.is_watch_flagged", help_text=gettext_lazy("Watch lists in several domains."))
@@ -67,6 +90,20 @@ class CreditCheckSerializer(serializers.Serializer):
     measures_to_apply = MeasureDueSerializer(many=True, help_text=gettext_lazy("The caller's department's measures to apply now."))
     held_measures = MeasureDueSerializer(
         many=True, help_text=gettext_lazy("The caller's department's measures held by an objection: not to be applied while it is verified."),
+    )
+    records = CheckedRecordSerializer(source="standing.records", many=True,
+                                      help_text=gettext_lazy("Published penalty and dishonesty records the caller may see."))
+    commitments_breached = CheckedCommitmentSerializer(source="standing.commitments_breached", many=True,
+                                                       help_text=gettext_lazy("Breached credit commitments the caller may see."))
+    clean_since = serializers.DateField(
+        source="standing.clean_since", allow_null=True,
+        help_text=gettext_lazy("The day after the last black entry, general or severe penalty or breached commitment ended; "
+                               "null while one is live or when there was none."),
+    )
+    green_channel = serializers.BooleanField(
+        source="standing.green_channel",
+        help_text=gettext_lazy("容缺受理 / 绿色通道: 3 years without black entry, general or severe penalty or breached commitment; "
+                               "red-listed subjects with nothing live qualify at once."),
     )
 
 

@@ -7,16 +7,22 @@ checks the subject's credit, and feeds back every hit.
 - ``credit_check_feedback``: a hit of the check (a bid refused, a permit held back), recorded on the
   department's own fed-back assignment with source ``credit_check``.
 
-Bounded: four queries whatever the number of entries, assignments and measures (subject, entries,
-assignments with their cases, their measures), plus the audit event for a person.
+- ``standing``: published penalty and dishonesty records, breached commitments, ``clean_since`` and
+  ``green_channel`` (``checks.standing``).
+
+Bounded: six queries whatever the number of entries, assignments and measures (subject, entries,
+assignments with their cases, their measures, records, breached commitments), plus the audit event
+for a person.
 """
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
+from checks.standing import Standing, standing
 from credit_platform import identifiers
+from credit_platform.domains import ListType
 from credit_platform.exceptions import IllegalTransition, available_transitions
 from credit_platform.models import Subject, SubjectKind
 from credit_platform.permissions import department_of
@@ -64,6 +70,8 @@ class CreditCheck:
     entries: list[ListEntry]
     measures_to_apply: list[MeasureDue] = field(default_factory=list)
     held_measures: list[MeasureDue] = field(default_factory=list)
+    # Records, breached commitments, clean_since, green_channel (checks.standing).
+    standing: Standing = field(default_factory=Standing)
 
 
 def subject_by_identifier(identifier) -> Subject | None:
@@ -72,6 +80,15 @@ def subject_by_identifier(identifier) -> Subject | None:
     if not value:
         return None
     return Subject.objects.filter(identifier=value).first()
+
+
+def subject_entries_checked(subject: Subject) -> list[ListEntry]:
+    """The subject's entries on a list now, and its removed black entries (``checks.standing``: clean_since)."""
+    return list(
+        ListEntry.objects.filter(subject=subject)
+        .filter(Q(state__in=CHECKED_ENTRY_STATES) | Q(list_type=ListType.BLACK, state=EntryState.REMOVED))
+        .order_by("-decided_on", "-id")
+    )
 
 
 def subject_entries(subject: Subject) -> list[ListEntry]:
@@ -107,7 +124,9 @@ def department_assignments(*, department, subject: Subject) -> list[Assignment]:
 
 def credit_check(*, user, subject: Subject, purpose: str = "") -> CreditCheck:
     """What the caller's department must know before it grants, approves or awards anything."""
-    result = CreditCheck(subject=subject, entries=subject_entries(subject))
+    entries = subject_entries_checked(subject)
+    result = CreditCheck(subject=subject, entries=[entry for entry in entries if entry.state in CHECKED_ENTRY_STATES])
+    result.standing = standing(user=user, subject=subject, entries=entries)
     for assignment in department_assignments(department=department_of(user), subject=subject):
         held = assignment.state == AssignmentState.SUSPENDED or assignment.case.state == CaseState.SUSPENDED
         bucket = result.held_measures if held else result.measures_to_apply

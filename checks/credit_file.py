@@ -3,15 +3,17 @@
 - ``subject``: the subject and its responsible persons (``credit_platform.selectors.subject_get_for_user``:
   404 when the caller may not see it, a natural person only with a reason, every person shown logged);
 - ``basic``: its basic records (企业登记 …);
-- ``records``: its other credit records, by kind (licensing, penalty, honour, dishonesty);
+- ``records``: its other credit records, by kind (licensing, penalty, honour, dishonesty, and the
+  catalogue's commitment records, e.g. imported 信用承诺信息);
 - ``list_entries``: its red, black and watch entries;
 - ``cases``: the joint cases about it;
-- ``commitments``: its credit commitments (the records of kind ``commitment``).
+- ``commitments``: its credit commitments (``records.Commitment``: the accepting department's, the
+  public ones; a breach's dishonesty record is under ``records``).
 
 Each section is read through its app's access function, so a department sees in the file exactly what
 it sees elsewhere: its own records, entries and cases in every state, the others' once published
 (records of public types); the credit office and the leadership office see everything. Bounded: the
-subject (two queries), records, entries and cases (one query each), plus the look-up log for a person.
+subject (two queries), records, entries, cases and commitments (one query each), plus the look-up log for a person.
 """
 from dataclasses import dataclass, field
 
@@ -21,13 +23,13 @@ from credit_platform.models import Subject
 from credit_platform.selectors import clean_reason, person_records_viewed, subject_detail, subject_get_for_user, subjects_by_identifier
 from lists.access import entries_for_user
 from lists.models import ListEntry
-from records.access import records_for_user
-from records.models import CreditRecord, RecordKind
+from records.access import commitments_for_user, records_for_user
+from records.models import Commitment, CreditRecord, RecordKind
 from sanctions.access import cases_for_user
 from sanctions.models import JointCase
 
-# The kinds listed under ``records`` (basic records and commitments have sections of their own).
-RECORD_SECTIONS = [RecordKind.LICENSING, RecordKind.PENALTY, RecordKind.HONOUR, RecordKind.DISHONESTY]
+# The kinds listed under ``records`` (basic records have a section of their own).
+RECORD_SECTIONS = [RecordKind.LICENSING, RecordKind.PENALTY, RecordKind.HONOUR, RecordKind.DISHONESTY, RecordKind.COMMITMENT]
 
 
 @dataclass
@@ -37,7 +39,7 @@ class CreditFile:
     records: dict[str, list[CreditRecord]] = field(default_factory=dict)
     list_entries: list[ListEntry] = field(default_factory=list)
     cases: list[JointCase] = field(default_factory=list)
-    commitments: list[CreditRecord] = field(default_factory=list)
+    commitments: list[Commitment] = field(default_factory=list)
     reason_given: bool = False
 
     @property
@@ -75,6 +77,10 @@ def subject_cases(*, user, subject: Subject) -> list[JointCase]:
     )
 
 
+def subject_commitments(*, user, subject: Subject) -> list[Commitment]:
+    return list(commitments_for_user(user).filter(subject=subject).select_related("department").order_by("-created_at", "-id"))
+
+
 def subject_by_exact_identifier(*, user, identifier: str, reason: str = "") -> Subject:
     """The subject with exactly this identifier, whoever has work about it (DESIGN.md, need-to-know:
     one exact identifier with a reason reads a person's record); a person needs the reason
@@ -104,10 +110,9 @@ def credit_file(*, user, subject_id=None, identifier: str = "", reason: str = ""
         kind = record.record_type.kind
         if kind == RecordKind.BASIC:
             result.basic.append(record)
-        elif kind == RecordKind.COMMITMENT:
-            result.commitments.append(record)
         else:
             result.records.setdefault(kind, []).append(record)
     result.list_entries = subject_list_entries(user=user, subject=subject)
     result.cases = subject_cases(user=user, subject=subject)
+    result.commitments = subject_commitments(user=user, subject=subject)
     return result

@@ -12,7 +12,7 @@ from credit_platform.api.views import PlatformAPIMixin
 from credit_platform.domains import Domain, ListType, Severity
 from credit_platform.selectors import REASON_MAX_LENGTH
 from lists.models import EntryState
-from records.models import RecordKind, RecordState
+from records.models import Commitment, CommitmentKind, CommitmentState, RecordKind, RecordState
 from sanctions.models import CaseState, MeasureKind
 
 
@@ -37,6 +37,7 @@ class FileRecordsByKindSerializer(serializers.Serializer):
     penalty = FileRecordSerializer(many=True)
     honour = FileRecordSerializer(many=True)
     dishonesty = FileRecordSerializer(many=True)
+    commitment = FileRecordSerializer(many=True, help_text=_("The catalogue's commitment records (e.g. imported)."))
 
     def to_representation(self, instance):
         return {kind: FileRecordSerializer(rows, many=True).data for kind, _label, rows in instance.record_sections}
@@ -73,13 +74,27 @@ class FileCaseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class FileCommitmentSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=CommitmentKind.choices, read_only=True)
+    state = serializers.ChoiceField(choices=CommitmentState.choices, read_only=True)
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=_("The accepting department's code."))
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "id", "kind", "matter", "business_reference", "promised", "due_on", "department", "public", "state",
+            "breached_on", "breach_reason", "breach_record",
+        ]
+        read_only_fields = fields
+
+
 class CreditFileSerializer(serializers.Serializer):
     subject = serializers.SerializerMethodField()
     basic = FileRecordSerializer(many=True, help_text=_("Basic information records (registration and the like)."))
     records = serializers.SerializerMethodField(help_text=_("The other credit records, by kind."))
     list_entries = FileEntrySerializer(many=True)
     cases = FileCaseSerializer(many=True)
-    commitments = FileRecordSerializer(many=True, help_text=_("Credit commitment records."))
+    commitments = FileCommitmentSerializer(many=True, help_text=_("Credit commitments (信用承诺) the caller may see."))
 
     @extend_schema_field(SubjectDetailSerializer)
     def get_subject(self, result):

@@ -81,3 +81,12 @@ def subjects_with_work(department_id: int) -> QuerySet:
     """The subjects a department has work about here (credit_platform.selectors' need-to-know scope):
     those of the records it provided."""
     return CreditRecord.objects.filter(department_id=department_id).values_list("subject_id", flat=True)
+
+
+# Credit commitments (records/commitment_access.py).
+from records.commitment_access import (  # noqa: E402,F401
+    can_accept_commitments,
+    can_manage_commitment,
+    commitment_get_for_user,
+    commitments_for_user,
+)

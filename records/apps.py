@@ -22,6 +22,7 @@ class RecordsConfig(AppConfig):
         from records import events  # noqa: F401 - registers the labels of its audit events and states
         from records import tasks  # noqa: F401 - registers its periodic tasks
         from records import admin_import, import_events, import_tasks  # noqa: F401 - record imports: admin, audit labels, tasks
+        from records import commitment_admin  # noqa: F401 - credit commitments in the admin
 
         register_provisional_recompute(records_recompute_publication_due)
         register_notification_kinds(NOTIFICATION_KINDS)
@@ -31,11 +32,12 @@ class RecordsConfig(AppConfig):
         # Model permissions open the admin modules and the endpoints; records.access decides which
         # records a department sees and manages (its own, as their providing department).
         register_role_permissions(
-            all={"records.view_recordtype", "records.view_creditrecord"},
-            initiating={"records.add_creditrecord"},
-            executing={"records.add_creditrecord"},
-            credit_office={"records.add_recordtype", "records.change_recordtype", "records.add_creditrecord"},
+            all={"records.view_recordtype", "records.view_creditrecord", "records.view_commitment"},
+            initiating={"records.add_creditrecord", "records.add_commitment"},
+            executing={"records.add_creditrecord", "records.add_commitment"},
+            credit_office={"records.add_recordtype", "records.change_recordtype", "records.add_creditrecord", "records.add_commitment"},
         )
         register_menu("lists", "records.CreditRecord", "records.RecordType", order=20)
-        register_menu("lists", "records.RecordImportBatch", order=21)  # record imports (records/admin_import.py)
+        register_menu("lists", "records.RecordImportBatch", order=21)
+        register_menu("lists", "records.Commitment", order=22)  # credit commitments (records/commitment_admin.py)  # record imports (records/admin_import.py)
         workbench_tasks.register()  # its 待办 task (credit_platform.workbench)

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from credit_platform.audit import Event
 from credit_platform.audit_labels import register_state_labels
-from records.models import RecordState
+from records.models import CommitmentState, RecordState
 
 register_state_labels(RecordState)
 
@@ -16,3 +16,9 @@ record_removed = Event("record_removed", _("credit record removed"))
 record_suspended = Event("record_suspended", _("credit record under verification"))
 record_resumed = Event("record_resumed", _("credit record published again"))
 record_publication_due_recomputed = Event("record_publication_due_recomputed", _("publication date recomputed with the official calendar"))
+
+# Credit commitments.
+register_state_labels(CommitmentState)
+commitment_created = Event("commitment_created", _("credit commitment recorded"))
+commitment_fulfilled = Event("commitment_fulfilled", _("credit commitment fulfilled"))
+commitment_breached = Event("commitment_breached", _("credit commitment breached"))

@@ -232,3 +232,5 @@ class CreditRecord(ConcurrentTransitionMixin, models.Model):
 
 # The record imports' batches and refused rows (records/import_models.py).
 from records.import_models import RecordImportBatch, RecordImportRowError  # noqa: E402,F401
+# Credit commitments (records/commitment_models.py).
+from records.commitment_models import Commitment, CommitmentKind, CommitmentState  # noqa: E402,F401

@@ -25,7 +25,7 @@ from lists.models import EntryState, RemovalReason
 from lists.public import entry_matching_publicly
 from records import services as record_services
 from records.locks import lock_record
-from records.models import CreditRecord, RecordKind, RecordRemovalReason, RecordState
+from records.models import Commitment, CommitmentState, CreditRecord, RecordKind, RecordRemovalReason, RecordState
 from records.public import record_matching_publicly
 from repair import access, events, selectors, wording
 from repair.models import CommitmentBreach, RepairApplication, RepairDocument, RepairState
@@ -91,12 +91,21 @@ def repair_eligibility(*, entry=None, record=None, today: datetime.date | None =
         )
         dates.append(entry.repair_possible_from)
     bar_start = add_months(today, -rules.repair_bar_months)
+    # Breaches bar repair: those recorded by hand on the repair side (CommitmentBreach: false
+    # materials found elsewhere, older breaches) and the credit commitments found breached (records).
     breach = CommitmentBreach.objects.filter(subject=entry.subject, occurred_on__gt=bar_start).order_by("-occurred_on").first()
+    breached = (
+        Commitment.objects.filter(subject=entry.subject, state=CommitmentState.BREACHED, breached_on__gt=bar_start)
+        .order_by("-breached_on").first()
+    )
     false_materials = (
         RepairApplication.objects.filter(subject=entry.subject, false_materials=True, decided_at__date__gt=bar_start).order_by("-decided_at").first()
     )
     for occurred_on, what in [
         (breach.occurred_on if breach else None, breach.get_kind_display() if breach else ""),
+        (breached.breached_on if breached else None,
+         _("broke the credit commitment “%(matter)s” (%(reason)s)") % {"matter": breached.matter, "reason": breached.breach_reason}
+         if breached else ""),
         (timezone.localdate(false_materials.decided_at) if false_materials else None, _("provided false materials")),
     ]:
         if occurred_on is None:

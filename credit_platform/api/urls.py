@@ -14,6 +14,7 @@ from credit_platform.permissions import IsDepartmentMember
 from lists import api as lists_api
 from lists import import_api, public_api
 from records import api as records_api
+from records import commitment_api as records_commitment_api
 from records import public_api as records_public_api
 from objections import api as objections_api
 from records import import_api as records_import_api
@@ -44,6 +45,7 @@ router.register("bulk-push-jobs", sanctions_api.BulkPushJobViewSet, basename="bu
 router.register("list-entries", lists_api.ListEntryViewSet, basename="list-entry")
 router.register("records", records_api.CreditRecordViewSet, basename="record")
 router.register("record-types", records_api.RecordTypeViewSet, basename="record-type")
+router.register("commitments", records_commitment_api.CommitmentViewSet, basename="commitment")
 router.register("objections", objections_api.ObjectionViewSet, basename="objection")
 router.register("repairs", repair_api.RepairViewSet, basename="repair")
 

@@ -16,6 +16,15 @@ from records.services.catalogue import (
     record_type_update,
     record_type_update_in_transaction,
 )
+from records.services.commitments import (
+    commitment_breach,
+    commitment_breach_in_transaction,
+    commitment_create,
+    commitment_create_in_transaction,
+    commitment_fulfil,
+    commitment_fulfil_in_transaction,
+    commitment_url,
+)
 from records.services.periodic import (
     due_soon_until,
     records_expire_due,
@@ -39,6 +48,13 @@ from records.services.records import (
 )
 
 __all__ = [
+    "commitment_breach",
+    "commitment_breach_in_transaction",
+    "commitment_create",
+    "commitment_create_in_transaction",
+    "commitment_fulfil",
+    "commitment_fulfil_in_transaction",
+    "commitment_url",
     "LICENSING_DEFAULT_MONTHS",
     "RecordPeriods",
     "TYPE_FIELDS",

@@ -148,15 +148,21 @@ def record_validate(*, subject, record_type: RecordType | None, department, deci
 @transaction.atomic(savepoint=False)
 def record_create_in_transaction(*, actor, subject: Subject, record_type: RecordType, decision_number: str, decided_on: datetime.date,
                                  severity: str = "", domain: str = "", basis: str = "", content=None, valid_until=None,
-                                 consent_reference: str = "", publish: bool = False, department=None) -> CreditRecord:
+                                 consent_reference: str = "", publish: bool = False, department=None,
+                                 check_permission: bool = True) -> CreditRecord:
     """Enter a record as its providing department (the actor's; the credit office may name one of
     the type's providers with ``department``): a draft, published at once when ``publish``.
 
     Only a providing department of the type records under it (403); the record is validated
     against the type (400 by field: consent reference, the type's fields, severity, ...).
+    ``check_permission=False`` (a commitment's breach, recorded by its accepting department under
+    the breach type): ``department`` is taken as given, whether or not it provides the type.
     """
-    require(access.can_record(actor, record_type), _("Only a providing department of this record type can enter its records."))
-    if department is None or not access.can_manage_catalogue(actor):
+    require(not check_permission or access.can_record(actor, record_type),
+            _("Only a providing department of this record type can enter its records."))
+    if not check_permission and department is not None:
+        pass
+    elif department is None or not access.can_manage_catalogue(actor):
         department = getattr(actor, "department", None)
     elif not record_type.departments.filter(pk=department.pk).exists():
         raise ValidationError({"department": [_("%(department)s does not provide this record type.") % {"department": department}]})

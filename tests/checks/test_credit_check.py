@@ -129,7 +129,7 @@ def test_the_check_runs_in_bounded_queries(api, world, entry):
     client.get(CHECK, {"identifier": COMPANY})  # warm caches (permissions, sessions)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(CHECK, {"identifier": COMPANY}).status_code == 200
-    assert len(queries) <= 6, [q["sql"] for q in queries.captured_queries]
+    assert len(queries) <= 8, [q["sql"] for q in queries.captured_queries]  # + records, breached commitments
 
 
 @pytest.mark.parametrize(
