@@ -16,7 +16,7 @@ import psycopg
 import pytest
 import redis
 from django.conf import settings as django_settings
-from django.db import connection
+from django.db import close_old_connections, connection
 from django.test import Client
 from django.utils import timezone
 
@@ -200,6 +200,9 @@ def test_the_api_answers_503_while_the_database_is_gone_and_writes_nothing_half(
         while not stop.is_set():
             case_id = cases[n % len(cases)]
             for method, url in (("post", f"/api/v1/cases/{case_id}/push/"), ("get", f"/api/v1/cases/{case_id}/"), ("get", "/api/v1/cases/")):
+                # As a server does around every request (the test client disconnects it): a connection
+                # the outage broke is dropped and the next request opens a new one.
+                close_old_connections()
                 response = getattr(client, method)(url, content_type="application/json") if method == "post" else client.get(url)
                 statuses.append((url, response.status_code, response.headers.get("Content-Type", "")))
             n += 1
