@@ -209,6 +209,10 @@ SPECTACULAR_SETTINGS = {
         "ObjectionChannelEnum": "objections.models.Objection.Channel",
         "RepairChannelEnum": "repair.models.RepairApplication.Channel",
         "RepairDocumentKindEnum": "repair.models.RepairDocument.Kind",
+        "RecordKindEnum": "records.models.RecordKind",
+        "RecordStateEnum": "records.models.RecordState",
+        "CommitmentKindEnum": "records.commitment_models.CommitmentKind",
+        "CommitmentStateEnum": "records.commitment_models.CommitmentState",
     },
 }
 
