@@ -51,22 +51,22 @@ class ImportBatchAdminBase(admin.ModelAdmin):
     # -- the app's ------------------------------------------------------------------------------
 
     def batches_for_user(self, user):
-        raise NotImplementedError
+        raise NotImplementedError("each app's import (lists, records) says this")
 
     def can_import(self, user) -> bool:
-        raise NotImplementedError
+        raise NotImplementedError("each app's import (lists, records) says this")
 
     def issues(self, batch):
-        raise NotImplementedError
+        raise NotImplementedError("each app's import (lists, records) says this")
 
     def report_response(self, batch):
-        raise NotImplementedError
+        raise NotImplementedError("each app's import (lists, records) says this")
 
     def create_batch(self, request, form):
-        raise NotImplementedError
+        raise NotImplementedError("each app's import (lists, records) says this")
 
     def enqueue(self, request, batch, form) -> None:
-        raise NotImplementedError
+        raise NotImplementedError("each app's import (lists, records) says this")
 
     def is_running(self, batch) -> bool:
         return batch.state in (ImportState.QUEUED, ImportState.RUNNING)

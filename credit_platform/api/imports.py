@@ -23,7 +23,7 @@ class CanImportBase(IsDepartmentMember):
 
     @staticmethod
     def can_import(user) -> bool:
-        raise NotImplementedError
+        raise NotImplementedError("each app's import (lists, records) says this")
 
     def has_permission(self, request, view):
         return super().has_permission(request, view) and self.can_import(request.user)
@@ -93,7 +93,7 @@ class ImportBatchSerializerBase(serializers.ModelSerializer):
     status_name = report_name = ""
 
     def issues(self, batch, level=None):
-        raise NotImplementedError
+        raise NotImplementedError("each app's import (lists, records) says this")
 
     def get_errors(self, batch) -> list[dict]:
         return [issue_as_dict(i) for i in self.issues(batch, level=ERROR)[:STATUS_ERRORS_SHOWN]]

@@ -151,10 +151,10 @@ class BatchRun:
         self.today = timezone.localdate()
 
     def validate(self, number: int, values: dict, was_number: bool):
-        raise NotImplementedError
+        raise NotImplementedError("each app's import (lists, records) says this")
 
     def insert(self, rows) -> tuple[int, int, list]:
-        raise NotImplementedError
+        raise NotImplementedError("each app's import (lists, records) says this")
 
     def after_chunk(self) -> None:
         """Called in the chunk's transaction once it is written (the lists schedule case openings)."""

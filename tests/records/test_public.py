@@ -80,8 +80,10 @@ def test_the_page_takes_the_query_by_post_and_pages_with_a_signed_token(world, p
 
 def test_the_page_masks_persons(world, published, client):
     html = client.post(PAGE, {"q": WANG}).content.decode()
+    results = html.split('class="results"', 1)[1]  # the box above holds the query its searcher typed
 
-    assert "王**" in html and WANG not in html and "王建国" not in html
+    assert "王**" in results and WANG not in results and "王建国" not in html
+    assert html.count(WANG) == 1
 
 
 def test_a_removed_or_ended_record_leaves_the_query(world, published):
@@ -95,3 +97,9 @@ def test_the_api_refuses_a_short_query_and_does_not_echo_it(world, published):
     response = APIClient().get(API, {"q": "示范区", "page_size": 1})
     assert response.status_code == 200
     assert "q=" not in (response.json()["next"] or "") and "t=" in response.json()["next"]
+
+
+def test_the_query_stays_in_the_box_escaped(world, published, client):
+    html = client.post(PAGE, {"q": "绿洲<b>食品"}).content.decode()
+
+    assert 'value="绿洲&lt;b&gt;食品"' in html and "绿洲<b>食品" not in html
