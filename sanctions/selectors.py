@@ -4,11 +4,11 @@ They start from the access functions (sanctions.access), so nobody sees what the
 """
 import datetime
 
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from sanctions import access
-from sanctions.models import Assignment, AssignmentState, JointCase, MeasureFeedback
+from sanctions.models import Assignment, AssignmentState, JointCase, MeasureFeedback, MeasureLifting
 
 
 def overdue_q(today: datetime.date | None = None) -> Q:
@@ -20,6 +20,19 @@ def overdue_q(today: datetime.date | None = None) -> Q:
         | Q(state__in=[AssignmentState.PENDING, AssignmentState.ACKNOWLEDGED], feedback_due__lt=today)
         | Q(state=AssignmentState.LIFTING, lift_due__lt=today)
     )
+
+
+def lift_to_confirm_q() -> Q:
+    """待确认解除: a push being lifted whole, or one whose withdrawn measure awaits its confirmation."""
+    unconfirmed = MeasureLifting.objects.filter(assignment=OuterRef("pk"), confirmed_at__isnull=True)
+    return Q(state=AssignmentState.LIFTING) | Q(Exists(unconfirmed))
+
+
+def lift_overdue_q(today: datetime.date | None = None) -> Q:
+    """A lifting (whole or of a withdrawn measure) not confirmed by its working-day due date."""
+    today = today or timezone.localdate()
+    late = MeasureLifting.objects.filter(assignment=OuterRef("pk"), confirmed_at__isnull=True, due__lt=today)
+    return Q(state=AssignmentState.LIFTING, lift_due__lt=today) | Q(Exists(late))
 
 
 def with_overdue(queryset: QuerySet[Assignment], today=None) -> QuerySet[Assignment]:

@@ -1,7 +1,8 @@
 """The workbench tasks sanctions owns (registered in ``SanctionsConfig.ready()``).
 
 - 待签收 ``sign_for``, 待反馈 ``feed_back``, 待确认解除 ``confirm_lift``: an executing department's
-  own pushes (its inbox) in that state; the credit office and the leadership office count every
+  own pushes (its inbox) in that state (待确认解除 also counts a push with a withdrawn measure whose
+  lifting is unconfirmed, ``MeasureLifting``); the credit office and the leadership office count every
   push of the district. Overdue as the inbox's overdue filter says (``selectors.overdue_q``).
 - 待推送案件 ``cases_to_push``: an initiating department's initiated cases, not yet pushed (no due
   date: never overdue); every one for the credit and leadership offices.
@@ -30,6 +31,8 @@ def _url(name: str, **params) -> str:
 
 # The assignment admin's "whose pushes" filter (sanctions.admin.assignments.INBOX / ALL; the admin is not imported here).
 INBOX, ALL = "inbox", "all"
+# Its "lifting to confirm" filter (sanctions.admin.assignments.LiftFilter).
+LIFT_TO_CONFIRM, LIFT_OVERDUE = "to_confirm", "overdue"
 
 
 def _assignment_task(state: str):
@@ -53,6 +56,25 @@ def _assignment_task(state: str):
     return provider
 
 
+def confirm_lift(user, today) -> TaskFigures | None:
+    """Whole pushes being lifted and pushes with a withdrawn measure to confirm (amendments)."""
+    assignments = access.assignments_for_user(user).filter(selectors.lift_to_confirm_q())
+    if can_see_everything(user):
+        scope = ALL
+    else:
+        department = _department(user)
+        if department is None or not department.is_executing:
+            return None
+        scope = INBOX
+        assignments = assignments.filter(department_id=department.pk)
+    figures = assignments.order_by().aggregate(count=Count("pk"), overdue=Count("pk", filter=selectors.lift_overdue_q(today)))
+    return TaskFigures(
+        count=figures["count"], overdue=figures["overdue"],
+        url=_url("sanctions_assignment_changelist", scope=scope, lift=LIFT_TO_CONFIRM),
+        overdue_url=_url("sanctions_assignment_changelist", scope=scope, lift=LIFT_OVERDUE),
+    )
+
+
 def cases_to_push(user, today) -> TaskFigures | None:
     cases = access.cases_for_user(user).filter(state=CaseState.INITIATED)
     if not can_see_everything(user):
@@ -67,5 +89,5 @@ def cases_to_push(user, today) -> TaskFigures | None:
 def register() -> None:
     register_task("sign_for", _("To sign for"), _assignment_task(AssignmentState.PENDING), order=10)
     register_task("feed_back", _("To feed back"), _assignment_task(AssignmentState.ACKNOWLEDGED), order=20)
-    register_task("confirm_lift", _("Lifting to confirm"), _assignment_task(AssignmentState.LIFTING), order=30)
+    register_task("confirm_lift", _("Lifting to confirm"), confirm_lift, order=30)
     register_task("cases_to_push", _("Cases to push"), cases_to_push, order=80)

@@ -88,6 +88,23 @@ class AssignmentOverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class LiftFilter(admin.SimpleListFilter):
+    """待确认解除 as the workbench counts it: whole liftings and withdrawn measures to confirm."""
+
+    title = _("lifting to confirm")
+    parameter_name = "lift"
+
+    def lookups(self, request, model_admin):
+        return [("to_confirm", _("lifting to confirm")), ("overdue", _("lifting confirmation overdue"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "to_confirm":
+            return queryset.filter(selectors.lift_to_confirm_q())
+        if self.value() == "overdue":
+            return queryset.filter(selectors.lift_overdue_q())
+        return queryset
+
+
 def _work(service):
     def run(request, assignment, data):
         return service(assignment=assignment, actor=request.user, **data)
@@ -129,7 +146,7 @@ class AssignmentAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, admin.ModelAdm
         "case_number", "target_display", "department", "state", "sign_for_due", "feedback_due", "overdue_flag", "provisional_flag",
     ]
     list_display_links = ["case_number"]
-    list_filter = [ScopeFilter, "state", AssignmentOverdueFilter]
+    list_filter = [ScopeFilter, "state", AssignmentOverdueFilter, LiftFilter]
     list_select_related = ["case", "case__subject", "department", "target"]
     search_fields = ["=case__number", "=target__identifier", "=case__subject__identifier"]
     search_help_text = _("Case number or identifier of the subject or target (exact).")

@@ -3,6 +3,7 @@ withdrawn are lifted (per measure, confirmed by their department), the dashboard
 import datetime
 
 import pytest
+from django.test import Client
 
 from credit_platform import calendar
 from credit_platform.models import AuditEvent, Department, Notification, WebhookDelivery
@@ -86,8 +87,17 @@ def test_one_measure_added_and_one_withdrawn_reach_both_inboxes_and_the_dashboar
     # the other departments' pushes are untouched
     assert {a["state"] for a in _inbox(api("finance"), live_case, "finance")} == {"fed_back"}
 
+    # 待确认解除 counts the push whose withdrawn measure awaits confirmation, and its link lists it
+    task = _task(office, "confirm_lift")
+    assert task["count"] == 1 and task["overdue"] == 0
+    clerk = Client()
+    clerk.force_login(world.user("credit_office"))
+    listed = clerk.get(task["url"])
+    assert listed.status_code == 200 and live_case.number in listed.content.decode()
+
     confirmed = office.post(f"{API}/assignments/{own['id']}/confirm_measure_lift/", {"measure": measure_id("P-CRD-02")}, format="json")
     assert confirmed.status_code == 200, confirmed.json()
+    assert _task(office, "confirm_lift")["count"] == 0
     assert confirmed.json()["measure_liftings"][0]["confirmed_at"] and confirmed.json()["measure_liftings"][0]["confirmed_on_time"]
     again = office.post(f"{API}/assignments/{own['id']}/confirm_measure_lift/", {"measure": measure_id("P-CRD-02")}, format="json")
     assert again.status_code == 409
