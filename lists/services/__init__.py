@@ -26,7 +26,12 @@ from lists.services.procedure import (
     entry_validate,
     entry_withdraw,
 )
-from lists.services.dishonesty import after_dishonesty_published, red_entries_review_for_dishonesty, watch_rule_apply
+from lists.services.dishonesty import (
+    after_dishonesty_published,
+    red_entries_review_for_dishonesty,
+    subjects_a_dishonesty_concerns,
+    watch_rule_apply,
+)
 from lists.services.publication import after_publication, entry_open_case, entry_publish, subject_watch_recompute
 from lists.services.removal import (
     CORRECTABLE_FIELDS,
@@ -64,5 +69,6 @@ __all__ = [
     "entry_withdraw",
     "red_entries_review_for_dishonesty",
     "subject_watch_recompute",
+    "subjects_a_dishonesty_concerns",
     "watch_rule_apply",
 ]

@@ -18,6 +18,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +33,15 @@ logger = logging.getLogger(__name__)
 
 
 # --- a dishonesty while red-listed -----------------------------------------------------------------
+
+
+def subjects_a_dishonesty_concerns(subject_ids) -> set[int]:
+    """Of these subjects, those a new dishonesty can reach (one query, for bulk paths such as an
+    import): on the red list without a removal proposal yet, or with a published watch entry."""
+    concerned = Q(list_type=ListType.RED, state__in=access.ON_THE_LIST, removal_proposed_at__isnull=True) | Q(
+        list_type=ListType.WATCH, state=EntryState.PUBLISHED,
+    )
+    return set(ListEntry.objects.filter(concerned, subject_id__in=subject_ids).order_by().values_list("subject_id", flat=True).distinct())
 
 
 def is_dishonesty(entry: ListEntry) -> bool:

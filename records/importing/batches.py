@@ -11,9 +11,11 @@ from credit_platform.importing.bulk import bulk_insert
 from credit_platform.importing.rows import WARNING, Issue
 from credit_platform.importing.subjects import chunk_subjects
 from credit_platform.rules import add_months
+from lists.services import subjects_a_dishonesty_concerns
 from records import access, import_events
 from records.importing.columns import CORE, RECORD_COLUMNS
 from records.importing.rows import RowContext, validate_row
+from records.services.records import is_dishonesty_record, record_dishonesty_follow_up
 from records.models import (
     CreditRecord,
     RecordImportBatch,
@@ -146,7 +148,18 @@ class RecordRun(runs.BatchRun):
                     },
                     insert=self.insert_events,
                 )
+            self.follow_up_dishonesty([r for r in records if r.state == RecordState.PUBLISHED and is_dishonesty_record(r)])
         return len(records), unchanged, warnings
+
+    def follow_up_dishonesty(self, records) -> None:
+        """Published dishonesty records reach the lists as one entered by hand does (red-entry removal
+        proposal, the watch rule), in the chunk's transaction; one query finds the few subjects concerned."""
+        if not records:
+            return
+        concerned = subjects_a_dishonesty_concerns({r.subject_id for r in records})
+        for record in records:
+            if record.subject_id in concerned:
+                record_dishonesty_follow_up(record=record, actor=self.actor)
 
 
 def record_import_run(*, batch_id: int, source=None) -> RecordImportBatch:

@@ -235,18 +235,23 @@ def _publish(record: CreditRecord, actor) -> CreditRecord:
         extra={"published_on_time": record.published_on_time, "publication_due": record.publication_due,
                "publication_ends_on": record.publication_ends_on},
     )
-    _dishonesty_published(record, actor)
+    record_dishonesty_follow_up(record=record, actor=actor)
     return record
 
 
-def _dishonesty_published(record: CreditRecord, actor) -> None:
+def is_dishonesty_record(record: CreditRecord) -> bool:
+    """A dishonesty for the lists: a dishonesty record, or a general or severe penalty."""
+    return record.kind == RecordKind.DISHONESTY or (
+        record.kind == RecordKind.PENALTY and record.severity in (Severity.GENERAL, Severity.SEVERE)
+    )
+
+
+@transaction.atomic(savepoint=False)
+def record_dishonesty_follow_up(*, record: CreditRecord, actor) -> None:
     """A published dishonesty record, or a general or severe penalty, reaches the lists (RULES.md):
     the subject's red entries are proposed for removal, and a severe one during a watch period leads
     to a black-list proposal by the providing department (``lists.services``; in this transaction)."""
-    is_dishonesty = record.kind == RecordKind.DISHONESTY or (
-        record.kind == RecordKind.PENALTY and record.severity in (Severity.GENERAL, Severity.SEVERE)
-    )
-    if not is_dishonesty:
+    if not is_dishonesty_record(record):
         return
     description = _("%(type)s · decision %(number)s") % {"type": record.record_type.name, "number": record.decision_number}
     source = {"record": record.pk}
