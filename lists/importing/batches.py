@@ -27,6 +27,8 @@ from lists.models import (
     ListEntryGroupObjectPermission,
     Source,
 )
+from lists.locks import lock_entry
+from lists.services.dishonesty import after_dishonesty_published, subjects_a_dishonesty_concerns
 from lists.services.procedure import black_list_decision_refusal
 from sanctions.models import JointCase
 
@@ -152,7 +154,20 @@ class _Importer(runs.BatchRun):
                 insert=self.insert_events,
             )
         self._entry_ids = [(e.pk, e.list_type) for e in entries]
+        if not self.open_cases:
+            self.follow_up_dishonesty([e for e in entries if e.list_type == ListType.BLACK])
         return len(entries), unchanged, warnings
+
+    def follow_up_dishonesty(self, entries) -> None:
+        """An import that opens no case has no follow-up task for its black entries: what a dishonesty
+        does to the subject's red entries (and the watch rule) runs here, in the chunk's transaction,
+        for the few subjects one query finds concerned (with cases, the follow-up task does it)."""
+        if not entries:
+            return
+        concerned = subjects_a_dishonesty_concerns({e.subject_id for e in entries})
+        for entry in entries:
+            if entry.subject_id in concerned:
+                after_dishonesty_published(entry=lock_entry(entry.pk), actor=self.actor)
 
     def after_chunk(self) -> None:
         """After the chunk commits: open the black and red entries' cases, and keep the watch list, by tasks.

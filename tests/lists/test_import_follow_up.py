@@ -15,7 +15,7 @@ from lists.importing import batches
 from lists.models import ImportBatch, ListEntry
 from sanctions.models import JointCase, Memorandum
 from tests.factories import make_uscc
-from tests.lists.conftest import ListWorld
+from tests.lists.conftest import ListWorld, days_ago
 from tests.lists.test_import import csv_bytes, post, row, upload
 
 LATER = datetime.timedelta(minutes=11)  # past import_tasks.CASES_STALE
@@ -230,3 +230,21 @@ def test_the_background_follow_up_starts_again_when_it_loses_the_database(
         threads.run()
     assert cases_of(batch_id) == 2
     assert ImportBatch.objects.get(pk=batch_id).cases_opening is False
+
+
+def test_a_black_entry_imported_without_cases_still_proposes_the_removal_of_the_red_entry(
+    world, api, threads, django_capture_on_commit_callbacks,
+):
+    company = world.subject("91620702MAP3MR1488")  # a demo company, red-listed by the tax bureau first
+    red = world.published(actor="tax", list_type="red", domain="tax", subject=company, decision_number="甘示税务红〔2026〕9号",
+                          decided_on=days_ago(40), basis="纳税信用A级")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(api("court"), csv_bytes([row(company.identifier, company.name, number="（2026）甘0702执301号")]),
+                        open_cases="false")
+
+    assert response.status_code == 200, response.content
+    batch_id = response.json()["batch"]
+    red.refresh_from_db()
+    assert red.removal_proposed_at is not None and "（2026）甘0702执301号" in red.removal_proposal_reason
+    assert cases_of(batch_id) == 0  # the import opens no case
