@@ -75,5 +75,7 @@ urlpatterns = [
     path("subjects/<int:subject_id>/credit-file/", file_api.CreditFileView.as_view(), name="subject-credit-file"),
     path("credit-check/", checks_api.CreditCheckView.as_view(), name="credit-check"),
     path("credit-check/<int:assignment_id>/feedback/", checks_api.CreditCheckFeedbackView.as_view(), name="credit-check-feedback"),
+    path("credit-check/batch/", checks_api.CreditCheckBatchView.as_view(), name="credit-check-batch"),
+    path("credit-check/<uuid:check_id>/feedback/", checks_api.CreditCheckHitFeedbackView.as_view(), name="credit-check-hit-feedback"),
     *router.urls,
 ]
