@@ -208,17 +208,18 @@ class HitFeedbackSerializer(serializers.Serializer):
     fed_back_at = serializers.DateTimeField()
 
 
-@extend_schema(
-    summary="Feed back what was done with the hit of one check",
-    description="Only the checking department (others: 404); once per check; 409 for a check without a hit or already fed back.",
-    tags=TAG,
-    parameters=[OpenApiParameter("check_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The check_id of the check's answer.")],
-    request=HitFeedbackRequestSerializer,
-    responses={201: HitFeedbackSerializer, **error_responses(400, 401, 403, 404, 409)},
-)
 class CreditCheckHitFeedbackView(PlatformAPIMixin, generics.GenericAPIView):
     serializer_class = HitFeedbackRequestSerializer
 
+    @extend_schema(
+        summary="Feed back what was done with the hit of one check",
+        operation_id="v1_credit_check_hit_feedback_create",
+        description="Only the checking department (others: 404); once per check; 409 for a check without a hit or already fed back.",
+        tags=TAG,
+        parameters=[OpenApiParameter("check_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The check_id of the check's answer.")],
+        request=HitFeedbackRequestSerializer,
+        responses={201: HitFeedbackSerializer, **error_responses(400, 401, 403, 404, 409)},
+    )
     def post(self, request, check_id, *args, **kwargs):
         check = credit_check.check_log_get_for_user(user=request.user, check_id=check_id)
         data = HitFeedbackRequestSerializer(data=request.data)
