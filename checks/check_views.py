@@ -6,9 +6,11 @@ A natural person needs the purpose (as over the API): without one the page asks 
 the identifier masked, reading nothing and logging nothing. The identifier is sent by POST, never in a URL.
 """
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from checks import credit_check
 from checks.models import CheckChannel
 from credit_platform import identifiers
+from credit_platform.exceptions import IllegalTransition
 from credit_platform.permissions import department_of
 
 
@@ -33,6 +36,15 @@ class CreditCheckForm(forms.Form):
         label=_("Business reference"), max_length=credit_check.REFERENCE_MAX_LENGTH, required=False,
         help_text=_("The file number of the approval, procurement, grant or tender."), widget=forms.TextInput(attrs={"size": 30}),
     )
+
+
+class HitFeedbackForm(forms.Form):
+    measure_applied = forms.TypedChoiceField(
+        label=_("Measure applied"), coerce=lambda value: value == "yes", widget=forms.RadioSelect,
+        choices=[("yes", _("yes")), ("no", _("no"))],
+    )
+    note = forms.CharField(label=_("feedback note"), max_length=credit_check.FEEDBACK_NOTE_MAX_LENGTH, required=False,
+                           widget=forms.TextInput(attrs={"size": 50}))
 
 
 def _context(request, **extra) -> dict:
@@ -60,6 +72,24 @@ def credit_check_page(request):
         return TemplateResponse(request, "checks/credit_check.html", _context(request, form=form))
     return TemplateResponse(request, "checks/credit_check.html", _context(
         request, form=CreditCheckForm(initial={"purpose": data["purpose"], "business_reference": data["business_reference"]}),
-        result=result, purpose=data["purpose"], business_reference=data["business_reference"], checked_at=timezone.now(),
+        result=result, feedback_form=HitFeedbackForm(), purpose=data["purpose"], business_reference=data["business_reference"], checked_at=timezone.now(),
         department=department_of(request.user),
     ))
+
+
+@require_POST
+def credit_check_feedback_page(request, check_id):
+    """``/admin/credit-check/<check_id>/feedback/``: the hit of the department's own check was used (or not)."""
+    check = credit_check.check_log_get_for_user(user=request.user, check_id=check_id)
+    form = HitFeedbackForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, gettext("Say whether the measure was applied."))
+        return redirect("credit-check-page")
+    try:
+        credit_check.credit_check_hit_fed_back(check=check, actor=request.user, measure_applied=form.cleaned_data["measure_applied"],
+                                               note=form.cleaned_data["note"])
+    except IllegalTransition as exc:
+        messages.error(request, str(exc.detail))
+    else:
+        messages.success(request, gettext("The hit of check %(check)s is fed back.") % {"check": check.pk})
+    return redirect("credit-check-page")

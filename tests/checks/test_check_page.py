@@ -54,3 +54,21 @@ def test_the_page_is_in_the_menu_of_department_users_and_behind_the_admin_login(
     assert link.visible(world.user("finance")) and reverse(link.url_name) == PAGE
     response = client.get(PAGE)
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_the_page_feeds_back_the_hit_of_its_own_check_only(client, world, entry):
+    client.force_login(world.user("finance"))
+    response = client.post(PAGE, {"identifier": COMPANY, "purpose": "政府采购"})
+    log = CreditCheckLog.objects.get()
+    url = f"{PAGE}{log.pk}/feedback/"
+    assert url in response.content.decode()
+    client.force_login(world.user("trading"))
+    assert client.post(url, {"measure_applied": "yes"}).status_code == 404
+    client.force_login(world.user("finance"))
+    done = client.post(url, {"measure_applied": "yes", "note": "资格审查未通过"}, follow=True)
+    log.refresh_from_db()
+    assert (log.measure_applied, log.feedback_note, log.fed_back_by.username) == (True, "资格审查未通过", "finance")
+    assert done.status_code == 200 and str(log.pk) in done.content.decode()
+    again = client.post(url, {"measure_applied": "no"}, follow=True)
+    assert "already fed back" in again.content.decode() or "已反馈" in again.content.decode()
+    assert CreditCheckLog.objects.get().measure_applied is True
