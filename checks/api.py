@@ -1,9 +1,12 @@
-"""The credit check API (应查必查): ``GET /credit-check/?identifier=&purpose=`` and
-``POST /credit-check/{assignment_id}/feedback/``. Thin: checks.credit_check decides."""
+"""The credit check API (应查必查): ``GET /credit-check/?identifier=&purpose=&business_reference=``
+(logged: ``check_id``), ``POST /credit-check/batch/``, ``POST /credit-check/{check_id}/feedback/`` (the hit
+of a check was used) and ``POST /credit-check/{assignment_id}/feedback/`` (a hit recorded on the
+department's own push). Thin: checks.credit_check decides."""
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -84,6 +87,7 @@ class CheckedCommitmentSerializer(serializers.Serializer):
 
 
 class CreditCheckSerializer(serializers.Serializer):
+    check_id = serializers.UUIDField(allow_null=True, help_text=gettext_lazy("This check in the log: feed back its hit at /credit-check/{check_id}/feedback/."))
     subject = CheckedSubjectSerializer()
     watch_flagged = serializers.BooleanField(source="subject.is_watch_flagged", help_text=gettext_lazy("Watch lists in several domains."))
     entries = CheckedEntrySerializer(many=True, help_text=gettext_lazy("List entries published, or suspended while an objection is verified."))
@@ -107,15 +111,21 @@ class CreditCheckSerializer(serializers.Serializer):
     )
 
 
+PURPOSE_PARAMETER = OpenApiParameter(
+    "purpose", str, description="Why the subject is checked (the approval, procurement, grant or tender); required for natural persons.",
+)
+REFERENCE_PARAMETER = OpenApiParameter("business_reference", str, description="The file number of the approval, procurement, grant or tender.")
+
+
 @extend_schema(
     summary="Check a subject's credit before an approval, procurement, grant or tender",
-    description="The subject's lists, and the measures the caller's own department must apply now. "
-    "Measures held by an objection are listed under held_measures and must not be applied. "
-    "Looking up a natural person is logged with the purpose.",
+    description="The subject's lists, records, breached commitments, green channel, and the measures the caller's own "
+    "department must apply now. Measures held by an objection are listed under held_measures and must not be applied. "
+    "Every check is logged (check_id); a natural person needs the purpose.",
     tags=TAG,
     parameters=[
         OpenApiParameter("identifier", str, required=True, description="Unified social credit code or citizen ID; case and spaces ignored."),
-        OpenApiParameter("purpose", str, description="Why the subject is checked (the approval, procurement, grant or tender); logged for persons."),
+        PURPOSE_PARAMETER, REFERENCE_PARAMETER,
     ],
     responses={200: CreditCheckSerializer, **error_responses(400, 401, 403, 404)},
 )
@@ -126,11 +136,98 @@ class CreditCheckView(PlatformAPIMixin, generics.GenericAPIView):
         identifier = request.query_params.get("identifier", "")
         if not identifier.strip():
             raise ValidationError({"identifier": [_("Give the unified social credit code or citizen ID to check.")]})
-        subject = credit_check.subject_by_identifier(identifier)
-        if subject is None:
+        result = credit_check.credit_check_run(
+            actor=request.user, identifier=identifier, purpose=request.query_params.get("purpose", ""),
+            business_reference=request.query_params.get("business_reference", ""),
+        )
+        if result is None:
             raise NotFound(_("No subject is registered with this identifier."))
-        result = credit_check.credit_check(user=request.user, subject=subject, purpose=request.query_params.get("purpose", "")[:500])
         return Response(CreditCheckSerializer(result).data)
+
+
+class BatchRequestSerializer(serializers.Serializer):
+    identifiers = serializers.ListField(
+        child=serializers.CharField(max_length=64, allow_blank=True, trim_whitespace=False), min_length=1,
+        max_length=credit_check.BATCH_MAX, help_text=gettext_lazy("Unified social credit codes (up to 1,000), answered in this order."),
+    )
+    purpose = serializers.CharField(required=False, allow_blank=True, max_length=credit_check.PURPOSE_MAX_LENGTH)
+    business_reference = serializers.CharField(required=False, allow_blank=True, max_length=credit_check.REFERENCE_MAX_LENGTH)
+
+
+class BatchErrorSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=["invalid", "not_found", "person"], source="error_code")
+    detail = serializers.CharField(source="error")
+
+
+class BatchItemSerializer(serializers.Serializer):
+    identifier = serializers.CharField(help_text=gettext_lazy("As given."))
+    result = CreditCheckSerializer(allow_null=True, help_text=gettext_lazy("The check's answer; null with an error."))
+    error = serializers.SerializerMethodField()
+
+    @extend_schema_field(BatchErrorSerializer(allow_null=True))
+    def get_error(self, item):
+        return BatchErrorSerializer(item).data if item.error_code else None
+
+
+class BatchResponseSerializer(serializers.Serializer):
+    results = BatchItemSerializer(many=True)
+
+
+@extend_schema(
+    summary="Check up to 1,000 subjects at once (a tender's bidders)",
+    description="Results in the order of the identifiers, each with its answer or its error: invalid (not a valid code or ID), "
+    "not_found (no subject registered), person (natural persons are checked one at a time, with the purpose). "
+    "Every valid identifier is logged.",
+    tags=TAG,
+    request=BatchRequestSerializer,
+    responses={200: BatchResponseSerializer, **error_responses(400, 401, 403)},
+)
+class CreditCheckBatchView(PlatformAPIMixin, generics.GenericAPIView):
+    serializer_class = BatchRequestSerializer
+
+    def post(self, request, *args, **kwargs):
+        data = BatchRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        items = credit_check.credit_check_batch(
+            actor=request.user, identifiers_given=data.validated_data["identifiers"], purpose=data.validated_data.get("purpose", ""),
+            business_reference=data.validated_data.get("business_reference", ""),
+        )
+        return Response({"results": BatchItemSerializer(items, many=True).data})
+
+
+class HitFeedbackRequestSerializer(serializers.Serializer):
+    measure_applied = serializers.BooleanField(help_text=gettext_lazy("Whether the hit was acted upon (a bid refused, a permit held back)."))
+    note = serializers.CharField(required=False, allow_blank=True, max_length=credit_check.FEEDBACK_NOTE_MAX_LENGTH)
+
+
+class HitFeedbackSerializer(serializers.Serializer):
+    check_id = serializers.UUIDField(source="pk")
+    business_reference = serializers.CharField()
+    measure_applied = serializers.BooleanField()
+    note = serializers.CharField(source="feedback_note")
+    fed_back_at = serializers.DateTimeField()
+
+
+class CreditCheckHitFeedbackView(PlatformAPIMixin, generics.GenericAPIView):
+    serializer_class = HitFeedbackRequestSerializer
+
+    @extend_schema(
+        summary="Feed back what was done with the hit of one check",
+        operation_id="v1_credit_check_hit_feedback_create",
+        description="Only the checking department (others: 404); once per check; 409 for a check without a hit or already fed back.",
+        tags=TAG,
+        parameters=[OpenApiParameter("check_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The check_id of the check's answer.")],
+        request=HitFeedbackRequestSerializer,
+        responses={201: HitFeedbackSerializer, **error_responses(400, 401, 403, 404, 409)},
+    )
+    def post(self, request, check_id, *args, **kwargs):
+        check = credit_check.check_log_get_for_user(user=request.user, check_id=check_id)
+        data = HitFeedbackRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        check = credit_check.credit_check_hit_fed_back(
+            check=check, actor=request.user, measure_applied=data.validated_data["measure_applied"], note=data.validated_data.get("note", ""),
+        )
+        return Response(HitFeedbackSerializer(check).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(
@@ -156,4 +253,4 @@ class CreditCheckFeedbackView(PlatformAPIMixin, generics.GenericAPIView):
         return Response(MeasureFeedbackSerializer(records, many=True).data, status=status.HTTP_201_CREATED)
 
 
-__all__ = ["CreditCheckFeedbackView", "CreditCheckView"]
+__all__ = ["CreditCheckBatchView", "CreditCheckFeedbackView", "CreditCheckHitFeedbackView", "CreditCheckView"]

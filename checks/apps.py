@@ -11,7 +11,9 @@ class ChecksConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from checks import events  # noqa: F401 - registers the labels of its audit events
         from credit_platform.menus import register_menu_link
         from credit_platform.permissions import is_department_member
 
         register_menu_link("lists", _("Credit file"), "credit-file-lookup", order=30, visible=is_department_member)
+        register_menu_link("lists", _("Credit check"), "credit-check-page", order=31, visible=is_department_member)

@@ -69,8 +69,21 @@ def _visible(user):
     return lambda department_id, public: public or department_id == department_id_own
 
 
-def standing(*, user, subject, entries: list[ListEntry], today: datetime.date | None = None) -> Standing:
-    """``entries``: the subject's entries, the removed black ones included (``credit_check.subject_entries_checked``)."""
+def _records_counted(subject):
+    """Published penalty and dishonesty records, and every general or severe penalty (for ``clean_since``)."""
+    return (
+        CreditRecord.objects.filter(subject=subject, record_type__kind__in=[RecordKind.PENALTY, RecordKind.DISHONESTY])
+        .filter(Q(state=RecordState.PUBLISHED) | Q(record_type__kind=RecordKind.PENALTY, severity__in=DISQUALIFYING_SEVERITIES))
+        .select_related("record_type", "department")
+        .order_by("-decided_on", "-id")
+    )
+
+
+def standing(*, user, subject, entries: list[ListEntry], today: datetime.date | None = None,
+             records: list[CreditRecord] | None = None, commitments: list[Commitment] | None = None) -> Standing:
+    """``entries``: the subject's entries, the removed black ones included (``credit_check.subject_entries_checked``).
+    ``records`` and ``commitments``: the subject's penalty and dishonesty records and breached commitments
+    when the caller read them already (``checks.reads``); read here otherwise."""
     today = today or timezone.localdate()
     visible = _visible(user)
     result = Standing()
@@ -78,22 +91,19 @@ def standing(*, user, subject, entries: list[ListEntry], today: datetime.date | 
     for entry in entries:
         if entry.list_type == ListType.BLACK:
             ends.append(_entry_end(entry, today))
-    records = (
-        CreditRecord.objects.filter(subject=subject, record_type__kind__in=[RecordKind.PENALTY, RecordKind.DISHONESTY])
-        .filter(Q(state=RecordState.PUBLISHED) | Q(record_type__kind=RecordKind.PENALTY, severity__in=DISQUALIFYING_SEVERITIES))
-        .select_related("record_type", "department")
-        .order_by("-decided_on", "-id")
-    )
+    if records is None:
+        records = _records_counted(subject)
     for record in records:
         if record.state == RecordState.PUBLISHED and visible(record.department_id, record.record_type.public):
             result.records.append(record)
         if record.record_type.kind == RecordKind.PENALTY and record.severity in DISQUALIFYING_SEVERITIES:
             ends.append(_record_end(record, today))
-    commitments = (
-        Commitment.objects.filter(subject=subject, state=CommitmentState.BREACHED)
-        .select_related("department", "breach_record")
-        .order_by("-breached_on", "-id")
-    )
+    if commitments is None:
+        commitments = (
+            Commitment.objects.filter(subject=subject, state=CommitmentState.BREACHED)
+            .select_related("department", "breach_record")
+            .order_by("-breached_on", "-id")
+        )
     for commitment in commitments:
         if visible(commitment.department_id, commitment.public):
             result.commitments_breached.append(commitment)

@@ -13,6 +13,7 @@ urlpatterns = [
     # The admin pages of models that moved out of the core redirect to their new address.
     *moved_admin_urls("credit_platform", "supervision", MOVED_FROM_CORE),
     path("admin/credit-file/", include("checks.urls")),
+    path("admin/credit-check/", include("checks.check_urls")),
     path("admin/", admin.site.urls),
     path("dashboard/", include("supervision.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

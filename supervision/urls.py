@@ -2,7 +2,7 @@
 from django.contrib import admin
 from django.urls import path
 
-from supervision import views
+from supervision import views, views_checks
 
 app_name = "dashboard"
 
@@ -18,6 +18,8 @@ urlpatterns = [
     path("initiators/", _page(views.InitiatorsView), name="initiators"),
     path("objections-repairs/", _page(views.ObjectionsRepairsView), name="objections_repairs"),
     path("publicity/", _page(views.PublicityView), name="publicity"),
+    path("checks/", _page(views_checks.ChecksView), name="checks"),
+    path("checks/list/", _page(views_checks.ChecksListView), name="checks_list"),
     path("list/", _page(views.DrilldownView), name="list"),
     path("escalations/", _page(views.EscalationsView), name="escalations"),
     path("reports/", _page(views.ReportsView), name="reports"),

@@ -34,6 +34,7 @@ NAV = [
     ("dashboard:initiators", gettext_lazy("Initiating departments")),
     ("dashboard:objections_repairs", gettext_lazy("Objections and repairs")),
     ("dashboard:publicity", gettext_lazy("Licensing and penalty publicity")),
+    ("dashboard:checks", gettext_lazy("Credit checks")),
     ("dashboard:escalations", gettext_lazy("Escalations")),
     ("dashboard:reports", gettext_lazy("Monthly reports")),
 ]

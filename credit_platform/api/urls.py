@@ -21,6 +21,7 @@ from records import import_api as records_import_api
 from repair import api as repair_api
 from sanctions import api as sanctions_api
 from supervision import api as dashboard_api
+from supervision import api_checks as dashboard_checks_api
 
 app_name = "api"
 
@@ -70,10 +71,13 @@ urlpatterns = [
     path("dashboard/cases-by-month/", dashboard_api.CasesByMonthAPIView.as_view(), name="dashboard-cases-by-month"),
     path("dashboard/objections-repairs/", dashboard_api.ObjectionsRepairsAPIView.as_view(), name="dashboard-objections-repairs"),
     path("dashboard/publicity/", dashboard_api.PublicityAPIView.as_view(), name="dashboard-publicity"),
+    path("dashboard/checks/", dashboard_checks_api.ChecksAPIView.as_view(), name="dashboard-checks"),
     path("dashboard/urges/", dashboard_api.UrgeAPIView.as_view(), name="dashboard-urges"),
     path("workbench/", WorkbenchView.as_view(), name="workbench"),
     path("subjects/<int:subject_id>/credit-file/", file_api.CreditFileView.as_view(), name="subject-credit-file"),
     path("credit-check/", checks_api.CreditCheckView.as_view(), name="credit-check"),
     path("credit-check/<int:assignment_id>/feedback/", checks_api.CreditCheckFeedbackView.as_view(), name="credit-check-feedback"),
+    path("credit-check/batch/", checks_api.CreditCheckBatchView.as_view(), name="credit-check-batch"),
+    path("credit-check/<uuid:check_id>/feedback/", checks_api.CreditCheckHitFeedbackView.as_view(), name="credit-check-hit-feedback"),
     *router.urls,
 ]

@@ -34,6 +34,13 @@ from supervision.selectors.cases import (  # noqa: F401
     cases_by_month,
     month_bounds,
 )
+from supervision.selectors.checks import (  # noqa: F401
+    CHECK_COLUMNS,
+    check_figure,
+    check_figures,
+    check_logs,
+    checks_table,
+)
 from supervision.selectors.departments import (  # noqa: F401
     INITIATOR_ASSIGNMENT_COUNTS,
     INITIATOR_CASE_COUNTS,

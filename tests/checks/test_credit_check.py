@@ -124,12 +124,26 @@ def test_a_suspended_entry_shows_under_verification_and_holds_the_measures(api, 
     assert codes(body["held_measures"]) == ["P-FIN-01"]
 
 
-def test_the_check_runs_in_bounded_queries(api, world, entry):
-    client = api("market")
+def statements(queries) -> dict[str, list[str]]:
+    """The view's reads and writes by kind; SAVEPOINT / RELEASE (BEGIN / COMMIT outside the tests) left out."""
+    kinds = {"SELECT": [], "INSERT": [], "UPDATE": [], "DELETE": []}
+    for query in queries.captured_queries:
+        verb = query["sql"].lstrip().split(None, 1)[0].upper()
+        if verb in kinds:
+            kinds[verb].append(query["sql"])
+    return kinds
+
+
+def test_the_check_runs_in_three_reads_and_the_log_write(api, world, entry):
+    client = api("finance")
     client.get(CHECK, {"identifier": COMPANY})  # warm caches (permissions, sessions)
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(CHECK, {"identifier": COMPANY}).status_code == 200
-    assert len(queries) <= 8, [q["sql"] for q in queries.captured_queries]  # + records, breached commitments
+        body = client.get(CHECK, {"identifier": COMPANY, "purpose": "政府采购"}).json()
+    assert body["measures_to_apply"] and body["entries"]  # measures, entries read
+    kinds = statements(queries)
+    assert len(kinds["SELECT"]) <= 3, kinds["SELECT"]
+    assert len(kinds["INSERT"]) == 1 and "checks_creditchecklog" in kinds["INSERT"][0]
+    assert kinds["UPDATE"] == kinds["DELETE"] == []
 
 
 @pytest.mark.parametrize(
