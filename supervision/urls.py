@@ -2,7 +2,7 @@
 from django.contrib import admin
 from django.urls import path
 
-from supervision import views
+from supervision import complaints, views
 
 app_name = "dashboard"
 
@@ -23,4 +23,6 @@ urlpatterns = [
     path("reports/", _page(views.ReportsView), name="reports"),
     path("reports/<int:pk>/download/", _page(views.ReportDownloadView), name="report_download"),
     path("urge/", _page(views.UrgeView), name="urge"),
+    path("complaints/", _page(complaints.ComplaintsView), name="complaints"),
+    path("complaints/urge/", _page(complaints.ComplaintUrgeView), name="complaints_urge"),
 ]
