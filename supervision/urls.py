@@ -2,7 +2,7 @@
 from django.contrib import admin
 from django.urls import path
 
-from supervision import views, views_checks
+from supervision import complaints, views, views_checks
 
 app_name = "dashboard"
 
@@ -25,4 +25,6 @@ urlpatterns = [
     path("reports/", _page(views.ReportsView), name="reports"),
     path("reports/<int:pk>/download/", _page(views.ReportDownloadView), name="report_download"),
     path("urge/", _page(views.UrgeView), name="urge"),
+    path("complaints/", _page(complaints.ComplaintsView), name="complaints"),
+    path("complaints/urge/", _page(complaints.ComplaintUrgeView), name="complaints_urge"),
 ]

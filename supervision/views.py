@@ -33,6 +33,7 @@ NAV = [
     ("dashboard:scorecard", gettext_lazy("Executing departments")),
     ("dashboard:initiators", gettext_lazy("Initiating departments")),
     ("dashboard:objections_repairs", gettext_lazy("Objections and repairs")),
+    ("dashboard:complaints", gettext_lazy("Complaints and reports")),
     ("dashboard:publicity", gettext_lazy("Licensing and penalty publicity")),
     ("dashboard:checks", gettext_lazy("Credit checks")),
     ("dashboard:escalations", gettext_lazy("Escalations")),

@@ -7,6 +7,7 @@ from rest_framework import routers
 
 from checks import api as checks_api
 from checks import file_api
+from complaints import api as complaints_api
 from credit_platform.api import views
 from credit_platform.api.authentication import API_AUTHENTICATION_CLASSES
 from credit_platform.api.workbench import WorkbenchView
@@ -16,6 +17,7 @@ from lists import import_api, public_api
 from records import api as records_api
 from records import commitment_api as records_commitment_api
 from records import public_api as records_public_api
+from records import commitment_public_api as records_commitment_public_api
 from objections import api as objections_api
 from records import import_api as records_import_api
 from repair import api as repair_api
@@ -49,6 +51,7 @@ router.register("record-types", records_api.RecordTypeViewSet, basename="record-
 router.register("commitments", records_commitment_api.CommitmentViewSet, basename="commitment")
 router.register("objections", objections_api.ObjectionViewSet, basename="objection")
 router.register("repairs", repair_api.RepairViewSet, basename="repair")
+router.register("complaints", complaints_api.ComplaintViewSet, basename="complaint")
 
 # Before the router's routes, so its list-entries/{pk}/ detail route does not catch "import".
 urlpatterns = [
@@ -63,6 +66,9 @@ urlpatterns = [
     path("public/objections/", objections_api.PublicObjectionCreate.as_view(), name="public-objections"),
     path("public/objections/<str:receipt_number>/", objections_api.PublicObjectionDetail.as_view(), name="public-objection-detail"),
     path("public/repairs/", repair_api.PublicRepairCreate.as_view(), name="public-repairs"),
+    path("public/complaints/", complaints_api.PublicComplaintCreate.as_view(), name="public-complaints"),
+    path("public/complaints/<str:receipt_number>/", complaints_api.PublicComplaintDetail.as_view(), name="public-complaint-detail"),
+    path("public/commitments/", records_commitment_public_api.PublicCommitmentList.as_view(), name="public-commitments"),
     path("public/repairs/<str:receipt_number>/", repair_api.PublicRepairDetail.as_view(), name="public-repair-detail"),
     path("dashboard/summary/", dashboard_api.SummaryAPIView.as_view(), name="dashboard-summary"),
     path("dashboard/scorecard/", dashboard_api.ScorecardAPIView.as_view(), name="dashboard-scorecard"),

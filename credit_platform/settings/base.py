@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "sanctions",
     "objections",
     "repair",
+    "complaints",
     "checks",
     "supervision",
 ]
@@ -209,6 +210,8 @@ SPECTACULAR_SETTINGS = {
         "ObjectionChannelEnum": "objections.models.Objection.Channel",
         "RepairChannelEnum": "repair.models.RepairApplication.Channel",
         "RepairDocumentKindEnum": "repair.models.RepairDocument.Kind",
+        "ComplaintStateEnum": "complaints.models.ComplaintState",
+        "ComplaintActionEnum": "complaints.models.ComplaintAction",
         "RecordKindEnum": "records.models.RecordKind",
         "RecordStateEnum": "records.models.RecordState",
         "CommitmentKindEnum": "records.commitment_models.CommitmentKind",

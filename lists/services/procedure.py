@@ -14,7 +14,7 @@ from credit_platform.exceptions import IllegalTransition, transition_error
 from credit_platform.models import Department, Subject
 from credit_platform.permissions import permission_id
 from credit_platform.rules import entry_periods, publication_bounds, publication_due, red_valid_until, rule_set_in_force
-from credit_platform.workflow import require, run_transition
+from credit_platform.workflow import entry_point, require, run_transition
 from lists import access, events
 from lists.locks import lock_entry
 from lists.models import EntryState, ListEntry, ListEntryGroupObjectPermission, RemovalReason, Severity, black_domain_refusal
@@ -223,8 +223,8 @@ def _entry_create(*, actor, department: Department, subject, list_type, severity
     return entry
 
 
-@transaction.atomic(durable=True)
-def entry_propose(*, actor, subject: Subject, list_type: str, severity: str | None, domain: str, basis: str, decision_number: str,
+@transaction.atomic(savepoint=False)
+def entry_propose_in_transaction(*, actor, subject: Subject, list_type: str, severity: str | None, domain: str, basis: str, decision_number: str,
                   decided_on: datetime.date, valid_until: datetime.date | None = None, facts: str = "", exit_conditions: str = "",
                   remedies: str = "") -> ListEntry:
     """Identify a subject for a list: a proposed entry of the actor's department, with the rule set
@@ -240,6 +240,10 @@ def entry_propose(*, actor, subject: Subject, list_type: str, severity: str | No
         basis=basis, decision_number=decision_number, decided_on=decided_on, valid_until=valid_until,
         content={"facts": facts, "exit_conditions": exit_conditions, "remedies": remedies}, require_content=True,
     )
+
+
+# The complaints app proposes inside its own transaction (a substantiated report, 投诉举报).
+entry_propose = entry_point(entry_propose_in_transaction)
 
 
 # --- the identification procedure -----------------------------------------------------------------

@@ -41,10 +41,10 @@ REPAIRER, REPAIRER_NAME = "91620702MAL23DL45K", "示范区丝路物流有限公�
 OVERDUE_SUBJECT = "91620702MAP3MR1488"  # a case pushed long ago: finance's push is overdue
 
 # What a Chinese user may read in ASCII: codes and numbers the work names (case numbers LJ-…,
-# receipts YY…/XF…, credit codes, measure codes), dates and figures, the language switch, file types.
+# receipts YY…/XF…/JB…, credit codes, measure codes), dates and figures, the language switch, file types.
 # "API" is how Chinese staff name it (API令牌).
 # File extensions and sizes of the attached documents (执行结案通知书.pdf, 1 KB) are not words either.
-ALLOWED_WORDS = {"English", "Excel", "PDF", "JPG", "PNG", "MB", "KB", "pdf", "jpg", "png", "LJ", "YY", "XF", "API"}
+ALLOWED_WORDS = {"English", "Excel", "PDF", "JPG", "PNG", "MB", "KB", "pdf", "jpg", "png", "LJ", "YY", "XF", "JB", "API"}
 CODE = re.compile(r"^(?=.*\d)[A-Z0-9]+(?:-[A-Z0-9]+)*$")  # upper case with a digit: LJ-2026-000001, P-FIN-01, a USCC
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]*")
 

@@ -346,4 +346,5 @@ def test_only_the_stable_codes_are_registered():
 
     assert {task.code for task in workbench.registered_tasks()} == {
         "sign_for", "feed_back", "confirm_lift", "objections", "repairs", "entries_to_publish", "records_to_publish", "cases_to_push",
+        "complaints",
     }
