@@ -7,6 +7,7 @@ from rest_framework import routers
 
 from checks import api as checks_api
 from checks import file_api
+from checks import report_api as checks_report_api
 from credit_platform.api import views
 from credit_platform.api.authentication import API_AUTHENTICATION_CLASSES
 from credit_platform.api.workbench import WorkbenchView
@@ -75,5 +76,8 @@ urlpatterns = [
     path("subjects/<int:subject_id>/credit-file/", file_api.CreditFileView.as_view(), name="subject-credit-file"),
     path("credit-check/", checks_api.CreditCheckView.as_view(), name="credit-check"),
     path("credit-check/<int:assignment_id>/feedback/", checks_api.CreditCheckFeedbackView.as_view(), name="credit-check-feedback"),
+    path("credit-reports/", checks_report_api.CreditReportCreateView.as_view(), name="credit-reports"),
+    path("credit-reports/<str:number>/pdf/", checks_report_api.CreditReportPdfView.as_view(), name="credit-report-pdf"),
+    path("public/credit-reports/verify/", checks_report_api.PublicReportVerifyView.as_view(), name="public-credit-report-verify"),
     *router.urls,
 ]

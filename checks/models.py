@@ -1,0 +1,1 @@
+from checks.report_models import CreditReport, CreditReportCounter, ReportChannel  # noqa: F401 - credit reports
