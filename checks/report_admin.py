@@ -23,7 +23,7 @@ class CreditReportIssueForm(forms.Form):
         label=_("Unified social credit code or citizen ID"), max_length=32,
         widget=forms.TextInput(attrs={"autofocus": True, "size": 24, "autocomplete": "off"}),
     )
-    purpose = forms.CharField(label=_("purpose"), max_length=300, help_text=_("What the report is for (the tender, grant or approval)."),
+    purpose = forms.CharField(label=_("report purpose"), max_length=300, help_text=_("What the report is for (the tender, grant or approval)."),
                               widget=forms.TextInput(attrs={"size": 60}))
     business_reference = forms.CharField(label=_("business reference"), max_length=200, required=False)
     consent_reference = forms.CharField(

@@ -32,7 +32,7 @@ class CreditReport(models.Model):
     # Random, from an alphabet without look-alike characters; compared in constant time.
     verification_code = models.CharField(_("verification code"), max_length=16)
     subject = models.ForeignKey("credit_platform.Subject", verbose_name=_("subject"), on_delete=models.PROTECT, related_name="credit_reports")
-    purpose = models.CharField(_("purpose"), max_length=300)
+    purpose = models.CharField(_("report purpose"), max_length=300)
     business_reference = models.CharField(_("business reference"), max_length=200, blank=True)
     consent_reference = models.CharField(
         _("consent reference"), max_length=200, blank=True, help_text=_("The person's written consent (required for a natural person)."),

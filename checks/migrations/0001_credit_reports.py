@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('number', models.CharField(max_length=32, unique=True, verbose_name='report number')),
                 ('verification_code', models.CharField(max_length=16, verbose_name='verification code')),
-                ('purpose', models.CharField(max_length=300, verbose_name='purpose')),
+                ('purpose', models.CharField(max_length=300, verbose_name='report purpose')),
                 ('business_reference', models.CharField(blank=True, max_length=200, verbose_name='business reference')),
                 ('consent_reference', models.CharField(blank=True, help_text="The person's written consent (required for a natural person).", max_length=200, verbose_name='consent reference')),
                 ('channel', models.CharField(choices=[('counter', 'at the counter'), ('api', 'over the API'), ('public_self', 'requested by the organisation on the credit website')], max_length=16, verbose_name='channel')),
