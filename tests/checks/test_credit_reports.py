@@ -5,9 +5,13 @@ import io
 import re
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from pypdf import PdfReader
+from rest_framework.test import APIClient
+from rest_framework.throttling import ScopedRateThrottle
 
+from checks.report_content import report_content
 from checks.report_models import CreditReport
 from credit_platform import demo
 from credit_platform.models import AuditEvent
@@ -47,6 +51,7 @@ def issue(api, world, username="finance", subject=None, **body):
 def test_a_report_of_a_demo_company_reads_back_with_its_entries_records_and_code(world, api):
     world.published()  # the court's black entry DECISION on world.company
     world.penalty(subject=world.company, publish=True)
+    case = world.pushed_case()  # its measures are in force
     response = issue(api, world)
     assert response.status_code == 201, response.content
     answer = response.json()
@@ -61,6 +66,7 @@ def test_a_report_of_a_demo_company_reads_back_with_its_entries_records_and_code
     assert "".join(DECISION.split()) in text and "失信黑名单" in text
     assert "".join(PENALTY_NUMBER.split()) in text and "行政处罚" in text
     assert answer["verification_code"] in text and answer["number"] in text
+    assert case.number in text and "限制参加政府采购活动" in text
     assert "政府采购项目投标资格审查" in text
     assert world.department("finance").name in text  # the issuing office
     assert "/credit/report/verify/" in text
@@ -160,6 +166,29 @@ def test_the_verify_page_says_genuine_or_not(world, api, client):
     assert "真实有效" in genuine.content.decode() and COMPANY_NAME in genuine.content.decode()
     assert "未通过验证" in wrong.content.decode()
     assert COMPANY_NAME not in wrong.content.decode() and "真实有效" not in wrong.content.decode()
+
+
+def test_verification_is_throttled(world, api, client, settings, monkeypatch):
+    answer = issue(api, world).json()
+    query = {"number": answer["number"], "code": answer["verification_code"]}
+    settings.CREDIT_PUBLIC_LOOKUPS_PER_MINUTE = 1
+    page = reverse("credit_reports:verify")
+    assert [client.post(page, query).status_code for _ in range(2)] == [200, 429]
+    cache.clear()
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"public": "2/min"})
+    anonymous = APIClient()
+    assert [anonymous.get(VERIFY, query).status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_the_content_takes_a_bounded_number_of_queries(world, django_assert_max_num_queries):
+    world.published()
+    world.published(decision_number="（2026）甘0702执124号")
+    world.pushed_case()
+    world.pushed_case()
+    company = world.company
+    with django_assert_max_num_queries(5):
+        content = report_content(company)
+    assert len(content["entries"]) == 2 and len({row["case"] for row in content["measures"]}) == 2
 
 
 def test_the_public_site_links_both_pages(world, client):
