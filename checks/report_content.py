@@ -7,6 +7,9 @@ issued from the platform's records, for the subject or with its consent):
 - ``subject``: name, kind, identifier (a natural person's masked: first 6 and last 4 characters);
 - ``entries``: its list entries on a list now (published, or under verification of an objection);
 - ``records``: its credit records published now (or under verification), every kind of the catalogue;
+  records of the catalogue's non-public types (欠缴税款 …) only with the subject's consent
+  (``with_restricted``: a consent reference given, or the organisation's own request), which the
+  report then says (``restricted_included``);
 - ``commitments``: its credit commitments (in force, fulfilled, breached);
 - ``measures``: the joint measures in force against (or for) it: the measures of its live cases,
   those held by an objection marked so.
@@ -74,9 +77,12 @@ def _entries(subject: Subject) -> list[dict]:
     } for entry in entries]
 
 
-def _records(subject: Subject) -> list[dict]:
+def _records(subject: Subject, *, with_restricted: bool) -> list[dict]:
+    records = CreditRecord.objects.filter(subject=subject, state__in=RECORD_STATES)
+    if not with_restricted:
+        records = records.filter(record_type__public=True)
     records = (
-        CreditRecord.objects.filter(subject=subject, state__in=RECORD_STATES)
+        records
         .select_related("record_type", "department")
         .order_by("record_type__kind", "-decided_on", "-id")
     )
@@ -121,13 +127,15 @@ def _measures(subject: Subject) -> list[dict]:
     } for case in cases for measure in case.measures.all()]
 
 
-def report_content(subject: Subject) -> dict:
-    """The report's content as on the day of issue (Chinese strings only)."""
+def report_content(subject: Subject, *, with_restricted: bool = False) -> dict:
+    """The report's content as on the day of issue (Chinese strings only); ``with_restricted``: the
+    subject consented, so records of non-public types are included."""
     with translation.override("zh-hans"):
         return {
             "subject": subject_part(subject),
+            "restricted_included": with_restricted,
             "entries": _entries(subject),
-            "records": _records(subject),
+            "records": _records(subject, with_restricted=with_restricted),
             "commitments": _commitments(subject),
             "measures": _measures(subject),
         }

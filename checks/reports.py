@@ -109,8 +109,11 @@ def credit_report_issue_in_transaction(*, subject: Subject, purpose: str, busine
     if errors:
         raise ValidationError(errors)
     department = _issuing_department(actor, channel)
+    if department is None:
+        raise ValidationError(_("No credit office is set up to issue credit reports."))
     now = timezone.now()
-    content = report_content(subject)
+    # Non-public records (欠缴税款 …) only with the subject's consent: its reference, or its own request.
+    content = report_content(subject, with_restricted=bool(consent_reference) or channel == ReportChannel.PUBLIC_SELF)
     report = CreditReport.objects.create(
         number=_next_number(timezone.localdate(now).year), verification_code=new_verification_code(), subject=subject,
         purpose=purpose[:300], business_reference=business_reference[:200], consent_reference=consent_reference[:200], channel=channel,

@@ -15,7 +15,8 @@ from checks.report_content import report_content
 from checks.report_models import CreditReport
 from credit_platform import demo
 from credit_platform.models import AuditEvent
-from tests.lists.conftest import DECISION, ListWorld
+from records import services as record_services
+from tests.lists.conftest import DECISION, ListWorld, days_ago
 from tests.lists.conftest import api  # noqa: F401 - the API clients
 from tests.records.conftest import PENALTY_NUMBER, RecordWorld
 
@@ -96,6 +97,19 @@ def test_each_issue_is_audited(world, api):
     event = AuditEvent.objects.get(action="credit_report_issued", object_id=str(CreditReport.objects.get(number=number).pk))
     assert event.actor.username == "finance"
     assert event.extra["purpose"] == "政府采购项目投标资格审查" and event.extra["channel"] == "api"
+
+
+def test_non_public_records_only_with_consent(world, api):
+    record_services.record_create(
+        actor=world.user("tax"), subject=world.company, record_type=world.type("tax-arrears"), decision_number="甘示税欠〔2026〕3号",
+        decided_on=days_ago(10), severity="", domain="tax", basis="《税收征收管理法》第三十二条",
+        content={"tax_category": "增值税", "tax_amount": "120000"}, consent_reference="企业授权书 2026-7", publish=True,
+    )
+    without = pdf_text(api("finance").get(issue(api, world).json()["pdf"]))
+    consented = pdf_text(api("finance").get(issue(api, world, consent_reference="企业授权书 2026-9").json()["pdf"]))
+
+    assert "甘示税欠〔2026〕3号" not in without and "不含非公开的信用信息" in without
+    assert "甘示税欠〔2026〕3号" in consented and "欠缴税款信息" in consented
 
 
 # --- persons -----------------------------------------------------------------------------------------
