@@ -92,6 +92,16 @@ def test_numbers_follow_each_other_and_codes_differ(world, api):
     assert first["verification_code"] != second["verification_code"]
 
 
+def test_a_retried_issue_with_its_idempotency_key_issues_one_report(world, api):
+    client = api("finance")
+    body = {"subject": world.company.pk, "purpose": "政府采购项目投标资格审查"}
+    first = client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="report-2026-018")
+    again = client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="report-2026-018")
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert CreditReport.objects.count() == 1
+
+
 def test_each_issue_is_audited(world, api):
     number = issue(api, world).json()["number"]
     event = AuditEvent.objects.get(action="credit_report_issued", object_id=str(CreditReport.objects.get(number=number).pk))
