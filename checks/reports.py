@@ -27,7 +27,7 @@ from checks import report_events as events
 from checks.report_content import content_hash, report_content
 from checks.report_models import CreditReport, CreditReportCounter, ReportChannel
 from credit_platform import identifiers, pdf
-from credit_platform.models import Department, ResponsiblePerson, Subject
+from credit_platform.models import Department, ResponsiblePerson, Subject, SubjectKind
 from credit_platform.permissions import department_of, is_credit_office, is_department_member, is_leadership
 from credit_platform.public_filing import RECEIPT_ALPHABET
 from credit_platform.selectors import person_records_viewed
@@ -141,7 +141,7 @@ def organisation_for_self_request(*, identifier: str, name: str, representative_
             responsible_persons__role__in=REPRESENTATIVE_ROLES,
             responsible_persons__person__identifier=identifiers.normalise(representative_id),
         )
-        .exclude(kind="natural_person")
+        .exclude(kind=SubjectKind.NATURAL_PERSON)
         .distinct()
         .first()
     )

@@ -290,7 +290,8 @@ def test_the_counter_issues_a_persons_report_with_consent_and_downloads_it(world
     report = CreditReport.objects.get()
     assert response.status_code == 302 and response["Location"] == f"{ADMIN}{report.pk}/change/"
     assert report.channel == "counter" and report.issued_by.code == "tax"
-    assert report.number in client.get(ADMIN).content.decode()
+    listing = client.get(ADMIN).content.decode()
+    assert report.number in listing and "Issue a credit report" in listing
     assert report.verification_code in pdf_text(client.get(f"{ADMIN}{report.pk}/pdf/"))
 
 
