@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from checks.report_models import CreditReport, CreditReportCounter, ReportChannel  # noqa: F401 - credit reports
+
 
 class CheckChannel(models.TextChoices):
     API = "api", _("API")

@@ -24,6 +24,7 @@ urlpatterns = [
     path("credit/records/", include("records.urls_public")),
     path("credit/commitments/", include("records.urls_public_commitments")),
     path("credit/complaints/", include("complaints.urls_public")),
+    path("credit/report/", include("checks.urls_public")),
     path("credit/", include("lists.urls_public")),
     # OpenAPI 3 and its docs, served from drf-spectacular-sidecar's local assets (no CDN); the
     # Swagger page loads its start-up script as a file, so the Content-Security-Policy holds.

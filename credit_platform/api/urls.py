@@ -8,6 +8,7 @@ from rest_framework import routers
 from checks import api as checks_api
 from checks import file_api
 from complaints import api as complaints_api
+from checks import report_api as checks_report_api
 from credit_platform.api import views
 from credit_platform.api.authentication import API_AUTHENTICATION_CLASSES
 from credit_platform.api.workbench import WorkbenchView
@@ -85,5 +86,8 @@ urlpatterns = [
     path("credit-check/<int:assignment_id>/feedback/", checks_api.CreditCheckFeedbackView.as_view(), name="credit-check-feedback"),
     path("credit-check/batch/", checks_api.CreditCheckBatchView.as_view(), name="credit-check-batch"),
     path("credit-check/<uuid:check_id>/feedback/", checks_api.CreditCheckHitFeedbackView.as_view(), name="credit-check-hit-feedback"),
+    path("credit-reports/", checks_report_api.CreditReportCreateView.as_view(), name="credit-reports"),
+    path("credit-reports/<str:number>/pdf/", checks_report_api.CreditReportPdfView.as_view(), name="credit-report-pdf"),
+    path("public/credit-reports/verify/", checks_report_api.PublicReportVerifyView.as_view(), name="public-credit-report-verify"),
     *router.urls,
 ]

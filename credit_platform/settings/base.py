@@ -146,6 +146,10 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # by every worker in production (CACHE_URL=redis://...), in process for the demo.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
+# The public credit website's address as printed on credit reports (their verification URL), e.g.
+# https://credit.example.gov.cn; empty: the address the report was downloaded from.
+CREDIT_SITE_URL = env.str("CREDIT_SITE_URL", default="")
+
 # Largest request body accepted, checked on Content-Length before anything is read (413 beyond).
 # Staff imports are the largest legitimate bodies; the public forms take a few evidence files.
 MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=100 * 1024 * 1024)
