@@ -1,0 +1,9 @@
+"""Bench-only settings: the project's own, with the bare baseline views mounted beside the product's
+URLs (bench/urls.py). Never used by the product or its tests."""
+from credit_platform.settings.base import *  # noqa: F401,F403
+
+ROOT_URLCONF = "bench.urls"
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+# The bench's own client sends no CSRF token with its token-authenticated requests; the product's
+# middleware stays as it is otherwise (the baseline pays what every request pays).
