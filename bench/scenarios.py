@@ -167,20 +167,19 @@ def fanout(cases: int = 20) -> dict:
 
 
 def dashboard(repeat: int = 5) -> dict:
+    from credit_platform.models import User
     from sanctions.models import JointCase
 
     base = harness.baseline("read", 200, username="leader")
     web = harness.client("leader")
     out = {}
+    # The pages are HTML behind the session login: the client logs in as the leader.
+    web.force_login(User.objects.get(username="leader"))
     for url in ("/dashboard/", "/dashboard/scorecard/"):
-        # The pages are HTML behind the session login: the client logs in as the leader.
-        from credit_platform.models import User
-
-        web.force_login(User.objects.get(username="leader"))
         timed(lambda u=url: web.get(u))
         times = [timed(lambda u=url: web.get(u))[0] for _i in range(repeat)]
         got = summary(times)
-        out[url] = emit(f"dashboard.page{url.rstrip('/').replace('/dashboard', '') or '.home'}", **got, best_ms=round(min(times), 1),
+        out[url] = emit("dashboard." + (url.strip("/").split("/")[-1] if url != "/dashboard/" else "home"), **got, best_ms=round(min(times), 1),
                         cases=JointCase.objects.count(), baseline_read_p50_ms=base["p50_ms"], target_ms=300)
     return out
 
@@ -188,24 +187,28 @@ def dashboard(repeat: int = 5) -> dict:
 def deadline_scan() -> dict:
     from django.db import transaction
 
+    from django.utils import timezone
+
     from credit_platform.models import Notification
     from sanctions import services
     from sanctions.models import Assignment
 
     assignments = Assignment.objects.count()
+    # A scratch database: today's digests of earlier runs go, so the first scan has something to tell.
+    Notification.objects.filter(verb="assignments_overdue", created_at__date=timezone.localdate()).delete()
+    before = Notification.objects.count()
+    started = time.perf_counter()
     with transaction.atomic():
-        before = Notification.objects.count()
-        started = time.perf_counter()
         first = services.deadlines_notify_overdue()
-        first_s = time.perf_counter() - started
-        started = time.perf_counter()
+    first_s = time.perf_counter() - started
+    started = time.perf_counter()
+    with transaction.atomic():
         second = services.deadlines_notify_overdue()
-        second_s = time.perf_counter() - started
-        after = Notification.objects.count()
-        transaction.set_rollback(True)
+    second_s = time.perf_counter() - started
+    after = Notification.objects.count()
     return emit("deadline_scan", assignments=assignments, seconds=round(first_s, 3), departments_told=first, second_run_told=second,
                 second_run_seconds=round(second_s, 3), notifications_written=after - before, target_seconds_at_2m=10,
-                note="on_commit notifications never run here (rolled back): the figure is the scan")
+                target_second_run_told=0)
 
 
 def import_(rows: int = 20_000) -> dict:

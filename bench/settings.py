@@ -7,3 +7,7 @@ DEBUG = False
 ALLOWED_HOSTS = ["*"]
 # The bench's own client sends no CSRF token with its token-authenticated requests; the product's
 # middleware stays as it is otherwise (the baseline pays what every request pays).
+# django-axes records each login with its client address; the test client's force_login has none.
+AXES_ENABLED = False
+# Pages render without collectstatic having run (the manifest storage needs its manifest).
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
