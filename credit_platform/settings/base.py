@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "credit_platform.middleware.RequestContextMiddleware",
     "credit_platform.middleware.RejectNulBytesMiddleware",
     "credit_platform.middleware.DatabaseUnavailableMiddleware",
+    "credit_platform.db_router.ReplicaReadsMiddleware",  # a no-op without DATABASE_REPLICA_URL
     # Axes last: it turns locked-out logins into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -98,6 +99,15 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE avoids most "database is locked" errors of the embedded demo database.
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+
+# A streaming replica for the read-only pages (credit_platform/db_router.py, docs/scaling.md): the
+# public credit site, the credit check's reads and the dashboards read there; everything else, every
+# write and every read after a write, on the primary.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASE_ROUTERS = ["credit_platform.db_router.ReplicaRouter"]
+REPLICA_READ_PATHS = ["/credit/", "/api/v1/public/", "/api/v1/credit-check/", "/dashboard/", "/api/v1/dashboard/"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "credit_platform.User"
