@@ -11,6 +11,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from credit_platform import task_queues
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -246,6 +248,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # worker's memory for good.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=1_000_000)
 LIST_IMPORT_TIME_LIMIT_SECONDS = env.int("LIST_IMPORT_TIME_LIMIT_SECONDS", default=3600)
+# Queues by kind of work (credit_platform/task_queues.py); on, every queue needs a worker (README.md).
+CELERY_SPLIT_QUEUES = env.bool("CELERY_SPLIT_QUEUES", default=False)
+CELERY_TASK_ROUTES = task_queues.task_routes(CELERY_SPLIT_QUEUES)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
