@@ -11,3 +11,7 @@ ALLOWED_HOSTS = ["*"]
 AXES_ENABLED = False
 # Pages render without collectstatic having run (the manifest storage needs its manifest).
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+# Persistent connections as production should run them (docs/scaling.md): BENCH_CONN_MAX_AGE=0 to
+# measure a new connection per request (the default of settings.base, used by the demo and tests).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("BENCH_CONN_MAX_AGE", default=60)  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
