@@ -124,6 +124,26 @@ def baseline(kind: str, n: int = 300, username: str = "finance") -> dict:
     return summary(times, queries)
 
 
+class Interleaved:
+    """The bare view timed between the figure's own requests, so both see the same machine load
+    (other work on a shared machine comes and goes within a run)."""
+
+    def __init__(self, kind: str, username: str = "finance"):
+        self.web = client(username)
+        url = f"/bench/{kind}/{bare_subject_id()}/"
+        self.call = (lambda: self.web.get(url)) if kind == "read" else (lambda: self.web.post(url))
+        self.times: list[float] = []
+        for _i in range(10):
+            timed(self.call)
+
+    def tick(self, n: int = 1) -> None:
+        for _i in range(n):
+            self.times.append(timed(self.call)[0])
+
+    def p50(self) -> float:
+        return round(statistics.median(self.times), 2)
+
+
 def ratio(baseline_ms: float, figure_ms: float) -> float:
     """Throughput relative to the baseline: 1.0 is as fast as the bare view, 0.5 half as fast."""
     return round(baseline_ms / figure_ms, 3) if figure_ms else None

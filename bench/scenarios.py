@@ -36,7 +36,7 @@ def credit_check(n: int = 500, subjects: int = 0) -> dict:
     identifiers = list(Subject.objects.filter(name__startswith="基准测试企业").order_by("?").values_list("identifier", flat=True)[:n])
     if not identifiers:
         identifiers = list(Subject.objects.values_list("identifier", flat=True)[:n])
-    base = harness.baseline("read", n)
+    base = harness.Interleaved("read")
     web = harness.client("finance")
     for identifier in identifiers[:20]:
         timed(lambda i=identifier: web.get(f"{API}/credit-check/", {"identifier": i, "purpose": "bench"}))
@@ -45,7 +45,9 @@ def credit_check(n: int = 500, subjects: int = 0) -> dict:
         ms, q = timed(lambda i=identifier: web.get(f"{API}/credit-check/", {"identifier": i, "purpose": "bench"}))
         times.append(ms)
         queries.append(q)
+        base.tick()
     got = summary(times, queries)
+    base = {"p50_ms": base.p50()}
     total = Subject.objects.count()
     return emit("credit_check", **got, subjects=total, baseline_read_p50_ms=base["p50_ms"], ratio=ratio(base["p50_ms"], got["p50_ms"]),
                 target_ratio=0.5, target_queries=4, note="queries include auth token lookup and the check's log write")
@@ -90,10 +92,12 @@ def transitions(cases: int = 30) -> dict:
     """initiate, push (court), sign-for and feedback (one push per case, by its department) over the API."""
     from sanctions.models import Assignment
 
-    base = harness.baseline("write", 300)
+    drafts = _draft_cases(cases)
+    bare = harness.Interleaved("write")
     court = harness.client("court")
     figures = {name: ([], []) for name in ("initiate", "push", "acknowledge", "feedback")}
-    for case_id in _draft_cases(cases):
+    for case_id in drafts:
+        bare.tick(4)  # one bare write per move
         for name in ("initiate", "push"):
             ms, q = timed(lambda n=name: court.post(f"{API}/cases/{case_id}/{n}/"))
             figures[name][0].append(ms)
@@ -107,6 +111,7 @@ def transitions(cases: int = 30) -> dict:
         ms, q = timed(lambda a=assignment: web.post(f"{API}/assignments/{a.pk}/feedback/", {"items": items}, content_type="application/json"))
         figures["feedback"][0].append(ms)
         figures["feedback"][1].append(q)
+    base = {"p50_ms": bare.p50()}
     out = {}
     for name, (times, queries) in figures.items():
         got = summary(times, queries)

@@ -21,9 +21,9 @@ CSRF_COOKIE_HTTPONLY = True
 CACHES = {"default": env.cache_url("CACHE_URL", default="redis://127.0.0.1:6379/1")}
 
 # Persistent database connections (issue 18): a new connection per request costs a backend start and
-# cold catalogue caches (planning a transition's queries took ~10 ms each in a fresh backend); the
-# bench measured the transitions at 0.18 of the bare write view without and 0.30 with (bench/README.md).
-# Health checks drop a broken connection before a request uses it. CONN_MAX_AGE=0: one per request.
+# cold catalogue caches; in the bench (2026-12-01, a busy 2-core machine) a transition took 115 ms
+# instead of 125 ms and the bare write view 16 instead of 19 (bench/README.md). Health checks drop a
+# broken connection before a request uses it. CONN_MAX_AGE=0: one connection per request.
 from .base import DATABASES  # noqa: E402
 
 for _alias in DATABASES.values():
