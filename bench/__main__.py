@@ -18,6 +18,7 @@ def parse_args():
     parser.add_argument("--requests", type=int, default=500, help="credit-check and the baselines: timed requests")
     parser.add_argument("--transition-cases", type=int, default=30, help="transitions: cases taken through their four moves")
     parser.add_argument("--fanout-cases", type=int, default=20)
+    parser.add_argument("--fanout-persons", type=int, default=50, help="fanout: responsible persons per company in the wide run")
     parser.add_argument("--import-rows", type=int, default=20_000)
     parser.add_argument("--http-seconds", type=int, default=30, help="http: locust's run time (bounded)")
     parser.add_argument("--http-users", type=int, default=8)
@@ -45,6 +46,7 @@ def main():
             scenarios.transitions(args.transition_cases)
         elif name == "fanout":
             scenarios.fanout(args.fanout_cases)
+            scenarios.fanout(max(args.fanout_cases // 4, 1), persons=args.fanout_persons)
         elif name == "import":
             scenarios.import_(args.import_rows)
         elif name == "dashboard":

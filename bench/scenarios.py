@@ -72,7 +72,27 @@ def fresh_subjects(count: int, seed: int = 3) -> list[int]:
     return ids
 
 
-def _draft_cases(count: int, seed: int = 3) -> list[int]:
+def _add_responsible_persons(subject_ids: list[int], persons: int) -> None:
+    """``persons`` directly responsible persons for each organisation (落实到人: their pushes fan out)."""
+    from django.utils import timezone
+
+    from bench import dashboard_bench as loader
+    from bench.common import citizen_id
+    from credit_platform.models import ResponsiblePerson, Subject
+
+    first = loader.next_id(Subject)
+    now = timezone.now()
+    rows = [{"id": first + i, "kind": "natural_person", "name": f"责任人{first + i}", "identifier": citizen_id(first + i),
+             "created_at": now, "updated_at": now} for i in range(len(subject_ids) * persons)]
+    loader.copy_rows(Subject, rows)
+    loader.fix_sequence(Subject)
+    ResponsiblePerson.objects.bulk_create([
+        ResponsiblePerson(organisation_id=organisation, person_id=first + n * persons + k, role="directly_responsible")
+        for n, organisation in enumerate(subject_ids) for k in range(persons)
+    ])
+
+
+def _draft_cases(count: int, seed: int = 3, persons: int = 0) -> list[int]:
     """Draft court cases on generated subjects (through the service: not timed)."""
     from credit_platform.models import Subject, User
     from sanctions import services
@@ -81,10 +101,13 @@ def _draft_cases(count: int, seed: int = 3) -> list[int]:
     court = User.objects.select_related("department").get(username="court")
     memorandum = Memorandum.objects.get(code="judgement-defaulters")
     today = datetime.date.today()
+    subject_ids = fresh_subjects(count, seed)
+    if persons:
+        _add_responsible_persons(subject_ids, persons)
     return [
         services.case_create(actor=court, subject=s, kind="punishment", memorandum=memorandum, basis="bench", basis_document="bench",
                              period_start=today, period_end=today + datetime.timedelta(days=700)).pk
-        for s in Subject.objects.filter(pk__in=fresh_subjects(count, seed))
+        for s in Subject.objects.filter(pk__in=subject_ids)
     ]
 
 
@@ -126,9 +149,11 @@ def transitions(cases: int = 30) -> dict:
 # --- push fan-out against the naive loop ------------------------------------------------------------------
 
 
-def fanout(cases: int = 20) -> dict:
+def fanout(cases: int = 20, persons: int = 0) -> dict:
     """The push service (bulk rows, audit, notifications) per push row, against the loop a typical team
-    writes: one ``save()`` and one ``assign_perm`` per row (no audit at all). Both rolled back."""
+    writes: one ``save()`` and one ``assign_perm`` per row (no audit at all). Both rolled back. With
+    ``persons``, each company has that many directly responsible persons, and each measure that
+    reaches them is pushed once per person: a wide fan-out."""
     from django.db import transaction
     from guardian.shortcuts import assign_perm
 
@@ -137,7 +162,7 @@ def fanout(cases: int = 20) -> dict:
     from sanctions.models import Assignment, JointCase
 
     court = User.objects.select_related("department").get(username="court")
-    drafts = _draft_cases(cases, seed=4)
+    drafts = _draft_cases(cases, seed=4 + persons, persons=persons)
     for case_id in drafts:
         services.case_initiate(case=JointCase.objects.get(pk=case_id), actor=court)
     groups = dict(Department.objects.values_list("pk", "group_id"))
@@ -163,7 +188,7 @@ def fanout(cases: int = 20) -> dict:
         naive_s = time.perf_counter() - started
         transaction.set_rollback(True)
     per_bulk, per_naive = bulk_s * 1000 / rows, naive_s * 1000 / rows
-    return emit("push.fanout", rows=rows, cases=len(drafts), push_ms_per_row=round(per_bulk, 3), naive_ms_per_row=round(per_naive, 3),
+    return emit("push.fanout" + (f".persons{persons}" if persons else ""), rows=rows, cases=len(drafts), persons_per_company=persons, push_ms_per_row=round(per_bulk, 3), naive_ms_per_row=round(per_naive, 3),
                 ratio=round(per_naive / per_bulk, 2), target_ratio=20,
                 note="push: the service with its audit events and notifications; naive: save() + assign_perm per row, no audit")
 
