@@ -50,17 +50,19 @@ check-deploy: install
 	DJANGO_SETTINGS_MODULE=credit_platform.settings.production SECRET_KEY=$$(openssl rand -hex 32) \
 	ALLOWED_HOSTS=credit.example.gov.cn DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py check --deploy --fail-level WARNING
 
-# Benchmarks (bench/README.md) in a scratch PostgreSQL database, never the production one.
+# Benchmarks (bench/README.md) in a scratch PostgreSQL database, never the production one: every
+# scenario of `python -m bench`, one JSON line per figure with its baseline from the same run. The
+# HTTP scenario needs locust in its own environment (LOCUST=path; bench/requirements-bench.txt).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench_engine
-BENCH_ROWS ?= 100000
-BENCH_CASES ?= 200000
+BENCH_SUBJECTS ?= 200000
+BENCH_CASES ?= 20000
+BENCH_ROWS ?= 20000
+BENCH_ARGS ?=
 bench: install
-	createdb -h 127.0.0.1 -U postgres bench_engine 2>/dev/null || true
-	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) manage.py migrate --noinput -v0
-	DATABASE_URL="$(BENCH_DATABASE_URL)" MEDIA_ROOT=/tmp/bench-media DEBUG=0 $(PY) bench/import_bench.py --rows $(BENCH_ROWS) --no-tracemalloc --repeat
-	DATABASE_URL="$(BENCH_DATABASE_URL)" DEBUG=0 $(PY) bench/dashboard_bench.py --cases $(BENCH_CASES) --reset
-	DATABASE_URL="$(BENCH_DATABASE_URL)" DEBUG=0 $(PY) bench/tally_write_bench.py --cases 50
-	DATABASE_URL="$(BENCH_DATABASE_URL)" DEBUG=0 $(PY) bench/subject_search_bench.py --subjects $(BENCH_CASES) --repeat 2
+	dropdb -h 127.0.0.1 -U postgres --if-exists bench_engine 2>/dev/null || true
+	createdb -h 127.0.0.1 -U postgres bench_engine
+	DATABASE_URL="$(BENCH_DATABASE_URL)" MEDIA_ROOT=/tmp/bench-media DEBUG=0 $(PY) -m bench all \
+		--subjects $(BENCH_SUBJECTS) --cases $(BENCH_CASES) --import-rows $(BENCH_ROWS) $(BENCH_ARGS) | tee bench-results.jsonl
 
 # A year of simulated departmental activity on top of the demo world (for the dashboard).
 simulate: install

@@ -129,14 +129,18 @@ def load(args) -> dict:
     with connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = replica")
     started = time.monotonic()
-    n_subjects = max(args.cases // 20, 100)
-    first_subject = next_id(Subject)
-    copy_rows(Subject, (
-        {"id": first_subject + i, "kind": "legal_person", "name": f"基准测试企业{i}", "identifier": f"BENCH{args.seed:02d}{first_subject + i:011d}"[:18],
-         "created_at": timezone.now(), "updated_at": timezone.now()}
-        for i in range(n_subjects)
-    ))
-    fix_sequence(Subject)
+    subject_range = getattr(args, "subject_range", None)  # (first id, count): subjects generated already (bench/generate.py)
+    if subject_range:
+        first_subject, n_subjects = subject_range
+    else:
+        n_subjects = max(args.cases // 20, 100)
+        first_subject = next_id(Subject)
+        copy_rows(Subject, (
+            {"id": first_subject + i, "kind": "legal_person", "name": f"基准测试企业{i}", "identifier": f"BENCH{args.seed:02d}{first_subject + i:011d}"[:18],
+             "created_at": timezone.now(), "updated_at": timezone.now()}
+            for i in range(n_subjects)
+        ))
+        fix_sequence(Subject)
 
     states = [s for s, _ in STATES]
     weights = [w for _, w in STATES]

@@ -72,9 +72,17 @@ def has_group_grant(user, obj, grant_model, codename: str) -> bool:
     """Whether the user's department holds the object permission ``codename`` on ``obj``
     (a guardian row of ``grant_model``, the object's direct foreign-key grant table)."""
     group_id = department_group_id(user)
-    return group_id is not None and grant_model.objects.filter(
-        content_object=obj, group_id=group_id, permission_id=permission_id(type(obj), codename)
-    ).exists()
+    if group_id is None:
+        return False
+    # A grant, once found, is remembered on the instance for its lifetime (one request): grants are
+    # never withdrawn, and a response asks the same question once per transition it lists.
+    found = obj.__dict__.setdefault("_group_grants_found", set())
+    if (group_id, codename) in found:
+        return True
+    held = grant_model.objects.filter(content_object=obj, group_id=group_id, permission_id=permission_id(type(obj), codename)).exists()
+    if held:
+        found.add((group_id, codename))
+    return held
 
 
 def can_see_everything(user) -> bool:

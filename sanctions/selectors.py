@@ -50,6 +50,12 @@ def assignments_list(*, user, today=None) -> QuerySet[Assignment]:
     )
 
 
+def assignment_after_move(*, assignment_id, today=None) -> Assignment:
+    """A push read again after a move, to answer the one who moved it (the view checked access
+    before the move: a move never takes a push out of its department's sight)."""
+    return with_overdue(Assignment.objects.select_related("case", "case__subject", "department", "target"), today).get(pk=assignment_id)
+
+
 def inbox(*, user, today=None) -> QuerySet[Assignment]:
     """The executing department's own assignments, overdue first, then by due date."""
     department = getattr(user, "department", None)

@@ -11,6 +11,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from credit_platform import task_queues
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -68,6 +70,7 @@ MIDDLEWARE = [
     "credit_platform.middleware.RequestContextMiddleware",
     "credit_platform.middleware.RejectNulBytesMiddleware",
     "credit_platform.middleware.DatabaseUnavailableMiddleware",
+    "credit_platform.db_router.ReplicaReadsMiddleware",  # a no-op without DATABASE_REPLICA_URL
     # Axes last: it turns locked-out logins into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -99,6 +102,15 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE avoids most "database is locked" errors of the embedded demo database.
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+
+# A streaming replica for the read-only pages (credit_platform/db_router.py, docs/scaling.md): the
+# public credit site, the credit check's reads and the dashboards read there; everything else, every
+# write and every read after a write, on the primary.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASE_ROUTERS = ["credit_platform.db_router.ReplicaRouter"]
+REPLICA_READ_PATHS = ["/credit/", "/api/v1/public/", "/api/v1/credit-check/", "/dashboard/", "/api/v1/dashboard/"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "credit_platform.User"
@@ -243,6 +255,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # worker's memory for good.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=1_000_000)
 LIST_IMPORT_TIME_LIMIT_SECONDS = env.int("LIST_IMPORT_TIME_LIMIT_SECONDS", default=3600)
+# Queues by kind of work (credit_platform/task_queues.py); on, every queue needs a worker (README.md).
+CELERY_SPLIT_QUEUES = env.bool("CELERY_SPLIT_QUEUES", default=False)
+CELERY_TASK_ROUTES = task_queues.task_routes(CELERY_SPLIT_QUEUES)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -30,3 +30,6 @@ CACHES = {
         "KEY_PREFIX": DATABASES["default"]["TEST"]["NAME"],
     }
 }
+# A second alias on the same test database (TEST MIRROR): the replica router's tests route to it
+# (tests/credit_platform/test_db_router.py); no router is installed, so nothing else reads there.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}

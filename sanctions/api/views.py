@@ -21,7 +21,7 @@ from credit_platform.models import Department
 from sanctions import access, selectors, services
 from sanctions.api import serializers
 from sanctions.filters import AssignmentFilter, CaseFilter, MeasureFilter, MemorandumFilter
-from sanctions.models import Amendment, AssignmentState, Measure, MeasureLifting, Memorandum
+from sanctions.models import Amendment, Assignment, AssignmentState, Measure, MeasureLifting, Memorandum
 
 # --- catalogue -------------------------------------------------------------------------------------
 
@@ -128,6 +128,17 @@ class CaseViewSet(PersonsMaskedMixin, mixins.CreateModelMixin, PlatformReadOnlyV
     def _case(self, pk):
         return access.case_get_for_user(user=self.request.user, case_id=pk)
 
+    def _move(self, pk, service) -> Response:
+        """A transition with one access check: the case is fetched once through the access function
+        with what the answer shows, the service moves it (under its lock), and the answer shows the
+        moved row the service hands back (read with its subject, memorandum and department under the
+        lock) with the measures and amendments of the first fetch: a move changes neither."""
+        shown = access.case_get_for_user(user=self.request.user, case_id=pk, queryset=self.get_queryset())
+        moved = service(case=shown, actor=self.request.user)
+        moved._prefetched_objects_cache = shown._prefetched_objects_cache
+        self.log_persons([moved])
+        return Response(serializers.CaseDetailSerializer(moved, context=self.get_serializer_context()).data)
+
     def retrieve(self, request, *args, **kwargs):
         return self._detail(kwargs["pk"])
 
@@ -176,14 +187,12 @@ class CaseViewSet(PersonsMaskedMixin, mixins.CreateModelMixin, PlatformReadOnlyV
     @_case_transition("Initiate a draft case (basis, measures and period are fixed)")
     @action(detail=True, methods=["post"])
     def initiate(self, request, pk=None):
-        services.case_initiate(case=self._case(pk), actor=request.user)
-        return self._detail(pk)
+        return self._move(pk, services.case_initiate)
 
     @_case_transition("Push an initiated case to its executing departments", description="Creates one assignment per executing department and target.")
     @action(detail=True, methods=["post"])
     def push(self, request, pk=None):
-        services.case_push(case=self._case(pk), actor=request.user)
-        return self._detail(pk)
+        return self._move(pk, services.case_push)
 
     @_case_transition("Revoke a case; its measures are lifted", request=ReasonSerializer)
     @action(detail=True, methods=["post"])
@@ -286,14 +295,29 @@ class AssignmentViewSet(PersonsMaskedMixin, PlatformReadOnlyViewSet):
         self.log_persons([assignment])
         return Response(serializers.AssignmentDetailSerializer(assignment, context=self.get_serializer_context()).data, status=status_code)
 
+    def _shown(self, pk) -> Assignment:
+        """The push, fetched once through the access function with what the answer shows."""
+        return access.assignment_get_for_user(user=self.request.user, assignment_id=pk, queryset=self.get_queryset())
+
+    def _moved(self, shown: Assignment, moved: Assignment) -> Response:
+        """The answer to a sign-for or feedback, without a second access check: the moved row read
+        again (its state, dates and overdue flag), with the measures and liftings of the first fetch
+        (neither move changes them) and the grant the service found."""
+        fresh = selectors.assignment_after_move(assignment_id=shown.pk)
+        fresh._prefetched_objects_cache = shown._prefetched_objects_cache
+        if isinstance(moved, Assignment):  # (a later feedback answers its records)
+            fresh.__dict__.update({k: v for k, v in moved.__dict__.items() if k == "_group_grants_found"})
+        self.log_persons([fresh])
+        return Response(serializers.AssignmentDetailSerializer(fresh, context=self.get_serializer_context()).data)
+
     def retrieve(self, request, *args, **kwargs):
         return self._detail(kwargs["pk"])
 
     @_assignment_transition("Sign for a push (the first sign-for moves the case to executing)")
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
-        services.assignment_acknowledge(assignment=self._assignment(pk), actor=request.user)
-        return self._detail(pk)
+        shown = self._shown(pk)
+        return self._moved(shown, services.assignment_acknowledge(assignment=shown, actor=request.user))
 
     @extend_schema(
         methods=["GET"],
@@ -313,19 +337,20 @@ class AssignmentViewSet(PersonsMaskedMixin, PlatformReadOnlyViewSet):
     )
     @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=LargeTablePagination)
     def feedback(self, request, pk=None):
-        assignment = self._assignment(pk)
         if request.method == "GET":
+            assignment = self._assignment(pk)
             records = selectors.visible_feedback(user=request.user, case=assignment.case).filter(assignment=assignment)
             page = self.paginate_queryset(records)
             return self.get_paginated_response(serializers.MeasureFeedbackSerializer(page, many=True).data)
+        assignment = self._shown(pk)
         data = serializers.FeedbackSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         if assignment.state == AssignmentState.FED_BACK:
-            services.assignment_record_feedback(assignment=assignment, actor=request.user, items=data.feedback_items())
+            moved = services.assignment_record_feedback(assignment=assignment, actor=request.user, items=data.feedback_items())
         else:
             # Also for any other state: the service answers 409 with what is allowed.
-            services.assignment_feedback(assignment=assignment, actor=request.user, items=data.feedback_items())
-        return self._detail(pk)
+            moved = services.assignment_feedback(assignment=assignment, actor=request.user, items=data.feedback_items())
+        return self._moved(assignment, moved)
 
     @_assignment_transition("Return a push the department is not competent for", request=ReasonSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")

@@ -26,6 +26,7 @@ from sanctions.services.cases import _case_url, _create_assignments, _notify_pus
 def _lock_for_work(assignment: Assignment, actor, message: str) -> tuple[JointCase, Assignment]:
     case = lock_case(assignment.case_id)
     assignment = lock_assignment(assignment.pk)
+    assignment.case = case  # the locked row, read once (the audit events name the push by its case)
     require(access.can_work_assignment(actor, assignment), message)
     return case, assignment
 
@@ -107,8 +108,12 @@ def _complete_case_if_done(case: JointCase, actor) -> None:
     """Move the case to feedback_complete when no assignment still waits for feedback (the case row is locked)."""
     if case.state != CaseState.EXECUTING:
         return
-    waiting = Assignment.objects.filter(case=case, state__in=[AssignmentState.PENDING, AssignmentState.ACKNOWLEDGED]).exists()
-    fed_back = Assignment.objects.filter(case=case, state=AssignmentState.FED_BACK).exists()
+    states = set(
+        Assignment.objects.filter(case=case, state__in=[AssignmentState.PENDING, AssignmentState.ACKNOWLEDGED, AssignmentState.FED_BACK])
+        .order_by().values_list("state", flat=True).distinct()
+    )  # one read for both questions
+    waiting = bool(states & {AssignmentState.PENDING, AssignmentState.ACKNOWLEDGED})
+    fed_back = AssignmentState.FED_BACK in states
     if waiting or not fed_back:
         return
     case.complete_feedback(at=timezone.now())

@@ -345,9 +345,10 @@ def _create_assignments(case: JointCase, plan: dict[_Target, list[Measure]], *, 
     rules = case.rule_set
     sign_for = calendar.add_working_days(today, rules.sign_for_days)
     feedback = calendar.add_working_days(today, rules.feedback_days)
+    departments = {d.pk: d for d in _departments([t.department_id for t in plan])}  # (the audit events name them)
     assignments = [
         Assignment(
-            case=case, department_id=t.department_id, target_id=t.subject_id, target_role=t.role,
+            case=case, department=departments[t.department_id], target_id=t.subject_id, target_role=t.role,
             pushed_on=today, sign_for_due=sign_for.date, feedback_due=feedback.date,
             due_dates_provisional=sign_for.provisional or feedback.provisional, reassigned_from=reassigned_from,
             amendment=amendment,
@@ -362,7 +363,6 @@ def _create_assignments(case: JointCase, plan: dict[_Target, list[Measure]], *, 
         [through(assignment_id=a.pk, measure_id=m.pk) for a, measures in zip(assignments, plan.values(), strict=True) for m in measures]
     )
     work_perm = access.permission_id(Assignment, "work_assignment")
-    departments = {d.pk: d for d in _departments([t.department_id for t in plan])}
     AssignmentGroupObjectPermission.objects.bulk_create(
         [AssignmentGroupObjectPermission(content_object=a, group_id=departments[a.department_id].group_id, permission_id=work_perm) for a in assignments]
     )
@@ -407,9 +407,8 @@ def case_push_in_transaction(*, case: JointCase, actor) -> JointCase:
         case, actor, from_state=previous, to_state=case.state,
         extra={"assignments": [{"id": a.pk, "department": a.department_id, "target": a.target_id} for a in assignments]},
     )
-    for assignment in assignments:
-        events.assignment_created(assignment, actor, to_state=assignment.state,
-                                  extra={"case": case.number, "sign_for_due": assignment.sign_for_due, "feedback_due": assignment.feedback_due})
+    events.assignment_created.bulk(assignments, actor=actor, to_state=AssignmentState.PENDING,  # one INSERT, as one by one
+                                   extra_for=lambda a: {"case": case.number, "sign_for_due": a.sign_for_due, "feedback_due": a.feedback_due})
     _notify_pushed(case, assignments)
     return case
 
