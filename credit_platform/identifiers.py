@@ -63,7 +63,8 @@ def validate_citizen_id(value: str) -> datetime.date:
         raise ValidationError(
             _("A citizen ID number has 18 characters; this one has %(n)d."), code="length", params={"n": len(value)}
         )
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    # ASCII digits only: str.isdigit() also admits "²" (int() refuses it) and full-width "１".
+    if not (value[:17].isascii() and value[:17].isdigit()) or value[17] not in "0123456789X":
         raise ValidationError(_("A citizen ID number is 17 digits followed by a digit or X."), code="charset")
     try:
         birth = datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))

@@ -1,0 +1,50 @@
+"""Hostile input and actor probes of the credit check (issue 15): Unicode digits in an identifier,
+the leadership office feeding back a hit of its own check."""
+import pytest
+from django.test import Client
+
+from checks.models import CreditCheckLog
+from credit_platform import identifiers
+from tests.checks.test_credit_check import CHECK, entry, world  # noqa: F401 (fixtures)
+from tests.sanctions.test_api_support import COMPANY, REPRESENTATIVE, api  # noqa: F401 (fixture)
+
+BATCH = f"{CHECK}batch/"
+# str.isdigit() holds for these, int() refuses the first; the second is REPRESENTATIVE in full-width digits.
+SUPERSCRIPT_ID = "62070²197804128519"
+FULL_WIDTH_ID = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in REPRESENTATIVE)
+
+
+@pytest.mark.parametrize("value", [SUPERSCRIPT_ID, FULL_WIDTH_ID, "¹" * 18, "١٢٣٤٥٦١٩٨٠٠١٠١١٢٣٤"])
+def test_a_citizen_id_of_non_ascii_digits_is_invalid_not_a_crash(value):
+    with pytest.raises(identifiers.ValidationError):
+        identifiers.validate_citizen_id(value)
+
+
+@pytest.mark.parametrize("value", [SUPERSCRIPT_ID, FULL_WIDTH_ID])
+def test_the_check_answers_404_for_unicode_digits_and_logs_nothing(api, world, value):
+    response = api("finance").get(CHECK, {"identifier": value, "purpose": "市场准入审批"})
+    assert response.status_code == 404
+    assert not CreditCheckLog.objects.exists()
+
+
+def test_a_batch_marks_unicode_digits_invalid(api, world):
+    response = api("finance").post(BATCH, {"identifiers": [SUPERSCRIPT_ID, FULL_WIDTH_ID, COMPANY]}, format="json")
+    assert response.status_code == 200
+    assert [item["error"] and item["error"]["code"] for item in response.json()["results"]] == ["invalid", "invalid", None]
+
+
+def test_the_admin_check_page_answers_unicode_digits_with_a_form_error(world):
+    client = Client()
+    client.force_login(world.user("finance"))
+    response = client.post("/admin/credit-check/", {"identifier": SUPERSCRIPT_ID, "purpose": "市场准入审批"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["identifier"]
+
+
+@pytest.mark.parametrize("username", ["leader", "leadership_office"])
+def test_the_leadership_office_checks_but_feeds_back_no_hit(api, world, entry, username):
+    body = api(username).get(CHECK, {"identifier": COMPANY}).json()
+    assert CreditCheckLog.objects.get(pk=body["check_id"]).hit is True
+    response = api(username).post(f"{CHECK}{body['check_id']}/feedback/", {"measure_applied": True}, format="json")
+    assert response.status_code == 403
+    assert CreditCheckLog.objects.get(pk=body["check_id"]).fed_back_at is None
