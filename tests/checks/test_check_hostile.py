@@ -5,6 +5,7 @@ from django.test import Client
 
 from checks.models import CreditCheckLog
 from credit_platform import identifiers
+from credit_platform.models import AuditEvent
 from tests.checks.test_credit_check import CHECK, entry, world  # noqa: F401 (fixtures)
 from tests.sanctions.test_api_support import COMPANY, REPRESENTATIVE, api  # noqa: F401 (fixture)
 
@@ -48,3 +49,21 @@ def test_the_leadership_office_checks_but_feeds_back_no_hit(api, world, entry, u
     response = api(username).post(f"{CHECK}{body['check_id']}/feedback/", {"measure_applied": True}, format="json")
     assert response.status_code == 403
     assert CreditCheckLog.objects.get(pk=body["check_id"]).fed_back_at is None
+
+
+def test_the_admin_page_offers_the_leadership_office_no_feedback_and_refuses_one(world, entry):
+    client = Client()
+    client.force_login(world.user("leader"))
+    page = client.post("/admin/credit-check/", {"identifier": COMPANY})
+    assert page.status_code == 200 and page.context["result"].hit
+    assert b'id="check-feedback"' not in page.content
+    check_id = page.context["result"].check_id
+    assert client.post(f"/admin/credit-check/{check_id}/feedback/", {"measure_applied": "yes"}).status_code == 403
+    assert CreditCheckLog.objects.get(pk=check_id).fed_back_at is None
+
+
+def test_a_fed_back_hit_is_audited(api, world, entry):
+    check_id = api("finance").get(CHECK, {"identifier": COMPANY}).json()["check_id"]
+    assert api("finance").post(f"{CHECK}{check_id}/feedback/", {"measure_applied": True}, format="json").status_code == 201
+    event = AuditEvent.objects.get(action="credit_check_fed_back", object_id=check_id)
+    assert event.actor.username == "finance" and event.extra["measure_applied"] is True
