@@ -62,7 +62,7 @@ def credit_check_page(request):
                                                business_reference=data["business_reference"], channel=CheckChannel.ADMIN)
     except ValidationError as exc:
         # A natural person without the purpose: the ID is not shown back, only masked.
-        masked = identifiers.mask_identifier(identifiers.normalise(data["identifier"]))
+        masked = identifiers.mask_identifier(identifiers.normalise_typed(data["identifier"]))
         form = CreditCheckForm(initial={"purpose": data["purpose"], "business_reference": data["business_reference"]})
         return TemplateResponse(request, "checks/credit_check.html", _context(
             request, form=form, purpose_missing=exc.message_dict.get("purpose", exc.messages), masked_identifier=masked,

@@ -210,7 +210,7 @@ def credit_check_run_in_transaction(*, actor, identifier, purpose: str = "", bus
                                     channel: str = CheckChannel.API) -> CreditCheck | None:
     """Check one identifier and log it; None when no subject is registered with it (logged too when
     the identifier is well-formed). A citizen ID without ``purpose``: ValidationError, nothing read."""
-    value = identifiers.normalise(identifier)
+    value = identifiers.normalise_typed(identifier)
     purpose, business_reference = _clean_text(purpose, PURPOSE_MAX_LENGTH), _clean_text(business_reference, REFERENCE_MAX_LENGTH)
     if is_person_identifier(value) and not purpose:
         raise ValidationError({"purpose": [PURPOSE_REQUIRED]})
@@ -242,7 +242,7 @@ def credit_check_batch_in_transaction(*, actor, identifiers_given: list, purpose
     (no subject registered, as the single check answers), ``person`` (persons are checked one at a time)."""
     purpose, business_reference = _clean_text(purpose, PURPOSE_MAX_LENGTH), _clean_text(business_reference, REFERENCE_MAX_LENGTH)
     items = [BatchItem(identifier=str(given)) for given in identifiers_given]
-    values = [identifiers.normalise(item.identifier) for item in items]
+    values = [identifiers.normalise_typed(item.identifier) for item in items]
     wanted = []
     for item, value in zip(items, values, strict=True):
         if not is_well_formed(value):

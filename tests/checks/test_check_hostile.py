@@ -67,3 +67,16 @@ def test_a_fed_back_hit_is_audited(api, world, entry):
     assert api("finance").post(f"{CHECK}{check_id}/feedback/", {"measure_applied": True}, format="json").status_code == 201
     event = AuditEvent.objects.get(action="credit_check_fed_back", object_id=check_id)
     assert event.actor.username == "finance" and event.extra["measure_applied"] is True
+
+
+@pytest.mark.parametrize("typed", [COMPANY[:8] + " " + COMPANY[8:], COMPANY + "\u200b", "\ufeff" + COMPANY.lower(), COMPANY[:6] + "\u3000" + COMPANY[6:]])
+def test_a_listed_company_typed_with_spaces_or_invisible_characters_is_still_found_and_logged(api, world, entry, typed):
+    body = api("finance").get(CHECK, {"identifier": typed}).json()
+    assert body["subject"]["identifier"] == COMPANY and body["entries"]
+    assert CreditCheckLog.objects.get(pk=body["check_id"]).identifier == COMPANY
+
+
+def test_a_batch_finds_a_pasted_code_with_a_zero_width_space(api, world, entry):
+    response = api("finance").post(BATCH, {"identifiers": [COMPANY + "\u200b"]}, format="json")
+    [item] = response.json()["results"]
+    assert item["error"] is None and item["result"]["subject"]["identifier"] == COMPANY
