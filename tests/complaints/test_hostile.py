@@ -60,3 +60,10 @@ def test_the_leadership_office_reads_but_cannot_reject_a_decided_complaint(assig
     assert api("market").post(f"{COMPLAINTS}{assigned.pk}/reject/", {"reason": "不属实。"}, format="json").status_code == 200
     assert api("leadership_office").post(f"{COMPLAINTS}{assigned.pk}/reject/", {"reason": "x"}, format="json").status_code == 403
     assert Complaint.objects.get(pk=assigned.pk).rejection_reason == "不属实。"
+
+
+def test_a_note_too_long_for_the_records_findings_is_refused_on_the_note(assigned, api):
+    response = api("market").post(f"{COMPLAINTS}{assigned.pk}/substantiate/", {"action": "record", "note": "查" * 3000}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"note"}
+    assert Complaint.objects.get(pk=assigned.pk).state == "assigned"
