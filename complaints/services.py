@@ -142,6 +142,9 @@ def _record(complaint: Complaint, actor, note: str, details: dict, today: dateti
     record_type = RecordType.objects.filter(code=code, is_active=True).first()
     if record_type is None or record_type.kind != "dishonesty":
         raise ValidationError({"record_type": [_("The information catalogue has no active dishonesty record type %(code)s.") % {"code": code}]})
+    if details.get("record_type") and not record_type.departments.filter(pk=complaint.department_id).exists():
+        # A type named by the department is one it provides (the catalogue's rule); only the default type is the complaint's own.
+        raise ValidationError({"record_type": [_("%(department)s does not provide this record type.") % {"department": complaint.department}]})
     content = details.get("content") or ({"findings": note} if code == COMPLAINT_RECORD_TYPE else {})
     try:
         return record_create_in_transaction(

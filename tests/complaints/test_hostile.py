@@ -4,6 +4,7 @@ import pytest
 
 from complaints.models import Complaint
 from credit_platform.models import AuditEvent
+from records.models import CreditRecord
 from tests.complaints.helpers import COMPLAINTS, CONTACT, report
 
 
@@ -67,3 +68,14 @@ def test_a_note_too_long_for_the_records_findings_is_refused_on_the_note(assigne
     assert response.status_code == 400
     assert set(response.json()) == {"note"}
     assert Complaint.objects.get(pk=assigned.pk).state == "assigned"
+
+
+def test_a_department_records_a_substantiated_complaint_only_under_a_type_it_provides(world, api):
+    complaint = Complaint.objects.get(receipt_number=report(world))
+    assert api("credit_office").post(f"{COMPLAINTS}{complaint.pk}/assign/", {"department": "tax"}, format="json").status_code == 200
+    response = api("tax").post(f"{COMPLAINTS}{complaint.pk}/substantiate/", {
+        "action": "record", "note": "属实。", "record_type": "abnormal-operations", "content": {"listing_reason": "通过登记的住所无法联系"},
+    }, format="json")  # the market regulator's type
+    assert response.status_code == 400 and set(response.json()) == {"record_type"}
+    assert not CreditRecord.objects.filter(subject=world.company, record_type__code="abnormal-operations").exists()
+    assert Complaint.objects.get(pk=complaint.pk).state == "assigned"
