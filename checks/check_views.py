@@ -19,7 +19,7 @@ from checks import credit_check
 from checks.models import CheckChannel
 from credit_platform import identifiers
 from credit_platform.exceptions import IllegalTransition
-from credit_platform.permissions import department_of
+from credit_platform.permissions import department_of, is_leadership
 
 
 class CreditCheckForm(forms.Form):
@@ -62,7 +62,7 @@ def credit_check_page(request):
                                                business_reference=data["business_reference"], channel=CheckChannel.ADMIN)
     except ValidationError as exc:
         # A natural person without the purpose: the ID is not shown back, only masked.
-        masked = identifiers.mask_identifier(identifiers.normalise(data["identifier"]))
+        masked = identifiers.mask_identifier(identifiers.normalise_typed(data["identifier"]))
         form = CreditCheckForm(initial={"purpose": data["purpose"], "business_reference": data["business_reference"]})
         return TemplateResponse(request, "checks/credit_check.html", _context(
             request, form=form, purpose_missing=exc.message_dict.get("purpose", exc.messages), masked_identifier=masked,
@@ -72,7 +72,7 @@ def credit_check_page(request):
         return TemplateResponse(request, "checks/credit_check.html", _context(request, form=form))
     return TemplateResponse(request, "checks/credit_check.html", _context(
         request, form=CreditCheckForm(initial={"purpose": data["purpose"], "business_reference": data["business_reference"]}),
-        result=result, feedback_form=HitFeedbackForm(), purpose=data["purpose"], business_reference=data["business_reference"], checked_at=timezone.now(),
+        result=result, feedback_form=None if is_leadership(request.user) else HitFeedbackForm(), purpose=data["purpose"], business_reference=data["business_reference"], checked_at=timezone.now(),
         department=department_of(request.user),
     ))
 

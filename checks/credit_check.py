@@ -35,7 +35,7 @@ from credit_platform import identifiers
 from credit_platform.domains import ListType
 from credit_platform.exceptions import IllegalTransition, available_transitions
 from credit_platform.models import Subject, SubjectKind
-from credit_platform.permissions import department_of
+from credit_platform.permissions import department_of, is_leadership
 from credit_platform.selectors import is_person_identifier, person_records_viewed
 from credit_platform.workflow import entry_point, lock_one, require
 from lists.models import EntryState, ListEntry
@@ -210,7 +210,7 @@ def credit_check_run_in_transaction(*, actor, identifier, purpose: str = "", bus
                                     channel: str = CheckChannel.API) -> CreditCheck | None:
     """Check one identifier and log it; None when no subject is registered with it (logged too when
     the identifier is well-formed). A citizen ID without ``purpose``: ValidationError, nothing read."""
-    value = identifiers.normalise(identifier)
+    value = identifiers.normalise_typed(identifier)
     purpose, business_reference = _clean_text(purpose, PURPOSE_MAX_LENGTH), _clean_text(business_reference, REFERENCE_MAX_LENGTH)
     if is_person_identifier(value) and not purpose:
         raise ValidationError({"purpose": [PURPOSE_REQUIRED]})
@@ -242,7 +242,7 @@ def credit_check_batch_in_transaction(*, actor, identifiers_given: list, purpose
     (no subject registered, as the single check answers), ``person`` (persons are checked one at a time)."""
     purpose, business_reference = _clean_text(purpose, PURPOSE_MAX_LENGTH), _clean_text(business_reference, REFERENCE_MAX_LENGTH)
     items = [BatchItem(identifier=str(given)) for given in identifiers_given]
-    values = [identifiers.normalise(item.identifier) for item in items]
+    values = [identifiers.normalise_typed(item.identifier) for item in items]
     wanted = []
     for item, value in zip(items, values, strict=True):
         if not is_well_formed(value):
@@ -289,6 +289,8 @@ def credit_check_hit_fed_back_in_transaction(*, check: CreditCheckLog, actor, me
     """The checking department says what it did with the hit (once; 409 for a check without a hit)."""
     check = lock_one(CreditCheckLog.objects.filter(pk=check.pk))
     require(department_of(actor) is not None and check.department_id == department_of(actor).pk, str(_("Not your department's check.")))
+    # The leadership office reads (its own checks too) but applies no measure: it feeds back nothing.
+    require(not is_leadership(actor), str(_("The leadership office supervises; it feeds back no hit.")))
     state = "fed_back" if check.fed_back_at else ("hit" if check.hit else "no_hit")
     if state != "hit":
         detail = _("This check's hit was already fed back.") if check.fed_back_at else _("This check found nothing to apply: there is no hit to feed back.")

@@ -164,8 +164,9 @@ def report_verify(*, number: str, code: str) -> CreditReport | None:
 
 
 def public_subject_name(report: CreditReport) -> str:
-    """The subject's name as the public sees it: a natural person's family name only."""
-    name = report.subject.name
+    """The subject's name as the report states it (its snapshot: a renamed company's paper still
+    verifies under the name it bears), as the public sees it: a natural person's family name only."""
+    name = (report.content or {}).get("subject", {}).get("name") or report.subject.name
     return identifiers.mask_person_name(name) if report.subject.is_person else name
 
 

@@ -31,8 +31,10 @@ def may_decide_complaint(complaint, user) -> bool:
 
 
 def may_reject_complaint(complaint, user) -> bool:
-    """Reject: the credit office at any open stage (a report outside anyone's remit), the assigned department once routed."""
-    return is_credit_office(user) or (complaint.state == ComplaintState.ASSIGNED and may_decide_complaint(complaint, user))
+    """Reject: the credit office at any open stage (a report outside anyone's remit), the assigned department once routed.
+
+    Who, not when: a decided complaint is refused by its state (409), not as if the department were a stranger (403)."""
+    return is_credit_office(user) or may_decide_complaint(complaint, user)
 
 
 class ComplaintState(models.TextChoices):

@@ -142,13 +142,24 @@ def _record(complaint: Complaint, actor, note: str, details: dict, today: dateti
     record_type = RecordType.objects.filter(code=code, is_active=True).first()
     if record_type is None or record_type.kind != "dishonesty":
         raise ValidationError({"record_type": [_("The information catalogue has no active dishonesty record type %(code)s.") % {"code": code}]})
+    if details.get("record_type") and not record_type.departments.filter(pk=complaint.department_id).exists():
+        # A type named by the department is one it provides (the catalogue's rule); only the default type is the complaint's own.
+        raise ValidationError({"record_type": [_("%(department)s does not provide this record type.") % {"department": complaint.department}]})
     content = details.get("content") or ({"findings": note} if code == COMPLAINT_RECORD_TYPE else {})
-    return record_create_in_transaction(
-        actor=actor, subject=complaint.subject, record_type=record_type, department=complaint.department, check_permission=False,
-        decision_number=details.get("decision_number") or complaint.receipt_number, decided_on=details.get("decided_on") or today,
-        severity=details.get("severity") or Severity.GENERAL, domain=details.get("domain") or "", basis=details.get("basis") or note,
-        content=content, publish=True,
-    )
+    try:
+        return record_create_in_transaction(
+            actor=actor, subject=complaint.subject, record_type=record_type, department=complaint.department, check_permission=False,
+            decision_number=details.get("decision_number") or complaint.receipt_number, decided_on=details.get("decided_on") or today,
+            severity=details.get("severity") or Severity.GENERAL, domain=details.get("domain") or "", basis=details.get("basis") or note,
+            content=content, publish=True,
+        )
+    except ValidationError as exc:
+        # The findings came from the note (the catalogue may hold fewer characters than a note): say so on the note.
+        if details.get("content") or not hasattr(exc, "error_dict") or "content" not in exc.error_dict:
+            raise
+        errors = exc.message_dict
+        errors["note"] = errors.pop("content")
+        raise ValidationError(errors) from None
 
 
 def _propose_black(complaint: Complaint, actor, note: str, details: dict, today: datetime.date) -> ListEntry:

@@ -6,6 +6,7 @@
   digits 7-14 are a real birth date. The 15-digit legacy number is not accepted.
 """
 import datetime
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,15 @@ PERSON_KINDS = {"natural_person"}
 def normalise(value) -> str:
     """Trim and upper-case; identifiers are compared and stored in this form."""
     return "" if value is None else str(value).strip().upper()
+
+
+def normalise_typed(value) -> str:
+    """``normalise`` an identifier typed or pasted where nothing but an identifier is expected (the
+    credit check): every space and invisible format character (zero-width space, BOM, direction
+    marks) dropped too, so ``9162 0702…`` or a code pasted with U+200B is still found, not answered
+    "not registered" for a listed subject."""
+    text = "" if value is None else str(value)
+    return normalise("".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf"))
 
 
 def uscc_check_character(first17: str) -> str:
@@ -63,7 +73,8 @@ def validate_citizen_id(value: str) -> datetime.date:
         raise ValidationError(
             _("A citizen ID number has 18 characters; this one has %(n)d."), code="length", params={"n": len(value)}
         )
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    # ASCII digits only: str.isdigit() also admits "²" (int() refuses it) and full-width "１".
+    if not (value[:17].isascii() and value[:17].isdigit()) or value[17] not in "0123456789X":
         raise ValidationError(_("A citizen ID number is 17 digits followed by a digit or X."), code="charset")
     try:
         birth = datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
