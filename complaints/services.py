@@ -137,6 +137,12 @@ def _note(note) -> str:
     return note
 
 
+def _decision_number(complaint: Complaint, details: dict, today: datetime.date) -> str:
+    """The decision number a substantiation publishes: the department's own, else one naming the
+    complaint by its id — never the receipt number, which alone opens the reporter's follow-up page."""
+    return details.get("decision_number") or _("Complaint verification [%(year)s] No. %(id)s") % {"year": today.year, "id": complaint.pk}
+
+
 def _record(complaint: Complaint, actor, note: str, details: dict, today: datetime.date):
     code = details.get("record_type") or COMPLAINT_RECORD_TYPE
     record_type = RecordType.objects.filter(code=code, is_active=True).first()
@@ -149,7 +155,7 @@ def _record(complaint: Complaint, actor, note: str, details: dict, today: dateti
     try:
         return record_create_in_transaction(
             actor=actor, subject=complaint.subject, record_type=record_type, department=complaint.department, check_permission=False,
-            decision_number=details.get("decision_number") or complaint.receipt_number, decided_on=details.get("decided_on") or today,
+            decision_number=_decision_number(complaint, details, today), decided_on=details.get("decided_on") or today,
             severity=details.get("severity") or Severity.GENERAL, domain=details.get("domain") or "", basis=details.get("basis") or note,
             content=content, publish=True,
         )
@@ -167,7 +173,7 @@ def _propose_black(complaint: Complaint, actor, note: str, details: dict, today:
         raise ValidationError({"domain": [_("Name the domain of the dishonesty for a black-list proposal.")]})
     return list_services.entry_propose_in_transaction(
         actor=actor, subject=complaint.subject, list_type=ListType.BLACK, severity=details.get("severity") or Severity.SEVERE,
-        domain=details["domain"], basis=details.get("basis") or note, decision_number=details.get("decision_number") or complaint.receipt_number,
+        domain=details["domain"], basis=details.get("basis") or note, decision_number=_decision_number(complaint, details, today),
         decided_on=details.get("decided_on") or today, facts=details.get("facts") or note,
         exit_conditions=details.get("exit_conditions") or "", remedies=details.get("remedies") or "",
     )
@@ -180,7 +186,7 @@ def _remove_red(complaint: Complaint, actor, note: str, details: dict) -> list[L
     entries = list(entries.order_by("pk"))
     if not entries:
         raise ValidationError({"action": [_("The subject has no entry on the red list to remove.")]})
-    reason = _("Complaint %(receipt)s substantiated: %(note)s") % {"receipt": complaint.receipt_number, "note": note}
+    reason = _("Complaint %(receipt)s substantiated: %(note)s") % {"receipt": _decision_number(complaint, {}, timezone.localdate()), "note": note}
     # The complaint's service decided who may act: the assigned department need not be the identifying one.
     return [list_services.entry_remove_in_transaction(entry=entry, actor=actor, reason=RemovalReason.REVOKED, note=reason,
                                                       check_permission=False) for entry in entries]
