@@ -12,6 +12,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from checks import credit_check
+from credit_platform import identifiers
 from credit_platform.api.schema import error_responses
 from credit_platform.api.views import PlatformAPIMixin
 from credit_platform.domains import Domain, ListType, Severity
@@ -140,6 +141,9 @@ class CreditCheckView(PlatformAPIMixin, generics.GenericAPIView):
             actor=request.user, identifier=identifier, purpose=request.query_params.get("purpose", ""),
             business_reference=request.query_params.get("business_reference", ""),
         )
+        if result is None and not credit_check.is_well_formed(identifiers.normalise_typed(identifier)):
+            # As the batch answers ``invalid``: a typing error is not "not registered" (which clears a bidder).
+            raise ValidationError({"identifier": [_("Not a valid unified social credit code or citizen ID.")]})
         if result is None:
             raise NotFound(_("No subject is registered with this identifier."))
         return Response(CreditCheckSerializer(result).data)

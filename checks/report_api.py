@@ -11,17 +11,24 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from checks import reports
 from checks.report_models import CreditReport, ReportChannel
-from credit_platform import pdf
+from credit_platform import identifiers, pdf
 from credit_platform.api.schema import PlatformAutoSchema, error_responses
 from credit_platform.api.views import PlatformAPIMixin
 from credit_platform.models import Subject
-from credit_platform.selectors import subjects_for_user
+from credit_platform.selectors import subjects_by_identifier, subjects_shown_to_user
 
 TAG = ["credit reports"]
 
 
 class CreditReportCreateSerializer(serializers.Serializer):
-    subject = serializers.PrimaryKeyRelatedField(queryset=Subject.objects.none(), help_text=_("The subject's id."))
+    subject = serializers.PrimaryKeyRelatedField(
+        queryset=Subject.objects.none(), required=False,
+        help_text=_("The subject's id: an organisation, or a person the department has work about. Or give identifier."),
+    )
+    identifier = serializers.CharField(
+        max_length=40, required=False, allow_blank=False,
+        help_text=_("The subject's exact USCC or citizen ID (any person, with consent_reference): instead of subject."),
+    )
     purpose = serializers.CharField(max_length=300, help_text=_("What the report is for (the tender, grant or approval)."))
     business_reference = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     consent_reference = serializers.CharField(
@@ -33,7 +40,21 @@ class CreditReportCreateSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["subject"].queryset = subjects_for_user(request.user)
+            # Need-to-know: by id, a department reaches only the persons it has work about (counting
+            # through ids finds nobody else); any other person only by his exact identifier.
+            self.fields["subject"].queryset = subjects_shown_to_user(request.user, with_persons=True)
+
+    def validate(self, attrs):
+        identifier = attrs.pop("identifier", None)
+        if identifier and attrs.get("subject") is not None:
+            raise serializers.ValidationError({"identifier": [_("Give subject or identifier, not both.")]})
+        if identifier:
+            attrs["subject"] = subjects_by_identifier(identifiers.normalise_typed(identifier)).first()
+            if attrs["subject"] is None:
+                raise serializers.ValidationError({"identifier": [_("No subject is registered with this identifier.")]})
+        elif attrs.get("subject") is None:
+            raise serializers.ValidationError({"subject": [_("Give subject or identifier.")]})
+        return attrs
 
 
 class CreditReportIssuedSerializer(serializers.ModelSerializer):

@@ -22,9 +22,9 @@ def test_a_citizen_id_of_non_ascii_digits_is_invalid_not_a_crash(value):
 
 
 @pytest.mark.parametrize("value", [SUPERSCRIPT_ID, FULL_WIDTH_ID])
-def test_the_check_answers_404_for_unicode_digits_and_logs_nothing(api, world, value):
+def test_the_check_answers_400_invalid_for_unicode_digits_and_logs_nothing(api, world, value):
     response = api("finance").get(CHECK, {"identifier": value, "purpose": "市场准入审批"})
-    assert response.status_code == 404
+    assert response.status_code == 400 and "identifier" in response.json()
     assert not CreditCheckLog.objects.exists()
 
 

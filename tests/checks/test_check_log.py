@@ -46,7 +46,8 @@ def test_an_unknown_identifier_is_logged_as_no_record_and_a_malformed_one_is_not
     assert api("finance").get(CHECK, {"identifier": UNKNOWN}).status_code == 404
     log = CreditCheckLog.objects.get()
     assert (log.identifier, log.subject, log.hit, log.green_channel) == (UNKNOWN, None, False, None)
-    assert api("finance").get(CHECK, {"identifier": "91620702MA0000000X"}).status_code == 404
+    malformed = api("finance").get(CHECK, {"identifier": "91620702MA0000000X"})
+    assert malformed.status_code == 400 and "identifier" in malformed.json()  # a typing error, not "not registered"
     assert CreditCheckLog.objects.count() == 1
 
 

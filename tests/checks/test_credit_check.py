@@ -9,6 +9,7 @@ from credit_platform.models import AuditEvent
 from lists import services as list_services
 from sanctions import services
 from sanctions.models import JointCase, MeasureFeedback
+from tests.factories import make_uscc
 from tests.lists.conftest import ListWorld
 from tests.sanctions.test_api_support import API, COMPANY, REPRESENTATIVE, api  # noqa: F401 (fixture)
 
@@ -148,9 +149,9 @@ def test_the_check_runs_in_three_reads_and_the_log_write(api, world, entry):
 
 @pytest.mark.parametrize(
     ("params", "status_code"),
-    [({"identifier": "91620702MA0000000X"}, 404), ({}, 400), ({"identifier": "  "}, 400)],
+    [({"identifier": make_uscc(97001, "620702")}, 404), ({"identifier": "91620702MA0000000X"}, 400), ({}, 400), ({"identifier": "  "}, 400)],
 )
-def test_unknown_or_missing_identifier(api, world, params, status_code):
+def test_unknown_malformed_or_missing_identifier(api, world, params, status_code):
     response = api("finance").get(CHECK, params)
     assert response.status_code == status_code
     if status_code == 404:

@@ -14,7 +14,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from checks.report_content import report_content
 from checks.report_models import CreditReport
 from credit_platform import demo
-from credit_platform.models import AuditEvent
+from credit_platform.models import AuditEvent, Subject
 from records import services as record_services
 from tests.lists.conftest import DECISION, ListWorld, days_ago
 from tests.lists.conftest import api  # noqa: F401 - the API clients
@@ -125,9 +125,14 @@ def test_non_public_records_only_with_consent(world, api):
 # --- persons -----------------------------------------------------------------------------------------
 
 
+def person_issue(api, world, username="finance", **body):
+    """A person's report is asked for by his exact identifier (need-to-know), not by counting through ids."""
+    body = {"identifier": PERSON_ID, "purpose": "政府采购项目投标资格审查", "business_reference": "ZFCG-2026-018", **body}
+    return api(username).post(URL, body, format="json")
+
+
 def test_a_persons_report_needs_consent(world, api):
-    person = world.subject(PERSON_ID)
-    response = issue(api, world, subject=person)
+    response = person_issue(api, world)
     assert response.status_code == 400
     assert "consent_reference" in response.json()
     assert not CreditReport.objects.exists()
@@ -135,11 +140,31 @@ def test_a_persons_report_needs_consent(world, api):
 
 def test_a_persons_report_with_consent_masks_the_id_and_logs_the_look_up(world, api):
     person = world.subject(PERSON_ID)
-    answer = issue(api, world, subject=person, consent_reference="授权书 2026-031").json()
+    answer = person_issue(api, world, consent_reference="授权书 2026-031").json()
     text = pdf_text(api("finance").get(answer["pdf"]))
     assert PERSON_ID not in text and "620702********4268" in text
     assert "授权书2026-031" in text
     assert AuditEvent.objects.filter(action="person_record_viewed", object_id=str(person.pk), actor__username="finance").exists()
+
+
+def test_a_person_the_department_has_no_work_about_is_not_found_by_id(world, api):
+    person = world.subject(PERSON_ID)
+    by_id = issue(api, world, subject=person, consent_reference="授权书 2026-031")
+    missing = issue(api, world, subject=Subject(pk=10**9), consent_reference="授权书 2026-031")
+    # answered as an id that does not exist: counting through ids tells nothing about who is there
+    assert by_id.status_code == missing.status_code == 400
+    assert by_id.json()["subject"][0].replace(str(person.pk), "N") == missing.json()["subject"][0].replace(str(10**9), "N")
+    assert not CreditReport.objects.exists()
+    # the credit office reaches every person by id
+    assert issue(api, world, username="credit_office", subject=person, consent_reference="授权书 2026-031").status_code == 201
+
+
+def test_subject_or_identifier_one_of_them(world, api):
+    neither = api("finance").post(URL, {"purpose": "投标"}, format="json")
+    both = person_issue(api, world, subject=world.company.pk, consent_reference="授权书")
+    unknown = person_issue(api, world, identifier="11010519491231002X", consent_reference="授权书")
+    assert (neither.status_code, both.status_code, unknown.status_code) == (400, 400, 400)
+    assert "subject" in neither.json() and "identifier" in both.json() and "identifier" in unknown.json()
 
 
 # --- who ---------------------------------------------------------------------------------------------
@@ -176,7 +201,7 @@ def test_the_verify_api_says_genuine_for_the_right_code_only(world, api):
 
 
 def test_the_verify_api_masks_a_person(world, api):
-    answer = issue(api, world, subject=world.subject(PERSON_ID), consent_reference="授权书 2026-031").json()
+    answer = person_issue(api, world, consent_reference="授权书 2026-031").json()
     response = api(None).get(VERIFY, {"number": answer["number"], "code": answer["verification_code"]})
     assert response.json()["subject_name"] == "李**"
 
