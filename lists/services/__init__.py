@@ -28,6 +28,7 @@ from lists.services.procedure import (
 )
 from lists.services.dishonesty import after_dishonesty_published, red_entries_review_for_dishonesty, watch_rule_apply
 from lists.services.publication import after_publication, entry_open_case, entry_publish, subject_watch_recompute
+from lists.services.received import entry_receive
 from lists.services.removal import (
     CORRECTABLE_FIELDS,
     entry_correct,
@@ -54,6 +55,7 @@ __all__ = [
     "entry_open_case",
     "entry_propose",
     "entry_publish",
+    "entry_receive",
     "entry_record_statement",
     "entry_remove",
     "entry_remove_in_transaction",
