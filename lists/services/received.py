@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from credit_platform import services as core_services
 from credit_platform.domains import ListType
-from credit_platform.models import Department, Subject
+from credit_platform.models import Department, Subject, User
 from credit_platform.rules import entry_periods, red_valid_until, rule_set_in_force
 from lists import events
 from lists.locks import lock_entry
@@ -120,5 +120,9 @@ def _create(*, item_id, version, data, source_region, open_cases, actor) -> List
         "decided_by": (data.get("identifying_department") or {}).get("name", ""),
     })
     if open_cases:
+        # The credit office opens the cases (its first active user acts when a task applies the feed).
+        actor = actor or User.objects.filter(department=office, is_active=True).order_by("pk").first()
+        if actor is None:
+            raise ValidationError(_("No active user of the credit office to open the cases of an entry received from another region."))
         after_publication(entry=lock_entry(entry.pk), actor=actor)
     return entry
