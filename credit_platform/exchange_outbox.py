@@ -23,6 +23,11 @@ def own_region() -> str:
     return settings.EXCHANGE_REGION or ""
 
 
+def enabled() -> bool:
+    """Whether this instance exchanges at all (has a region): callers skip building an item otherwise."""
+    return bool(own_region())
+
+
 def item_id_for(type: str, local_id, region: str | None = None) -> str:
     return f"{region or own_region()}:{type}:{local_id}"
 

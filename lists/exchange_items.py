@@ -36,7 +36,7 @@ def entry_data(entry: ListEntry) -> dict:
 
 def entry_changed(entry: ListEntry) -> None:
     """Record the entry's new state for the upper platform (published, changed, held, removed)."""
-    if entry.source_region or entry.state not in (*ON_OR_HELD, EntryState.REMOVED):
+    if not exchange_outbox.enabled() or entry.source_region or entry.state not in (*ON_OR_HELD, EntryState.REMOVED):
         return
     op = ExchangeOp.REMOVE if entry.state == EntryState.REMOVED else ExchangeOp.UPSERT
     exchange_outbox.record(type=ExchangeItemType.LIST_ENTRY, local_id=entry.pk, op=op, data=entry_data(entry), subject=entry.subject)

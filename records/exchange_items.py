@@ -29,7 +29,7 @@ def record_data(record: CreditRecord) -> dict:
 
 
 def record_changed(record: CreditRecord) -> None:
-    if not record.record_type.public or record.state not in (RecordState.PUBLISHED, RecordState.REMOVED):
+    if not exchange_outbox.enabled() or not record.record_type.public or record.state not in (RecordState.PUBLISHED, RecordState.REMOVED):
         return
     op = ExchangeOp.REMOVE if record.state == RecordState.REMOVED else ExchangeOp.UPSERT
     exchange_outbox.record(type=ExchangeItemType.RECORD, local_id=record.pk, op=op, data=record_data(record), subject=record.subject)

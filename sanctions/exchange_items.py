@@ -8,6 +8,8 @@ from sanctions.models import JointCase
 
 
 def case_ended(case: JointCase) -> None:
+    if not exchange_outbox.enabled():
+        return
     text = exchange_outbox.as_text
     data = {
         "subject": exchange_outbox.subject_data(case.subject),

@@ -15,7 +15,7 @@ from exchange.signing import get_upstream
 RECONCILE_PATH = "/api/v1/exchange/reconcile/"
 
 
-def _summary(latest: dict[str, tuple[str, int]]) -> dict:
+def summary_of(latest: dict[str, tuple[str, int]]) -> dict:
     """``{"types": {type: {"count", "checksum"}}, "items": {item_id: version}}`` from item → (type, version)."""
     types = {}
     for type_ in ExchangeItemType.values:
@@ -27,13 +27,13 @@ def _summary(latest: dict[str, tuple[str, int]]) -> dict:
 def region_summary(region: str) -> dict:
     """The upper side's view of a region's items."""
     rows = UpstreamItem.objects.filter(source_region=region).values("item_id", "type").annotate(v=Max("version"))
-    return _summary({r["item_id"]: (r["type"], r["v"]) for r in rows})
+    return summary_of({r["item_id"]: (r["type"], r["v"]) for r in rows})
 
 
 def local_summary() -> dict:
     """This instance's view: the latest accepted version of each item it uploaded."""
     rows = ExchangeItem.objects.filter(state=ExchangeItem.State.ACCEPTED).values("item_id", "type").annotate(v=Max("version"))
-    return _summary({r["item_id"]: (r["type"], r["v"]) for r in rows})
+    return summary_of({r["item_id"]: (r["type"], r["v"]) for r in rows})
 
 
 def compare(local: dict, upper: dict) -> list[str]:
