@@ -238,3 +238,22 @@ def test_upload_keeps_everything_when_the_link_is_down_and_sends_it_in_order(db,
     again = ExchangeItem.objects.get(item_id="620702:list_entry:2")
     assert (again.state, again.reason, again.attempts) == ("refused", "bad", 3)  # the lost attempt counts; refused again by the fake upper side
     assert services.upload_round().sent == 0
+
+
+def test_the_dashboard_tile_shows_the_links_state(world, settings, client):  # noqa: F811
+    client.force_login(world.user("leader"))
+    settings.EXCHANGE_REGION = ""
+    assert "Exchange with the upper platform" not in client.get("/dashboard/").content.decode()
+
+    settings.EXCHANGE_REGION = "620702"
+    subject = world.company
+    for n in range(2):
+        exchange_outbox.record(type="list_entry", local_id=n + 1, op="upsert", data={}, subject=subject)
+    ExchangeItem.objects.filter(item_id="620702:list_entry:2").update(state="refused", reason="bad")
+    LinkState.objects.create(pk=1, feed_cursor=42, last_batch_id="b1", last_batch_result="1 sent, 1 accepted", last_error="HTTP 503: down")
+    UpstreamItem.objects.create(source_region="620701", item_id="620701:record:1", type="record", op="upsert", version=1)
+    html = client.get("/dashboard/").content.decode()
+    assert "Exchange with the upper platform · 620702" in html
+    assert "Items waiting to be sent" in html and "Items refused by the upper platform" in html and "Last feed cursor" in html
+    assert '<span class="figure">42</span>' in html and "HTTP 503: down" in html and "Items received from region 620701" in html
+    assert "?state__exact=refused" in html
