@@ -49,7 +49,7 @@ def _free_port() -> int:
 
 def _env(db: str, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EXCHANGE_", "CELERY_", "TEST_"))}
-    env.update(DJANGO_SETTINGS_MODULE="credit_platform.settings.base", DATABASE_URL=_url(NAMES[db]), DEBUG="False",
+    env.update(DJANGO_SETTINGS_MODULE="credit_platform.settings.base", DATABASE_URL=_url(NAMES[db]), DEBUG="True",  # no collected static files here
                SECRET_KEY="live-exchange-test-" + db, CELERY_BROKER_URL="", LANGUAGE_CODE="en", **extra)
     return env
 
@@ -138,10 +138,16 @@ class City:
 def link():
     _databases()
     city = City()
-    _run(["manage.py", "seed_demo", "--region", "620700"], city.env)
-    _run(["manage.py", "exchange_region_add", "620702", "示范区", "--key", KEY], city.env)
-    token = _run(["manage.py", "issue_token", "admin"], city.env).stdout.strip()
+    # The city's set-up and its server start side by side (two cores: the wait is Django's start-up).
+    setup = [
+        subprocess.Popen([PYTHON, *args], cwd=ROOT, env=city.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for args in (["manage.py", "seed_demo", "--region", "620700"], ["manage.py", "exchange_region_add", "620702", "示范区", "--key", KEY],
+                     ["manage.py", "issue_token", "admin"])
+    ]
     city.start()
+    outputs = [process.communicate(timeout=300) for process in setup]
+    assert [process.returncode for process in setup] == [0, 0, 0], outputs
+    token = outputs[2][0].strip()
     district_env = _env("district", EXCHANGE_REGION="620702", EXCHANGE_UPSTREAM_URL=city.url, EXCHANGE_KEY=KEY)
     try:
         yield city, district_env, token
@@ -174,6 +180,11 @@ def test_two_instances_exchange_entries_both_ways_and_reconcile(link):
     file = city.get(f"/api/v1/subjects/{subject_id}/credit-file/", token)
     shown = [e for e in file["list_entries"] if e["id"] == city_entry_id]
     assert shown and shown[0]["source_region"] == "620702" and shown[0]["state"] == "published"
+    # ... and on its public site, with its source region.
+    (identifier,), = city.sql("SELECT identifier FROM credit_platform_subject WHERE id = %s", [subject_id])
+    with urllib.request.urlopen(f"{city.url}/credit/?q={identifier}", timeout=10) as response:
+        page = response.read().decode()
+    assert "来源区划" in page and "620702" in page
     # Stored upstream, no case opened there.
     assert city.sql("SELECT count(*) FROM sanctions_jointcase WHERE list_entry_id = %s", [city_entry_id]) == [(0,)]
     # A second run sends nothing again.
