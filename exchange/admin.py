@@ -56,9 +56,10 @@ class ExchangeItemAdmin(CreditOfficeOnlyAdmin):
         return self.has_module_permission(request) and (obj is None or obj.state == ExchangeItem.State.REFUSED)
 
     def save_model(self, request, obj, form, change):
-        # Saving a refused item's corrected data sends it again (the service records who corrected it).
+        # Saving a refused item's corrected data sends it again (the service records who corrected it),
+        # inside the admin's transaction.
         try:
-            services.item_resend(item=obj, actor=request.user, data=form.cleaned_data["data"])
+            services.item_resend_in_transaction(item=obj, actor=request.user, data=form.cleaned_data["data"])
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
 
@@ -84,15 +85,22 @@ class RegionLinkForm(forms.ModelForm):
 class RegionLinkAdmin(CreditOfficeOnlyAdmin):
     list_display = ("region", "is_active", "created_at", "updated_at")
     form = RegionLinkForm
-    fields = ("code", "name", "key")
+    add_fields = ("code", "name", "key")
+    view_fields = ("region", "is_active", "created_at", "updated_at")  # the key is never shown again
+
+    def get_fields(self, request, obj=None):
+        return self.add_fields if obj is None else self.view_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.view_fields
 
     def has_add_permission(self, request):
         return self.has_module_permission(request)
 
     def save_model(self, request, obj, form, change):
-        link = services.region_register(code=form.cleaned_data["code"], name=form.cleaned_data["name"], key=form.cleaned_data["key"],
+        link = services.region_register_in_transaction(code=form.cleaned_data["code"], name=form.cleaned_data["name"], key=form.cleaned_data["key"],
                                         actor=request.user)
-        obj.pk = link.pk
+        obj.pk, obj.region, obj.key, obj.is_active = link.pk, link.region, link.key, link.is_active
 
     def save_related(self, request, form, formsets, change):
         pass

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from credit_platform import exchange_outbox
 from credit_platform.exceptions import IllegalTransition
 from credit_platform.models import ExchangeItem, ExchangeItemType
-from credit_platform.workflow import require
+from credit_platform.workflow import entry_point, require
 from exchange import events, locks
 from exchange.models import DownloadedItem, LinkState
 from exchange.signing import LinkError, get_upstream, post_upstream
@@ -154,6 +154,8 @@ def _record(item: dict, state: str, reason: str) -> None:
                   "state": state, "reason": reason},
     )
     if not created:
+        if state == DownloadedItem.State.FAILED and row.state != DownloadedItem.State.FAILED:
+            return  # applied meanwhile (by another round): the failure was the duplicate's
         row.state, row.reason, row.attempts = state, reason, row.attempts + 1
         row.save(update_fields=["state", "reason", "attempts", "applied_at"])
 
@@ -184,6 +186,18 @@ def download_round(*, max_pages: int = 1000) -> RoundReport:
         report.error = _("No upper platform configured (EXCHANGE_REGION, EXCHANGE_UPSTREAM_URL, EXCHANGE_KEY).")
         return report
     state = link_state()
+    if not locks.session_try(locks.DOWNLOAD):
+        report.error = _("Another download round is running.")
+        return report
+    try:
+        _download_pages(state, report, max_pages)
+    finally:
+        locks.session_release(locks.DOWNLOAD)
+    return report
+
+
+def _download_pages(state: LinkState, report: RoundReport, max_pages: int) -> None:
+    state.refresh_from_db()  # the cursor as the last round left it
     for _page in range(max_pages):
         try:
             page = get_upstream(f"{FEED_PATH}?since={state.feed_cursor}&region={settings.EXCHANGE_REGION}")
@@ -205,14 +219,13 @@ def download_round(*, max_pages: int = 1000) -> RoundReport:
         state.feed_cursor = cursor
         if not items:
             break
-    return report
 
 
 # --- the admin's corrections ------------------------------------------------------------------
 
 
-@transaction.atomic(durable=True)
-def item_resend(*, item: ExchangeItem, actor, data: dict | None = None) -> ExchangeItem:
+@transaction.atomic(savepoint=False)
+def item_resend_in_transaction(*, item: ExchangeItem, actor, data: dict | None = None) -> ExchangeItem:
     """Send a refused item again (corrected: ``data``) in the next batch, after the items already waiting."""
     item = ExchangeItem.objects.select_for_update().get(pk=item.pk)
     require(item.state == ExchangeItem.State.REFUSED, _("Only a refused item is sent again."))
@@ -223,6 +236,9 @@ def item_resend(*, item: ExchangeItem, actor, data: dict | None = None) -> Excha
     item.save(update_fields=["data", "state", "batch_id", "reason"])
     events.item_resent(item, actor, reason=old_reason, extra={"item": item.item_id, "version": item.version, "corrected": data is not None})
     return item
+
+
+item_resend = entry_point(item_resend_in_transaction)
 
 
 def item_apply_again(*, row: DownloadedItem, actor) -> str:

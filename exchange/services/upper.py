@@ -106,14 +106,20 @@ def _store(item: dict, *, region: str, batch_id: str) -> None:
                                      source_region=region, open_cases=False)
 
 
-def _receive_item(item, *, region: str, batch_id: str) -> dict:
+def _stored_versions(items: list) -> dict[str, int]:
+    """The latest stored version of each item of the batch, in one query."""
+    ids = {item.get("item_id") for item in items if isinstance(item, dict) and isinstance(item.get("item_id"), str)}
+    rows = UpstreamItem.objects.filter(item_id__in=ids).values("item_id").annotate(v=Max("version")).values_list("item_id", "v")
+    return dict(rows)
+
+
+def _receive_item(item, *, region: str, batch_id: str, stored: dict[str, int]) -> dict:
     item_id = item.get("item_id") if isinstance(item, dict) else None
     refusal = _item_refusal(item, region)
     if refusal:
         return {"item_id": item_id, "status": "refused", "reason": refusal}
     answer = {"item_id": item_id, "version": item["version"], "status": "accepted", "reason": ""}
-    stored = UpstreamItem.objects.filter(item_id=item_id).aggregate(v=Max("version"))["v"] or 0
-    if item["version"] <= stored:
+    if item["version"] <= stored.get(item_id, 0):
         return answer  # a version not above the stored one changes nothing
     try:
         with transaction.atomic():  # a savepoint: a refused item leaves the others standing
@@ -121,6 +127,7 @@ def _receive_item(item, *, region: str, batch_id: str) -> dict:
     except (ValidationError, PermissionDenied, IllegalTransition, IntegrityError, ValueError, TypeError) as exc:
         message = " ".join(getattr(exc, "messages", None) or [str(exc)])
         return {**answer, "status": "refused", "reason": message[:1000]}
+    stored[item_id] = item["version"]  # a second copy of it in the same batch changes nothing
     return answer
 
 
@@ -137,7 +144,8 @@ def batch_receive(*, link: RegionLink, body) -> dict:
     done = ReceivedBatch.objects.filter(region_code=region, batch_id=batch_id).first()
     if done is not None:
         return {"batch_id": batch_id, "results": done.results}
-    results = [_receive_item(item, region=region, batch_id=batch_id) for item in body["items"]]
+    stored = _stored_versions(body["items"])
+    results = [_receive_item(item, region=region, batch_id=batch_id, stored=stored) for item in body["items"]]
     ReceivedBatch.objects.create(region_code=region, batch_id=batch_id, results=results)
     accepted = sum(1 for r in results if r["status"] == "accepted")
     events.batch_received(link, None, extra={"batch": batch_id, "items": len(results), "accepted": accepted, "refused": len(results) - accepted})
@@ -148,8 +156,8 @@ def batch_receive(*, link: RegionLink, body) -> dict:
 def own_items_to_feed(*, limit: int = 5000) -> int:
     """Put this instance's own outbox items in its feed (its regions apply what it decided); idempotent."""
     region = exchange_outbox.own_region()
-    if not region:
-        return 0
+    if not region or not RegionLink.objects.filter(is_active=True).exists():
+        return 0  # no lower region to serve (the items wait, unfed, until one is registered)
     items = list(ExchangeItem.objects.select_for_update(skip_locked=True).filter(fed_at__isnull=True).order_by("id")[:limit])
     if not items:
         return 0

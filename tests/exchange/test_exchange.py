@@ -6,8 +6,8 @@ import time
 import pytest
 from django.core.exceptions import ValidationError
 
-from credit_platform import exchange_outbox
-from credit_platform.models import ExchangeItem
+from credit_platform import demo, exchange_outbox
+from credit_platform.models import Department, ExchangeItem, Region
 from credit_platform.webhooks import sign
 from exchange import services
 from exchange.models import DownloadedItem, LinkState, ReceivedBatch, UpstreamItem
@@ -257,3 +257,43 @@ def test_the_dashboard_tile_shows_the_links_state(world, settings, client):  # n
     assert "Items waiting to be sent" in html and "Items refused by the upper platform" in html and "Last feed cursor" in html
     assert '<span class="figure">42</span>' in html and "HTTP 503: down" in html and "Items received from region 620701" in html
     assert "?state__exact=refused" in html
+
+
+def test_the_outbox_admin_is_the_credit_offices_and_a_corrected_item_goes_again(world, settings, client):  # noqa: F811
+    settings.EXCHANGE_REGION = "620702"
+    item = exchange_outbox.record(type="record", local_id=7, op="upsert", data={"x": 1}, subject=world.company)
+    ExchangeItem.objects.filter(pk=item.pk).update(state="refused", reason="record type unknown upstream")
+    url = f"/admin/credit_platform/exchangeitem/{item.pk}/change/"
+    client.force_login(world.user("court"))
+    assert client.get("/admin/credit_platform/exchangeitem/").status_code == 403
+    client.force_login(world.user("admin"))
+    listing = client.get("/admin/credit_platform/exchangeitem/", {"state__exact": "refused"}).content.decode()
+    assert "record type unknown upstream" in listing
+    response = client.post(url, {"data": json.dumps({"x": 2})})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.state, item.data, item.reason, item.batch_id) == ("pending", {"x": 2}, "", "")
+
+
+def test_seed_demo_for_the_city_gives_the_departments_its_region(db):
+    demo.seed(region_code="620700")
+    assert set(Department.objects.values_list("region_code", flat=True)) == {"620700"}
+    assert Region.objects.get(code="620702").parent.code == "620700"
+
+
+def test_the_admin_registers_a_lower_region_and_resends_refused_items(world, settings, client):  # noqa: F811
+    settings.EXCHANGE_REGION = "620700"
+    client.force_login(world.user("admin"))
+    response = client.post("/admin/exchange/regionlink/add/", {"code": "620702", "name": "示范区", "key": KEY})
+    assert response.status_code == 302
+    link = services.region_register(code="620702", name="示范区", key=KEY)
+    assert link.region.parent.code == "620700"
+    page = client.get(f"/admin/exchange/regionlink/{link.pk}/change/")
+    assert page.status_code == 200 and KEY not in page.content.decode()
+    for url in ("/admin/exchange/upstreamitem/", "/admin/exchange/downloadeditem/", "/admin/exchange/linkstate/", "/admin/exchange/regionlink/"):
+        assert client.get(url).status_code == 200
+    item = exchange_outbox.record(type="case", local_id=3, op="upsert", data={}, subject=world.company)
+    ExchangeItem.objects.filter(pk=item.pk).update(state="refused", reason="no")
+    client.post("/admin/credit_platform/exchangeitem/", {"action": "resend", "_selected_action": [item.pk]})
+    item.refresh_from_db()
+    assert item.state == "pending"
