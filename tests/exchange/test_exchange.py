@@ -297,3 +297,20 @@ def test_the_admin_registers_a_lower_region_and_resends_refused_items(world, set
     client.post("/admin/credit_platform/exchangeitem/", {"action": "resend", "_selected_action": [item.pk]})
     item.refresh_from_db()
     assert item.state == "pending"
+
+
+def test_a_correction_and_a_repair_decided_upstream_flow_down(world, settings):  # noqa: F811
+    settings.EXCHANGE_REGION = "620702"
+    decided_on = str(datetime.date.today() - datetime.timedelta(days=5))
+    item = _item("620700:list_entry:46", world.company, decision="（2026）甘07执46号", decided_on=decided_on)
+    lower.apply_item(item)
+    entry = ListEntry.objects.get(exchange_item_id=item["item_id"])
+    lower.apply_item({**item, "version": 2, "data": {**item["data"], "basis": "corrected basis"}})
+    entry.refresh_from_db()
+    assert entry.basis == "corrected basis" and entry.state == EntryState.PUBLISHED
+    lower.apply_item({**item, "version": 3, "op": "remove", "data": {**item["data"], "state": "removed", "removal_reason": "repaired"}})
+    entry.refresh_from_db()
+    assert (entry.state, entry.removal_reason) == (EntryState.REMOVED, "repaired")
+    case = JointCase.objects.get(list_entry_id=entry.pk)
+    assert case.state in ("revoked", "repaired")
+    assert DownloadedItem.objects.filter(item_id=item["item_id"]).count() == 3
