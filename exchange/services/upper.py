@@ -1,5 +1,7 @@
 """The upper side: lower regions and their keys, batches received, the feed served."""
-from django.core.exceptions import PermissionDenied, ValidationError
+from collections import Counter
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -12,6 +14,7 @@ from credit_platform.workflow import entry_point
 from exchange import events, locks
 from exchange.models import ReceivedBatch, RegionLink, UpstreamItem
 from lists import services as lists_services
+from lists.models import ListEntry
 
 MAX_BATCH_ITEMS = 10_000
 FEED_PAGE = 500
@@ -115,7 +118,28 @@ def _stored_versions(items: list) -> dict[str, int]:
     return dict(rows)
 
 
-def _receive_item(item, *, region: str, batch_id: str, stored: dict[str, int], rows: list[UpstreamItem]) -> dict:
+def _new_entries(items: list, region: str, stored: dict[str, int]) -> dict[str, str]:
+    """Materialise in bulk the batch's entries this instance does not hold yet (each item once, upserted,
+    on the list); ``{item_id: refusal or ""}`` for those it took in hand. The others go one by one."""
+    candidates = [
+        item for item in items
+        if not _item_refusal(item, region) and item["type"] == ExchangeItemType.LIST_ENTRY and item["op"] == ExchangeOp.UPSERT
+        and item["data"].get("state") != "removed" and item["version"] > stored.get(item["item_id"], 0)
+    ]
+    counts = Counter(item["item_id"] for item in candidates)
+    held = set(ListEntry.objects.filter(exchange_item_id__in=list(counts)).values_list("exchange_item_id", flat=True))
+    bulk = [item for item in candidates if counts[item["item_id"]] == 1 and item["item_id"] not in held]
+    if not bulk:
+        return {}
+    try:
+        with transaction.atomic():  # a savepoint: when the bulk path cannot run at all, its items are refused
+            refusals = lists_services.entries_receive_new(items=bulk, source_region=region)
+    except ValidationError as exc:
+        return {item["item_id"]: " ".join(exc.messages)[:1000] for item in bulk}
+    return {item["item_id"]: refusals.get(item["item_id"], "") for item in bulk}
+
+
+def _receive_item(item, *, region: str, batch_id: str, stored: dict[str, int], rows: list[UpstreamItem], done: dict[str, str]) -> dict:
     item_id = item.get("item_id") if isinstance(item, dict) else None
     refusal = _item_refusal(item, region)
     if refusal:
@@ -123,11 +147,14 @@ def _receive_item(item, *, region: str, batch_id: str, stored: dict[str, int], r
     answer = {"item_id": item_id, "version": item["version"], "status": "accepted", "reason": ""}
     if item["version"] <= stored.get(item_id, 0):
         return answer  # a version not above the stored one changes nothing
-    if item["type"] == ExchangeItemType.LIST_ENTRY:
+    if item_id in done:  # materialised with the batch's other new entries
+        if done[item_id]:
+            return {**answer, "status": "refused", "reason": done[item_id]}
+    elif item["type"] == ExchangeItemType.LIST_ENTRY:
         try:
             with transaction.atomic():  # a savepoint: a refused entry leaves the others standing
                 _materialise(item, region=region)
-        except (ValidationError, PermissionDenied, IllegalTransition, IntegrityError, ValueError, TypeError) as exc:
+        except (ValidationError, PermissionDenied, IllegalTransition, IntegrityError, ObjectDoesNotExist, ValueError, TypeError) as exc:
             message = " ".join(getattr(exc, "messages", None) or [str(exc)])
             return {**answer, "status": "refused", "reason": message[:1000]}
     stored[item_id] = item["version"]  # a second copy of it in the same batch changes nothing
@@ -149,7 +176,8 @@ def batch_receive(*, link: RegionLink, body) -> dict:
     if done is not None:
         return {"batch_id": batch_id, "results": done.results}
     stored, rows = _stored_versions(body["items"]), []
-    results = [_receive_item(item, region=region, batch_id=batch_id, stored=stored, rows=rows) for item in body["items"]]
+    done = _new_entries(body["items"], region, stored)
+    results = [_receive_item(item, region=region, batch_id=batch_id, stored=stored, rows=rows, done=done) for item in body["items"]]
     UpstreamItem.objects.bulk_create(rows, batch_size=2000)  # ids (the feed's order) follow the batch's order
     ReceivedBatch.objects.create(region_code=region, batch_id=batch_id, results=results)
     accepted = sum(1 for r in results if r["status"] == "accepted")

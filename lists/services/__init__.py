@@ -29,6 +29,7 @@ from lists.services.procedure import (
 from lists.services.dishonesty import after_dishonesty_published, red_entries_review_for_dishonesty, watch_rule_apply
 from lists.services.publication import after_publication, entry_open_case, entry_publish, subject_watch_recompute
 from lists.services.received import entry_receive
+from lists.services.received_bulk import entries_receive_new
 from lists.services.removal import (
     CORRECTABLE_FIELDS,
     entry_correct,
@@ -49,6 +50,7 @@ __all__ = [
     "entries_expire_due",
     "entries_grant_manage",
     "entries_publication_overdue_notify",
+    "entries_receive_new",
     "entries_recompute_publication_due",
     "entry_correct",
     "entry_notify",

@@ -53,12 +53,17 @@ def _subject(data: dict) -> Subject:
     return subject or core_services.subject_create(kind=kind, identifier=identifier, name=name)
 
 
-def _decision(data: dict, list_type: str) -> dict:
+def _decision(data: dict, list_type: str, rule_sets: dict | None = None) -> dict:
+    """The entry's decision fields from the item (periods computed when the item has none); ``rule_sets``
+    memoises the rule set in force by decision date (a batch's entries share a few dates)."""
     values = {name: (data.get(name) or "") for name in DECISION_FIELDS}
     values.update({name: _date(data.get(name)) for name in DATE_FIELDS})
     if values["decided_on"] is None or not values["decision_number"] or not values["basis"]:
         raise ValidationError(_("An entry needs its decision number, date and basis."))
-    rule_set = rule_set_in_force(values["decided_on"])
+    rule_sets = {} if rule_sets is None else rule_sets
+    if values["decided_on"] not in rule_sets:
+        rule_sets[values["decided_on"]] = rule_set_in_force(values["decided_on"])
+    rule_set = rule_sets[values["decided_on"]]
     if list_type == ListType.RED:
         values.update(severity="", repair_possible_from=None, publication_ends_on=None)
         values["valid_until"] = values["valid_until"] or red_valid_until(rule_set, values["decided_on"])

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from credit_platform import demo, exchange_outbox
-from credit_platform.models import Department, ExchangeItem, Region
+from credit_platform.models import AuditEvent, Department, ExchangeItem, Region
 from credit_platform.webhooks import sign
 from exchange import services
 from exchange.models import DownloadedItem, LinkState, ReceivedBatch, UpstreamItem
@@ -314,3 +314,27 @@ def test_a_correction_and_a_repair_decided_upstream_flow_down(world, settings): 
     case = JointCase.objects.get(list_entry_id=entry.pk)
     assert case.state in ("revoked", "repaired")
     assert DownloadedItem.objects.filter(item_id=item["item_id"]).count() == 3
+
+
+def test_new_entries_of_a_batch_are_taken_in_bulk_each_answered(upper):
+    known = SubjectFactory(identifier=make_uscc(11, division="620702"))
+    person = {"identifier": make_citizen_id(12, division="620702"), "kind": "natural_person", "name": "张三"}
+    bad = {"identifier": "91620702XXXXXXXXXX", "kind": "legal_person", "name": "坏代码"}
+    items = [
+        _item("620702:list_entry:21", known, decision="D21"),
+        {**_item("620702:list_entry:22", known, decision="D22"), "data": {**_item("x", known, decision="D22")["data"], "subject": person}},
+        {**_item("620702:list_entry:23", known, decision="D23"), "data": {**_item("x", known, decision="D23")["data"], "subject": bad}},
+        _item("620702:list_entry:24", known, decision="D21"),  # the same decision as item 21
+        _item("620702:list_entry:25", known, decision="D25"),
+        _item("620702:list_entry:25", known, decision="D25", version=2, basis="second version"),  # twice: one by one
+    ]
+    answer = services.batch_receive(link=upper, body={"source_region": "620702", "batch_id": "bulk", "items": items})
+    assert [r["status"] for r in answer["results"]] == ["accepted", "accepted", "refused", "refused", "accepted", "accepted"]
+    assert "already on the list" in answer["results"][3]["reason"]
+    taken = {e.exchange_item_id: e for e in ListEntry.objects.select_related("subject")}
+    assert set(taken) == {"620702:list_entry:21", "620702:list_entry:22", "620702:list_entry:25"}
+    assert taken["620702:list_entry:22"].subject.birth_date is not None and taken["620702:list_entry:22"].state == EntryState.PUBLISHED
+    assert taken["620702:list_entry:25"].basis == "second version"
+    assert list(UpstreamItem.objects.order_by("id").values_list("item_id", "version")) == [
+        ("620702:list_entry:21", 1), ("620702:list_entry:22", 1), ("620702:list_entry:25", 1), ("620702:list_entry:25", 2)]
+    assert AuditEvent.objects.filter(action="entry_received").count() == 3
