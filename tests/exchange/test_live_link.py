@@ -1,10 +1,11 @@
 """Done-when of issue 16: two live instances of the project on loopback, a district (620702) and its
 city (620700), each with its own database, linked by the exchange (docs/exchange.md).
 
-One template database is migrated and seeded once (reused while its migrations are current), the two
-instances' databases are copies of it; the city runs ``runserver``, the district is driven by
+One template database is migrated and seeded once (reused while the digest of the migrations and the
+demo fixtures it carries in its comment holds), the two instances' databases are copies of it; the city runs ``runserver``, the district is driven by
 ``manage.py exchange_sync`` / ``exchange_reconcile`` and ``live_actions.py`` subprocesses.
 """
+import hashlib
 import json
 import os
 import socket
@@ -61,24 +62,29 @@ def _run(args, env, check=True) -> subprocess.CompletedProcess:
     return done
 
 
-def _template_current(env) -> bool:
-    with _admin_connection() as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [NAMES["template"]]).fetchone() is None:
-            return False
-    if _run(["manage.py", "migrate", "--check"], env, check=False).returncode != 0:
-        return False
-    with _admin_connection(NAMES["template"]) as conn:
-        return conn.execute("SELECT count(*) FROM credit_platform_department").fetchone()[0] > 0
+def _template_digest() -> str:
+    """What the template's content follows: the migrations and the demo's loaders and fixtures."""
+    paths = sorted([*ROOT.glob("*/migrations/*.py"), *ROOT.glob("*/demo.py"), *ROOT.glob("*/fixtures/*.yaml")])
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _databases():
-    env = _env("template")
-    if not _template_current(env):
+    """The template migrated and seeded once (kept while its digest holds), the two instances copied from it."""
+    digest = _template_digest()
+    with _admin_connection() as conn:
+        row = conn.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [NAMES["template"]]).fetchone()
+    if row is None or row[0] != digest:
+        env = _env("template")
         with _admin_connection() as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{NAMES["template"]}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{NAMES["template"]}"')
         _run(["manage.py", "migrate", "--noinput"], env)
         _run(["manage.py", "seed_demo"], env)
+        with _admin_connection() as conn:
+            conn.execute(f'COMMENT ON DATABASE "{NAMES["template"]}" IS \'{digest}\'')
     with _admin_connection() as conn:
         for name in ("district", "city"):
             conn.execute(f'DROP DATABASE IF EXISTS "{NAMES[name]}" WITH (FORCE)')
