@@ -11,6 +11,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from credit_platform import events as core_events
 from credit_platform import identifiers
@@ -30,7 +31,7 @@ def _subject_row(data: dict) -> Subject:
     identifier = identifiers.normalise(data.get("identifier"))
     kind, name = data.get("kind") or "", (data.get("name") or "").strip()
     if not name:
-        raise ValidationError("The subject has no name.")
+        raise ValidationError(_("The subject has no name."))
     birth_date = identifiers.validate_for_kind(identifier, kind, field="identifier")
     return Subject(kind=kind, identifier=identifier, name=name, birth_date=birth_date)
 
@@ -43,7 +44,7 @@ def entries_receive_new(*, items: list[dict], source_region: str) -> dict[str, s
         data = item["data"]
         try:
             if data.get("list_type") not in ListType.values:
-                raise ValidationError(f"Unknown list: {data.get('list_type')}.")
+                raise ValidationError(_("Unknown list: %(value)s.") % {"value": data.get("list_type")})
             prepared.append((item, _subject_row(data.get("subject") or {}), _decision(data, data["list_type"], rule_sets)))
         except ValidationError as exc:
             refusals[item["item_id"]] = _message(exc)
@@ -75,7 +76,7 @@ def entries_receive_new(*, items: list[dict], source_region: str) -> dict[str, s
     taken = {e.exchange_item_id: e for e in ListEntry.objects.select_related("subject").filter(exchange_item_id__in=[e.exchange_item_id for e in entries])}
     for entry in entries:
         if entry.exchange_item_id not in taken:
-            refusals[entry.exchange_item_id] = "This decision is already on the list here (the same subject, list, domain and decision number)."
+            refusals[entry.exchange_item_id] = _("This decision is already on the list here (the same subject, list, domain and decision number).")
     held = list(taken.values())
     entries_grant_manage(entry_ids=[e.pk for e in held], department=office)
     by_item = {item["item_id"]: item for item, _row, _values in prepared}
