@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -73,18 +74,23 @@ def _apply_answer(items: list[ExchangeItem], answer: dict, report: RoundReport) 
     if not isinstance(results, list) or len(results) != len(items):
         raise LinkError(_("The upper platform's answer does not list every item."))
     now = timezone.now()
+    accepted_ids = []
     for item, result in zip(items, results, strict=True):
         if not isinstance(result, dict) or result.get("item_id") != item.item_id:
             raise LinkError(_("The upper platform's answer is not in the batch's order."))
         accepted = result.get("status") == "accepted"
         item.state = ExchangeItem.State.ACCEPTED if accepted else ExchangeItem.State.REFUSED
         item.reason = "" if accepted else str(result.get("reason") or "")[:2000]
-        item.answered_at, item.attempts = now, item.attempts + 1
         if accepted:
+            accepted_ids.append(item.pk)
             report.accepted += 1
         else:
             report.refused.append((item.item_id, item.reason))
-    ExchangeItem.objects.bulk_update(items, ["state", "reason", "answered_at", "attempts"])
+    # One UPDATE for the accepted (most of a batch), one per refused item with its reason.
+    ExchangeItem.objects.filter(pk__in=accepted_ids).update(state=ExchangeItem.State.ACCEPTED, reason="", answered_at=now, attempts=F("attempts") + 1)
+    for item in items:
+        if item.state == ExchangeItem.State.REFUSED:
+            ExchangeItem.objects.filter(pk=item.pk).update(state=item.state, reason=item.reason, answered_at=now, attempts=F("attempts") + 1)
 
 
 @transaction.atomic(durable=True)
