@@ -54,7 +54,7 @@ class FileEntrySerializer(serializers.ModelSerializer):
         model = credit_file.ListEntry
         fields = [
             "id", "list_type", "severity", "domain", "basis", "decision_number", "decided_on", "identifying_department",
-            "state", "publication_ends_on", "repair_possible_from", "removal_reason",
+            "state", "publication_ends_on", "repair_possible_from", "removal_reason", "source_region",
         ]
         read_only_fields = fields
 

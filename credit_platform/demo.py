@@ -11,7 +11,7 @@ import yaml
 from django.db import transaction
 
 from credit_platform import services
-from credit_platform.models import Department, ResponsiblePerson, Subject, User
+from credit_platform.models import Department, Region, ResponsiblePerson, Subject, User
 
 CATALOG_PATH = Path(__file__).parent / "fixtures" / "demo_catalog.yaml"
 DEMO_PASSWORD = "demo-pass-2026"
@@ -55,12 +55,24 @@ def _ensure_user(*, username: str, department: Department, superuser: bool = Fal
     return created
 
 
+def _ensure_demo_regions(catalog: dict) -> None:
+    """The demo's regions (GB/T 2260 form): the demo city and, under it, the demo district."""
+    parent = None
+    for row in catalog.get("regions", []):
+        region, _created = Region.objects.get_or_create(code=str(row["code"]), defaults={"name": row["name"], "parent": parent})
+        parent = region
+
+
 @transaction.atomic
-def seed(catalog: dict | None = None) -> dict[str, int]:
+def seed(catalog: dict | None = None, *, region_code: str = "") -> dict[str, int]:
     """Load the demo world; return how many rows of each kind were created."""
     catalog = catalog or load_catalog()
     created = {"departments": 0, "users": 0, "subjects": 0, "responsible_persons": 0}
     region = catalog.get("region", {})
+    if region_code:
+        # A city instance of the demo (the exchange's upper platform): the same world under another region code.
+        region = {**region, "code": region_code, "level": "city" if region_code.endswith("00") else region.get("level", "county")}
+    _ensure_demo_regions(catalog)
 
     departments = {}
     for row in catalog["departments"]:

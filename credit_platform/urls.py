@@ -17,6 +17,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("dashboard/", include("supervision.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Signed by a lower region's key, not a user's (docs/exchange.md); before the API router.
+    path("api/v1/exchange/", include("exchange.urls")),
     path("api/v1/", include("credit_platform.api.urls")),
     # The public credit website: no login, Chinese.
     path("credit/objections/", include("objections.urls_public")),

@@ -123,6 +123,10 @@ class ListEntry(ConcurrentTransitionMixin, models.Model):
     held_working_days = models.PositiveIntegerField(_("working days held by objections"), default=0)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.PROCEDURE)
     import_batch = models.ForeignKey("lists.ImportBatch", null=True, blank=True, on_delete=models.PROTECT, related_name="entries")
+    # An entry decided elsewhere and received through the exchange (docs/exchange.md): the region that
+    # decided it and its item id there. Such an entry is never uploaded again.
+    source_region = models.CharField(_("source region"), max_length=6, blank=True)
+    exchange_item_id = models.CharField(_("exchange item"), max_length=120, blank=True)
 
     notified_on = models.DateField(_("notified on"), null=True, blank=True)
     notify_method = models.CharField(_("how the subject was told"), max_length=200, blank=True)
@@ -154,6 +158,8 @@ class ListEntry(ConcurrentTransitionMixin, models.Model):
         constraints = [
             # Re-importing the same decided list, or entering a decision twice, never duplicates.
             models.UniqueConstraint(fields=["subject", "list_type", "domain", "decision_number"], name="uniq_list_entry_decision"),
+            # One local entry per exchange item received.
+            models.UniqueConstraint(fields=["exchange_item_id"], condition=~models.Q(exchange_item_id=""), name="uniq_list_entry_exchange_item"),
             # A red entry is no dishonesty: no severity, no repair or publication period, its own validity;
             # a black or watch entry has a severity and its periods, and no validity of its own.
             models.CheckConstraint(

@@ -116,7 +116,7 @@ def public_entries(*, q: str, today=None) -> QuerySet[ListEntry]:
         .select_related("subject", "identifying_department")
         .only(
             "pk", "list_type", "domain", "basis", "decision_number", "decided_on", "publication_ends_on", "valid_until", "state",
-            "subject__kind", "subject__name", "subject__identifier", "identifying_department__name",
+            "source_region", "subject__kind", "subject__name", "subject__identifier", "identifying_department__name",
         )
         .order_by("-decided_on", "-pk")
     )
@@ -157,6 +157,7 @@ def public_row(entry: ListEntry) -> dict:
         "publication_ends_on": entry.publication_ends_on,  # a dishonesty's publication period (none for a red entry)
         "valid_until": entry.valid_until,  # a red entry's validity (none for a dishonesty)
         "identifying_department": entry.identifying_department.name,
+        "source_region": entry.source_region,  # decided in another region (exchange): shown on the page
         "under_verification": suspended,
         "status_label": "异议核查中" if suspended else "公示中",
     }

@@ -1,6 +1,7 @@
 """The platform core: departments, users, subjects, calendar, rule sets, audit trail, notifications."""
 from .audit import AuditCheckpoint, AuditEvent
 from .calendar import CalendarOverride, OfficialCalendarYear
+from .exchange import ExchangeItem, ExchangeItemType, ExchangeOp, Region
 from .departments import Department, DepartmentLevel, User
 from .idempotency import IdempotencyRecord
 from .notifications import Notification
@@ -15,11 +16,15 @@ __all__ = [
     "AuditEvent",
     "CalendarOverride",
     "Department",
+    "ExchangeItem",
+    "ExchangeItemType",
+    "ExchangeOp",
     "DepartmentLevel",
     "IdempotencyRecord",
     "Notification",
     "OfficialCalendarYear",
     "ResponsiblePerson",
+    "Region",
     "RuleSet",
     "Subject",
     "SubjectKind",

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "repair",
     "complaints",
     "checks",
+    "exchange",
     "supervision",
 ]
 
@@ -235,6 +236,17 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Exchange with the upper platform (DESIGN.md "Exchange", docs/exchange.md) ------------------
+# This instance's region (GB/T 2260 code, e.g. 620702); empty: the instance takes no part (no outbox).
+EXCHANGE_REGION = env.str("EXCHANGE_REGION", default="")
+# The upper instance's base URL (https://city.example.cn) and the key it registered for this region.
+EXCHANGE_UPSTREAM_URL = env.str("EXCHANGE_UPSTREAM_URL", default="")
+EXCHANGE_KEY = env.str("EXCHANGE_KEY", default="")
+# Accepted clock difference of a signed request, in seconds.
+EXCHANGE_SIGNATURE_WINDOW_SECONDS = env.int("EXCHANGE_SIGNATURE_WINDOW_SECONDS", default=300)
+EXCHANGE_BATCH_SIZE = env.int("EXCHANGE_BATCH_SIZE", default=500)
+EXCHANGE_TIMEOUT_SECONDS = env.int("EXCHANGE_TIMEOUT_SECONDS", default=30)
+
 # --- Celery ----------------------------------------------------------------------------------
 # No broker configured: tasks run eagerly in process (the embedded demo needs no server).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -291,6 +303,9 @@ CELERY_BEAT_SCHEDULE = {
     "dashboard-tallies-compact": {"task": "supervision.tasks.tallies_compact_task", "schedule": crontab(minute=7)},
     "dashboard-tallies-check": {"task": "supervision.tasks.tallies_check_task", "schedule": crontab(day_of_week=0, hour=3, minute=30)},
     "dashboard-monthly-report": {"task": "supervision.tasks.monthly_report_task", "schedule": crontab(day_of_month=1, hour=1, minute=0)},
+    # Exchange with the upper platform (docs/exchange.md): the outbox uploaded, the feed applied.
+    "exchange-upload": {"task": "exchange.tasks.exchange_upload_task", "schedule": crontab(minute="*")},
+    "exchange-download": {"task": "exchange.tasks.exchange_download_task", "schedule": crontab(minute="*/5")},
 }
 # Work overdue by more than this many working days is escalated to the leadership office and the
 # department's parent department (once per item per day).

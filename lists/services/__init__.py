@@ -34,6 +34,8 @@ from lists.services.dishonesty import (
     watch_rule_apply,
 )
 from lists.services.publication import after_publication, entry_open_case, entry_publish, subject_watch_recompute
+from lists.services.received import entry_receive
+from lists.services.received_bulk import entries_receive_new
 from lists.services.removal import (
     CORRECTABLE_FIELDS,
     entry_correct,
@@ -54,6 +56,7 @@ __all__ = [
     "entries_expire_due",
     "entries_grant_manage",
     "entries_publication_overdue_notify",
+    "entries_receive_new",
     "entries_recompute_publication_due",
     "entry_correct",
     "entry_notify",
@@ -61,6 +64,7 @@ __all__ = [
     "entry_propose",
     "entry_propose_in_transaction",
     "entry_publish",
+    "entry_receive",
     "entry_record_statement",
     "entry_remove",
     "entry_remove_in_transaction",

@@ -12,6 +12,7 @@ from credit_platform.models import Subject
 from credit_platform.rules import add_months, rule_set_in_force
 from credit_platform.workflow import require, run_transition
 from lists import access, events
+from lists.exchange_items import entry_changed
 from lists.case_origin import CASE_KIND_FOR_LIST, entry_case_origin
 from lists.locks import lock_entry
 from lists.models import EntryState, ListEntry, Severity, publication_refusal
@@ -74,6 +75,7 @@ def after_publication(*, entry: ListEntry, actor) -> None:
 
     Also for the importer, after it publishes a decided entry (``publish_decided``).
     """
+    entry_changed(entry)  # the exchange outbox (an entry received from elsewhere is not reported again)
     if entry.list_type in CASE_KIND_FOR_LIST:
         _open_case(entry, actor)
     elif entry.list_type == ListType.WATCH:

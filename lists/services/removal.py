@@ -12,6 +12,7 @@ from credit_platform.exceptions import IllegalTransition
 from credit_platform.rules import entry_periods, publication_due, red_valid_until, rule_set_in_force
 from credit_platform.workflow import entry_point, require, run_transition
 from lists import access, events
+from lists.exchange_items import entry_changed
 from lists.locks import lock_entry, lock_entry_and_cases
 from lists.models import EntryState, ListEntry, RemovalReason
 from lists.services.procedure import _duplicate_message, CASE_END_FOR_REMOVAL, _illegal, entry_validate
@@ -34,6 +35,7 @@ def _remove(entry: ListEntry, *, actor, reason: str, note: str = "") -> ListEntr
     entry.save(update_fields=["state", "removed_at", "removal_reason", "updated_at"])
     events.entry_removed(entry, actor, from_state=previous, to_state=entry.state, reason=note or reason,
                          extra={"removal_reason": reason})
+    entry_changed(entry)
     how = CASE_END_FOR_REMOVAL[reason]
     case_reason = _("The list entry %(number)s left the list: %(reason)s.") % {
         "number": entry.decision_number, "reason": RemovalReason(reason).label,
@@ -139,6 +141,7 @@ def entry_correct(*, entry: ListEntry, actor, corrections: dict, reason: str = "
     if "severity" in changed:
         for case in JointCase.objects.filter(list_entry_id=entry.pk).order_by("pk").only("pk"):
             sanctions_services.case_severity_follow_entry(case=case, severity=entry.severity, actor=actor, reason=reason)
+    entry_changed(entry)
     if entry.list_type == ListType.WATCH and "domain" in changed:
         subject_watch_recompute(subject=entry.subject, actor=actor)
     return entry
@@ -169,6 +172,7 @@ def entry_suspend(*, entry: ListEntry, actor, reason: str = "") -> ListEntry:
     run_transition(entry, "suspend", on=timezone.localdate())
     entry.save(update_fields=["state", "state_before_suspension", "suspended_on", "updated_at"])
     events.entry_suspended(entry, actor, from_state=previous, to_state=entry.state, reason=reason)
+    entry_changed(entry)
     for case in _entry_cases(entry, LIVE_CASE_STATES):
         sanctions_services.case_suspend(case=case, actor=actor, reason=reason)
     return entry
@@ -191,6 +195,7 @@ def entry_resume(*, entry: ListEntry, actor, reason: str = "") -> ListEntry:
         entry, actor, from_state=previous, to_state=entry.state, reason=reason,
         extra={"held_working_days": held, **{name: [old, getattr(entry, name)] for name, old in before.items()}},
     )
+    entry_changed(entry)
     for case in _entry_cases(entry, [CaseState.SUSPENDED]):
         sanctions_services.case_resume(case=case, actor=actor, reason=reason)
     return entry

@@ -27,6 +27,7 @@ from credit_platform.rules import add_months, entry_periods, publication_due, ru
 from credit_platform.workflow import entry_point, require, run_transition
 from lists.services import red_entries_review_for_dishonesty, watch_rule_apply
 from records import access, catalogue, events
+from records.exchange_items import record_changed
 from records.locks import lock_record
 from records.models import (
     BASIS_MAX_LENGTH,
@@ -235,6 +236,7 @@ def _publish(record: CreditRecord, actor) -> CreditRecord:
         extra={"published_on_time": record.published_on_time, "publication_due": record.publication_due,
                "publication_ends_on": record.publication_ends_on},
     )
+    record_changed(record)  # the exchange outbox
     record_dishonesty_follow_up(record=record, actor=actor)
     return record
 
@@ -299,6 +301,7 @@ def record_remove_in_transaction(*, record: CreditRecord, actor, reason: str, no
     record.save(update_fields=["state", "removed_at", "removal_reason", "removal_note", "updated_at"])
     events.record_removed(record, actor, from_state=previous, to_state=record.state, reason=note or reason,
                           extra={"removal_reason": reason})
+    record_changed(record)
     return record
 
 

@@ -22,6 +22,7 @@ from credit_platform.models import ResponsiblePerson, Subject
 from credit_platform.rules import publication_bounds, rule_set_in_force
 from credit_platform.workflow import entry_point, require, run_transition
 from sanctions import access, events
+from sanctions.exchange_items import case_ended
 from sanctions.locks import lock_case, lock_case_and_assignments
 from sanctions.models import (
     Assignment,
@@ -446,6 +447,7 @@ def case_end_in_transaction(*, case: JointCase, actor, how: str, reason: str = "
     run_transition(case, ENDING_ACTIONS[how], **kwargs)
     case.save(update_fields=["state", "ended_at", "end_reason"] if how != "expired" else ["state", "ended_at"])
     events.CASE_ENDED[how](case, actor, from_state=previous, to_state=case.state, reason=reason)
+    case_ended(case)  # the exchange outbox
     _lift_assignments(case, actor=actor, today=timezone.localdate(now), reason=reason)
     return case
 

@@ -6,8 +6,11 @@ from credit_platform import demo
 class Command(BaseCommand):
     help = "Load the demo district (departments, users, subjects, measures, memoranda). Safe to run again."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--region", default="", help="Seed the same world under another region code, e.g. 620700: the demo city (the exchange's upper platform).")
+
     def handle(self, *args, **options):
-        created = demo.seed()
+        created = demo.seed(region_code=options["region"])
         summary = ", ".join(f"{name}: {count}" for name, count in created.items())
         self.stdout.write(self.style.SUCCESS(f"Demo world ready (created {summary})."))
         self.stdout.write(
