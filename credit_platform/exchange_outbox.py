@@ -2,7 +2,7 @@
 for the ``exchange`` app to upload to the upper platform — as ``webhooks.enqueue`` is for departments.
 
 ``record(type=, local_id=, op=, data=, subject=)`` writes one ``ExchangeItem``: the next version of
-``<EXCHANGE_REGION>:<type>:<local id>``. Nothing is written when the instance has no region
+``<EXCHANGE_REGION>:<type>:<local id>``; ``record_new`` the first versions of an import's new rows at once. Nothing is written when the instance has no region
 (``EXCHANGE_REGION`` empty). Callers hold the row lock of what changed, so versions never collide;
 they never record an item that came from elsewhere (an entry with a ``source_region``): downloaded
 items are not uploaded again.
@@ -72,6 +72,22 @@ def record(*, type: str, local_id, op: str, data: dict, subject=None) -> Exchang
         item_id=item_id, type=type, op=op, version=latest + 1, data=data,
         subject_identifier=getattr(subject, "identifier", "") or "",
     )
+
+
+def record_new(*, type: str, items) -> int:
+    """Bulk paths (an import): the first version of objects created in the current transaction, in
+    one INSERT; ``items``: ``(local_id, op, data, subject)`` in the order they are to be uploaded.
+    Nothing when the instance exchanges nothing; answers the number written."""
+    if not own_region():
+        return 0
+    assert type in ExchangeItemType.values, type
+    rows = [
+        ExchangeItem(item_id=item_id_for(type, local_id), type=type, op=op, version=1, data=data,
+                     subject_identifier=getattr(subject, "identifier", "") or "")
+        for local_id, op, data, subject in items
+    ]
+    ExchangeItem.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
 
 
 def subject_data(subject) -> dict:

@@ -40,3 +40,11 @@ def entry_changed(entry: ListEntry) -> None:
         return
     op = ExchangeOp.REMOVE if entry.state == EntryState.REMOVED else ExchangeOp.UPSERT
     exchange_outbox.record(type=ExchangeItemType.LIST_ENTRY, local_id=entry.pk, op=op, data=entry_data(entry), subject=entry.subject)
+
+
+def entries_imported(entries) -> int:
+    """Entries an import just created (published): their first versions in one INSERT."""
+    if not exchange_outbox.enabled():
+        return 0
+    items = [(e.pk, ExchangeOp.UPSERT, entry_data(e), e.subject) for e in entries if e.state in ON_OR_HELD and not e.source_region]
+    return exchange_outbox.record_new(type=ExchangeItemType.LIST_ENTRY, items=items)

@@ -33,3 +33,12 @@ def record_changed(record: CreditRecord) -> None:
         return
     op = ExchangeOp.REMOVE if record.state == RecordState.REMOVED else ExchangeOp.UPSERT
     exchange_outbox.record(type=ExchangeItemType.RECORD, local_id=record.pk, op=op, data=record_data(record), subject=record.subject)
+
+
+def records_imported(records) -> int:
+    """Records an import just created: the published ones of public types, first versions in one INSERT
+    (a record imported as no longer valid was never reported, so nothing is removed upstream)."""
+    if not exchange_outbox.enabled():
+        return 0
+    items = [(r.pk, ExchangeOp.UPSERT, record_data(r), r.subject) for r in records if r.record_type.public and r.state == RecordState.PUBLISHED]
+    return exchange_outbox.record_new(type=ExchangeItemType.RECORD, items=items)

@@ -16,7 +16,7 @@ from credit_platform.domains import ListType
 from credit_platform.importing import runs
 from credit_platform.importing.bulk import bulk_insert
 from credit_platform.importing.subjects import chunk_subjects
-from lists import access, events
+from lists import access, events, exchange_items
 from lists.importing.files import COLUMNS, LIST_COLUMNS, FileInfo
 from lists.importing.rows import ERROR, Issue, Periods, validate_row
 from lists.models import (
@@ -153,6 +153,7 @@ class _Importer(runs.BatchRun):
                 extra_for=lambda e: {"import_batch": self.batch_id, "row": e._import_row, "rule_set": e.rule_set.code},
                 insert=self.insert_events,
             )
+            exchange_items.entries_imported(entries)  # the outbox, in the chunk's transaction
         self._entry_ids = [(e.pk, e.list_type) for e in entries]
         if not self.open_cases:
             self.follow_up_dishonesty([e for e in entries if e.list_type == ListType.BLACK])

@@ -12,7 +12,7 @@ from credit_platform.importing.rows import WARNING, Issue
 from credit_platform.importing.subjects import chunk_subjects
 from credit_platform.rules import add_months
 from lists.services import subjects_a_dishonesty_concerns
-from records import access, import_events
+from records import access, exchange_items, import_events
 from records.importing.columns import CORE, RECORD_COLUMNS
 from records.importing.rows import RowContext, validate_row
 from records.services.records import is_dishonesty_record, record_dishonesty_follow_up
@@ -148,6 +148,7 @@ class RecordRun(runs.BatchRun):
                     },
                     insert=self.insert_events,
                 )
+            exchange_items.records_imported(records)  # the outbox, in the chunk's transaction
             self.follow_up_dishonesty([r for r in records if r.state == RecordState.PUBLISHED and is_dishonesty_record(r)])
         return len(records), unchanged, warnings
 
