@@ -28,6 +28,7 @@ class FileRecordSerializer(serializers.ModelSerializer):
         fields = [
             "id", "record_type", "record_type_name", "kind", "department", "decision_number", "decided_on", "severity",
             "domain", "basis", "content", "valid_until", "state", "published_on", "publication_ends_on", "removal_reason",
+            "source_region",
         ]
         read_only_fields = fields
 

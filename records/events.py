@@ -15,6 +15,8 @@ record_published = Event("record_published", _("credit record published"))
 record_removed = Event("record_removed", _("credit record removed"))
 record_suspended = Event("record_suspended", _("credit record under verification"))
 record_resumed = Event("record_resumed", _("credit record published again"))
+record_received = Event("record_received", _("credit record received from another region"))
+record_received_changed = Event("record_received_changed", _("credit record changed in its region"))
 record_publication_due_recomputed = Event("record_publication_due_recomputed", _("publication date recomputed with the official calendar"))
 
 # Credit commitments.

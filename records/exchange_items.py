@@ -1,7 +1,8 @@
 """What a public credit record reports to the upper platform: its exchange item (``credit_platform.exchange_outbox``).
 
 Called by the services that publish and remove a record, in their transaction, with the record locked.
-Only records of a public type (双公示) are reported.
+Only records of a public type (双公示) are reported; a record received from elsewhere (``source_region``)
+is never reported again.
 """
 from credit_platform import exchange_outbox
 from credit_platform.models import ExchangeItemType, ExchangeOp
@@ -29,7 +30,7 @@ def record_data(record: CreditRecord) -> dict:
 
 
 def record_changed(record: CreditRecord) -> None:
-    if not exchange_outbox.enabled() or not record.record_type.public or record.state not in (RecordState.PUBLISHED, RecordState.REMOVED):
+    if not exchange_outbox.enabled() or record.source_region or not record.record_type.public or record.state not in (RecordState.PUBLISHED, RecordState.REMOVED):
         return
     op = ExchangeOp.REMOVE if record.state == RecordState.REMOVED else ExchangeOp.UPSERT
     exchange_outbox.record(type=ExchangeItemType.RECORD, local_id=record.pk, op=op, data=record_data(record), subject=record.subject)
@@ -40,5 +41,6 @@ def records_imported(records) -> int:
     (a record imported as no longer valid was never reported, so nothing is removed upstream)."""
     if not exchange_outbox.enabled():
         return 0
-    items = [(r.pk, ExchangeOp.UPSERT, record_data(r), r.subject) for r in records if r.record_type.public and r.state == RecordState.PUBLISHED]
+    items = [(r.pk, ExchangeOp.UPSERT, record_data(r), r.subject) for r in records
+             if r.record_type.public and r.state == RecordState.PUBLISHED and not r.source_region]
     return exchange_outbox.record_new(type=ExchangeItemType.RECORD, items=items)

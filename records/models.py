@@ -149,6 +149,11 @@ class CreditRecord(ConcurrentTransitionMixin, models.Model):
         "credit_platform.RuleSet", verbose_name=_("rule set applied"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
     )
     source = models.CharField(_("source"), max_length=16, choices=RecordSource.choices, default=RecordSource.MANUAL)
+    # Decided in another region and received through the exchange (docs/exchange.md): its region,
+    # its item and the version last applied (``records.services.received``); never reported again.
+    source_region = models.CharField(_("source region"), max_length=6, blank=True)
+    exchange_item_id = models.CharField(_("exchange item"), max_length=120, blank=True)
+    exchange_version = models.PositiveIntegerField(_("exchange version"), default=0)
 
     state = FSMField(_("state"), default=RecordState.DRAFT, choices=RecordState.choices, protected=True)
     # 双公示: licensing and penalty decisions (not minor penalties) are published within the rule
@@ -182,6 +187,8 @@ class CreditRecord(ConcurrentTransitionMixin, models.Model):
         constraints = [
             # Entering or importing the same decision twice never duplicates it.
             models.UniqueConstraint(fields=["record_type", "department", "decision_number", "subject"], name="uniq_credit_record_decision"),
+            # A received item is held once.
+            models.UniqueConstraint(fields=["exchange_item_id"], condition=~models.Q(exchange_item_id=""), name="uniq_credit_record_exchange_item"),
         ]
         indexes = [
             # The public 双公示 query (published, newest decisions first) and a subject's records.

@@ -71,7 +71,7 @@ def public_records(*, q: str, today=None) -> QuerySet[CreditRecord]:
         .select_related("subject", "record_type", "department")
         .only(
             "pk", "decision_number", "decided_on", "severity", "basis", "content", "valid_until", "publication_ends_on", "published_on",
-            "subject__kind", "subject__name", "subject__identifier", "record_type__name", "record_type__kind", "record_type__fields",
+            "source_region", "subject__kind", "subject__name", "subject__identifier", "record_type__name", "record_type__kind", "record_type__fields",
             "department__name",
         )
         .order_by("-decided_on", "-pk")
@@ -103,6 +103,7 @@ def public_row(record: CreditRecord) -> dict:
         "department": record.department.name,
         "valid_until": record.valid_until,
         "publication_ends_on": record.publication_ends_on,
+        "source_region": record.source_region,  # decided in another region (exchange): shown on the page
     }
 
 

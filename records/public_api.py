@@ -33,6 +33,7 @@ class PublicRecordSerializer(serializers.Serializer):
     department = serializers.CharField(help_text="The deciding (providing) department.")
     valid_until = serializers.DateField(allow_null=True)
     publication_ends_on = serializers.DateField(allow_null=True, help_text="The last day the record is published (公示截止期).")
+    source_region = serializers.CharField(help_text="The region (GB/T 2260) that decided it when received through the exchange; else empty.")
 
     def to_representation(self, instance):
         return super().to_representation(public.public_row(instance))

@@ -18,6 +18,7 @@ from exchange import events, locks
 from exchange.models import DownloadedItem, LinkState
 from exchange.signing import LinkError, get_upstream, post_upstream
 from lists import services as lists_services
+from records import services as records_services
 
 BATCHES_PATH = "/api/v1/exchange/batches/"
 FEED_PATH = "/api/v1/exchange/feed/"
@@ -148,6 +149,10 @@ def _apply(item: dict) -> tuple[str, str]:
     if item.get("type") == ExchangeItemType.LIST_ENTRY:
         lists_services.entry_receive(item_id=item["item_id"], version=item["version"], op=item["op"], data=item.get("data") or {},
                                      source_region=region, open_cases=True)
+        return DownloadedItem.State.APPLIED, ""
+    if item.get("type") == ExchangeItemType.RECORD:
+        records_services.record_receive(item_id=item["item_id"], version=item["version"], op=item["op"], data=item.get("data") or {},
+                                        source_region=region)
         return DownloadedItem.State.APPLIED, ""
     return DownloadedItem.State.STORED, ""
 

@@ -15,6 +15,7 @@ from exchange import events, locks
 from exchange.models import ReceivedBatch, RegionLink, UpstreamItem
 from lists import services as lists_services
 from lists.models import ListEntry
+from records import services as records_services
 
 MAX_BATCH_ITEMS = 10_000
 FEED_PAGE = 500
@@ -105,10 +106,13 @@ def _row(item: dict, *, region: str, batch_id: str) -> UpstreamItem:
 
 
 def _materialise(item: dict, *, region: str) -> None:
-    """A list entry is shown in this instance's credit files and public pages, marked with its region; no case is opened here."""
+    """A list entry or a public record is shown in this instance's credit files and public pages, marked
+    with its region; no case is opened here, no follow-up of a record started."""
     if item["type"] == ExchangeItemType.LIST_ENTRY:
         lists_services.entry_receive(item_id=item["item_id"], version=item["version"], op=item["op"], data=item["data"],
                                      source_region=region, open_cases=False)
+    elif item["type"] == ExchangeItemType.RECORD:
+        records_services.record_receive(item_id=item["item_id"], version=item["version"], op=item["op"], data=item["data"], source_region=region)
 
 
 def _stored_versions(items: list) -> dict[str, int]:
@@ -150,7 +154,7 @@ def _receive_item(item, *, region: str, batch_id: str, stored: dict[str, int], r
     if item_id in done:  # materialised with the batch's other new entries
         if done[item_id]:
             return {**answer, "status": "refused", "reason": done[item_id]}
-    elif item["type"] == ExchangeItemType.LIST_ENTRY:
+    elif item["type"] in (ExchangeItemType.LIST_ENTRY, ExchangeItemType.RECORD):
         try:
             with transaction.atomic():  # a savepoint: a refused entry leaves the others standing
                 _materialise(item, region=region)

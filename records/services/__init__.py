@@ -1,8 +1,9 @@
 """Every write of the catalogue and of credit records (``from records import services``).
 
 ``catalogue``: record types (the credit office). ``records``: entering, publishing, removing,
-suspending and resuming records, and the periods they carry (``record_periods``). ``periodic``: the
-recompute of provisional 双公示 dates, the daily notices, the expiry scan.
+suspending and resuming records, and the periods they carry (``record_periods``). ``received``: a
+public record decided in another region, received through the exchange (``record_receive``).
+``periodic``: the recompute of provisional 双公示 dates, the daily notices, the expiry scan.
 
 Entry points (``record_create``, ``record_publish``, ``record_remove``, ``record_type_create``,
 ``record_type_update``) run in their own durable transaction; their ``*_in_transaction`` forms, and
@@ -31,6 +32,7 @@ from records.services.periodic import (
     records_publication_overdue_notify,
     records_recompute_publication_due,
 )
+from records.services.received import record_receive
 from records.services.records import (
     LICENSING_DEFAULT_MONTHS,
     RecordPeriods,
@@ -63,6 +65,7 @@ __all__ = [
     "record_create_in_transaction",
     "record_periods",
     "record_publish",
+    "record_receive",
     "record_publish_in_transaction",
     "record_remove",
     "record_remove_in_transaction",
