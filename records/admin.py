@@ -102,7 +102,7 @@ class CreditRecordAdmin(ObjectActionsMixin, AuditHistoryAdminMixin, ServiceAddFo
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     fieldsets = [
-        (None, {"fields": ["state", "subject", "record_type", "department", "source", "created_by_name"]}),
+        (None, {"fields": ["state", "subject", "record_type", "department", "source", "source_region", "exchange_item_id", "created_by_name"]}),
         (_("Decision"), {"fields": ["decision_number", "decided_on", "severity", "domain", "basis", "content", "valid_until",
                                     "consent_reference", "rule_set"]}),
         (_("Publication (双公示)"), {"fields": ["publication_due", "publication_due_provisional", "published_at", "published_on_time",

@@ -3,6 +3,7 @@ with their region (credit file, public query), applied downstream once, never re
 import pytest
 from django.core.cache import cache
 
+from credit_platform import demo
 from credit_platform.models import AuditEvent, ExchangeItem
 from exchange import services
 from exchange.models import DownloadedItem, UpstreamItem
@@ -13,6 +14,8 @@ from tests.exchange.test_exchange import KEY
 from tests.factories import make_uscc
 from tests.lists.conftest import api  # noqa: F401  (fixture, over the records world)
 from tests.records.conftest import PENALTY_CONTENT, days_ago, world  # noqa: F401  (fixture)
+from tests.records.test_dishonesty_reaches_lists import World as RecordsAndListsWorld
+from tests.records.test_dishonesty_reaches_lists import red_entry
 
 UPPER_COMPANY = {"identifier": make_uscc(31, division="620702"), "kind": "legal_person", "name": "示范区上游测试食品有限公司"}
 
@@ -103,3 +106,15 @@ def test_a_downloaded_record_is_applied_once_on_the_lower_side(world, settings):
     missing = _record_item("620700:record:6", code="no-such-type")
     assert lower.apply_item(missing) == DownloadedItem.State.FAILED
     assert "no-such-type" in DownloadedItem.objects.get(item_id="620700:record:6").reason
+
+
+def test_a_received_penalty_starts_no_follow_up_where_it_is_received(db, settings):
+    demo.seed()
+    both = RecordsAndListsWorld()
+    red = red_entry(both)  # a local penalty of this company would propose its removal
+    settings.EXCHANGE_REGION = "620702"
+    item = _record_item("620700:record:12", severity="severe",
+                        subject={"identifier": both.food_company.identifier, "kind": "legal_person", "name": both.food_company.name})
+    assert lower.apply_item(item) == DownloadedItem.State.APPLIED
+    red.refresh_from_db()
+    assert red.removal_proposed_at is None and CreditRecord.objects.get(exchange_item_id=item["item_id"]).severity == "severe"
