@@ -11,7 +11,7 @@ One aggregate query each, on the assignments' open-work index or the cases' (ini
 """
 from urllib.parse import urlencode
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -35,9 +35,11 @@ INBOX, ALL = "inbox", "all"
 LIFT_TO_CONFIRM, LIFT_OVERDUE = "to_confirm", "overdue"
 
 
-def _assignment_task(state: str):
+def _assignment_task(wanted, overdue, params: dict, overdue_params: dict):
+    """A task counting the caller's department's pushes (every push for the credit and leadership
+    offices) matching ``wanted(today)``, overdue when ``overdue(today)``; links to the inbox filtered."""
     def provider(user, today) -> TaskFigures | None:
-        assignments = access.assignments_for_user(user).filter(state=state)
+        assignments = access.assignments_for_user(user).filter(wanted())
         if can_see_everything(user):
             scope = ALL
         else:
@@ -46,33 +48,22 @@ def _assignment_task(state: str):
                 return None
             scope = INBOX
             assignments = assignments.filter(department_id=department.pk)
-        figures = assignments.order_by().aggregate(count=Count("pk"), overdue=Count("pk", filter=selectors.overdue_q(today)))
+        figures = assignments.order_by().aggregate(count=Count("pk"), overdue=Count("pk", filter=overdue(today)))
         return TaskFigures(
             count=figures["count"], overdue=figures["overdue"],
-            url=_url("sanctions_assignment_changelist", scope=scope, state=state),
-            overdue_url=_url("sanctions_assignment_changelist", scope=scope, state=state, overdue="yes"),
+            url=_url("sanctions_assignment_changelist", scope=scope, **params),
+            overdue_url=_url("sanctions_assignment_changelist", scope=scope, **overdue_params),
         )
 
     return provider
 
 
-def confirm_lift(user, today) -> TaskFigures | None:
-    """Whole pushes being lifted and pushes with a withdrawn measure to confirm (amendments)."""
-    assignments = access.assignments_for_user(user).filter(selectors.lift_to_confirm_q())
-    if can_see_everything(user):
-        scope = ALL
-    else:
-        department = _department(user)
-        if department is None or not department.is_executing:
-            return None
-        scope = INBOX
-        assignments = assignments.filter(department_id=department.pk)
-    figures = assignments.order_by().aggregate(count=Count("pk"), overdue=Count("pk", filter=selectors.lift_overdue_q(today)))
-    return TaskFigures(
-        count=figures["count"], overdue=figures["overdue"],
-        url=_url("sanctions_assignment_changelist", scope=scope, lift=LIFT_TO_CONFIRM),
-        overdue_url=_url("sanctions_assignment_changelist", scope=scope, lift=LIFT_OVERDUE),
-    )
+def _state_task(state: str):
+    return _assignment_task(lambda: Q(state=state), selectors.overdue_q, {"state": state}, {"state": state, "overdue": "yes"})
+
+
+# 待确认解除: whole pushes being lifted and pushes with a withdrawn measure to confirm (amendments).
+confirm_lift = _assignment_task(selectors.lift_to_confirm_q, selectors.lift_overdue_q, {"lift": LIFT_TO_CONFIRM}, {"lift": LIFT_OVERDUE})
 
 
 def cases_to_push(user, today) -> TaskFigures | None:
@@ -87,7 +78,7 @@ def cases_to_push(user, today) -> TaskFigures | None:
 
 
 def register() -> None:
-    register_task("sign_for", _("To sign for"), _assignment_task(AssignmentState.PENDING), order=10)
-    register_task("feed_back", _("To feed back"), _assignment_task(AssignmentState.ACKNOWLEDGED), order=20)
+    register_task("sign_for", _("To sign for"), _state_task(AssignmentState.PENDING), order=10)
+    register_task("feed_back", _("To feed back"), _state_task(AssignmentState.ACKNOWLEDGED), order=20)
     register_task("confirm_lift", _("Lifting to confirm"), confirm_lift, order=30)
     register_task("cases_to_push", _("Cases to push"), cases_to_push, order=80)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from credit_platform import services as core_services
+from credit_platform import exchange_received
 from credit_platform.domains import Domain, Severity
 from credit_platform.models import Department, Subject
 from records import catalogue, events
@@ -33,25 +33,15 @@ DECISION_FIELDS = ("decision_number", "decided_on", "severity", "domain", "basis
 
 
 def _date(value) -> datetime.date | None:
-    if not value:
-        return None
-    try:
-        return datetime.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        raise ValidationError(_("Not a date: %(value)s.") % {"value": value}) from None
+    return exchange_received.item_date(value)
 
 
 def _credit_office() -> Department:
-    office = Department.objects.filter(is_credit_office=True, is_active=True).order_by("pk").first()
-    if office is None:
-        raise ValidationError(_("No credit office to hold a record received from another region."))
-    return office
+    return exchange_received.holding_office(_("No credit office to hold a record received from another region."))
 
 
 def _subject(data: dict) -> Subject:
-    identifier, kind, name = str(data.get("identifier") or "").strip().upper(), data.get("kind") or "", data.get("name") or ""
-    subject = Subject.objects.filter(identifier=identifier).first()
-    return subject or core_services.subject_create(kind=kind, identifier=identifier, name=name)
+    return exchange_received.item_subject(data)
 
 
 def _record_type(data: dict) -> RecordType:
