@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from credit_platform import permissions
+from credit_platform.audit_chunks import CHUNK_ROWS, CHUNK_STREAMS, canonical_json as _canonical_json, chunk_rows_broken, row_hash
 from credit_platform.audit_labels import register_action_label
 from credit_platform.middleware import current_request_context
 from credit_platform.models import AuditCheckpoint, AuditEvent
@@ -79,10 +80,6 @@ def canonical_content(event: AuditEvent) -> str:
 
 def compute_hash(event: AuditEvent) -> str:
     return hashlib.sha256(canonical_content(event).encode()).hexdigest()
-
-
-def _canonical_json(value) -> str:
-    return json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def _normalise_ip(value: str | None) -> str | None:
@@ -151,8 +148,11 @@ class Event:
     def __call__(self, obj, actor=None, **fields) -> AuditEvent:
         return record(obj=obj, action=self.code, actor=actor, **fields)
 
-    def bulk(self, objs, **fields) -> list[AuditEvent]:
-        """The first event of many new objects' streams (``record_created_bulk``)."""
+    def bulk(self, objs, *, chunk_of=None, **fields):
+        """The first event of many new objects' streams (``record_created_bulk``), or, with
+        ``chunk_of``, one event on that object's stream naming them all (``record_chunk``)."""
+        if chunk_of is not None:
+            return record_chunk(objs, owner=chunk_of, action=self.code, **fields)
         return record_created_bulk(objs, action=self.code, **fields)
 
     def __repr__(self):
@@ -223,13 +223,47 @@ def record_created_bulk(
     return events
 
 
+# --- Chunk events (imports): one event per chunk naming each new row and its content hash -------
+
+def record_chunk(objs, *, owner, action: str, actor=None, department=None, to_state: str = "", extra_for=None, insert=None) -> list[AuditEvent]:
+    """One event on ``owner``'s stream (an import batch, locked by the caller) naming every new object
+    of ``objs`` — its stream, its details (``extra_for(obj)``) and the hash of both with the action
+    and state (``row_hash``) — instead of one chain head per object. The event's own hash covers the
+    list, so editing a row's entry or the event breaks ``verify_all``; ``history_for(obj)`` finds the
+    event by the object's stream (a partial GIN index on the list). ``insert`` is accepted for
+    ``record_created_bulk``'s callers and unused (one row). Returns ``[event]``, or ``[]``."""
+    objs = list(objs)
+    if not objs:
+        return []
+    label, to_state = stream_label(objs[0]), to_state or ""
+    streams = [stream_for_pk(label, obj.pk) for obj in objs]
+    # One JSON round trip for all rows: each row's hash covers what the database will return.
+    details = json.loads(json.dumps([(extra_for(obj) if extra_for is not None else None) or {} for obj in objs], cls=DjangoJSONEncoder, ensure_ascii=False))
+    rows = [[d, row_hash(stream=s, action=action, to_state=to_state, details=d)] for s, d in zip(streams, details)]
+    extra = {"chunk_kind": label, "rows_named": len(objs), CHUNK_STREAMS: streams, CHUNK_ROWS: rows}
+    return [record(obj=owner, action=action, actor=actor, department=department, to_state=to_state, extra=extra)]
+
+
 def history_for(obj):
-    """The events of one object, oldest first (change pages show this)."""
+    """The events of one object, oldest first (change pages show this): its stream, and the chunk
+    events that name it (an import)."""
     return history_for_stream(stream_for(obj))
 
 
+def naming_q(stream: str) -> models.Q:
+    """The chunk events that name ``stream`` (on PostgreSQL by the partial GIN index ``audit_chunk_streams_idx``;
+    SQLite, the embedded default, has no JSON containment: the quoted stream in the details' text)."""
+    if connection.vendor != "postgresql":
+        return models.Q(extra__has_key=CHUNK_STREAMS, extra__icontains=f'"{stream}"')
+    return models.Q(**{"extra__has_key": CHUNK_STREAMS, f"extra__{CHUNK_STREAMS}__contains": [stream]})
+
+
 def history_for_stream(stream: str):
-    return AuditEvent.objects.filter(stream=stream).select_related("actor", "department").order_by("seq")
+    return (
+        AuditEvent.objects.filter(models.Q(stream=stream) | naming_q(stream))
+        .select_related("actor", "department")
+        .order_by("created_at", "id")
+    )
 
 
 def can_view_audit(user) -> bool:
@@ -339,6 +373,7 @@ class Problem(models.TextChoices):
     HASH_MISMATCH = "hash_mismatch", gettext_lazy("the row's content does not match its hash (row edited)")
     PREV_HASH_MISMATCH = "prev_hash_mismatch", gettext_lazy("the row's previous hash is not the hash of the row before it")
     SEQ_GAP = "seq_gap", gettext_lazy("sequence gap (rows deleted)")
+    CHUNK_ROW_MISMATCH = "chunk_row_mismatch", gettext_lazy("a row named by a chunk event does not match its hash (row edited)")
     HEAD_MISSING = "head_missing", gettext_lazy("a row sealed by a checkpoint is missing or changed (rows deleted or rewritten)")
     CHECKPOINT_HASH_MISMATCH = "checkpoint_hash_mismatch", gettext_lazy("the checkpoint's content does not match its hash")
     CHECKPOINT_CHAIN_BROKEN = "checkpoint_chain_broken", gettext_lazy("the checkpoint does not chain onto the previous one")
@@ -400,6 +435,8 @@ def _walk(events: Iterable[AuditEvent], stats: VerifyStats) -> Break | None:
             return Break(problem=Problem.PREV_HASH_MISMATCH, stream=stream, seq=event.seq, event_id=event.pk)
         if compute_hash(event) != event.hash:
             return Break(problem=Problem.HASH_MISMATCH, stream=stream, seq=event.seq, event_id=event.pk)
+        if CHUNK_STREAMS in event.extra and chunk_rows_broken(event):
+            return Break(problem=Problem.CHUNK_ROW_MISMATCH, stream=stream, seq=event.seq, event_id=event.pk)
         expected_seq, prev_hash = event.seq + 1, event.hash
     return None
 
@@ -448,9 +485,15 @@ def _checkpoints():
     return AuditCheckpoint.objects.order_by("day").iterator(chunk_size=10)
 
 
-def verify_stream(stream: str, *, stats: VerifyStats | None = None) -> Break | None:
-    """The first broken link of one stream (its rows, and the checkpoints that sealed it), or None."""
+def verify_stream(stream: str, *, stats: VerifyStats | None = None, _named: bool = True) -> Break | None:
+    """The first broken link of one stream (its rows, and the checkpoints that sealed it), or None;
+    with the streams of the chunk events that name it (an imported object: its import batch's)."""
     stats = stats if stats is not None else VerifyStats()
+    if _named:
+        for owner in AuditEvent.objects.filter(naming_q(stream)).exclude(stream=stream).values_list("stream", flat=True).distinct():
+            broken = verify_stream(owner, stats=stats, _named=False)
+            if broken is not None:
+                return broken
     events = AuditEvent.objects.filter(stream=stream).order_by("seq").iterator(chunk_size=VERIFY_CHUNK_SIZE)
     broken = _walk(events, stats)
     if broken is not None:

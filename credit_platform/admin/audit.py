@@ -3,10 +3,11 @@ import re
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, Value, When
+from django.db.models import Case, Q, Value, When
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,6 +25,13 @@ from credit_platform.models import AuditCheckpoint, AuditEvent, Notification
 AUDITED_APPS = ["credit_platform", "lists", "sanctions", "objections", "repair"]
 # "sanctions.jointcase:42": a stream, looked up exactly on the (stream, seq) index.
 STREAM_RE = re.compile(r"^[a-z0-9_]+\.[a-z0-9_]+:\S+$")
+
+
+class AuditChangeList(ChangeList):
+    """The list shows no details: an import's chunk event carries thousands of rows in them."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return super().get_queryset(request, exclude_parameters).defer("extra")
 
 
 class CappedCountPaginator(Paginator):
@@ -137,12 +145,15 @@ class AuditEventAdmin(AuditReadOnlyAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        if STREAM_RE.match(term):
-            return queryset.filter(stream=term), False
+        if STREAM_RE.match(term):  # the stream, and the chunk events naming it (an imported object)
+            return queryset.filter(Q(stream=term) | audit.naming_q(term)), False
         by_name = queryset.filter(object_repr__icontains=term)
         if len(term) <= 64 and " " not in term:
             by_name = by_name | queryset.filter(request_id=term)
         return by_name, False
+
+    def get_changelist(self, request, **kwargs):
+        return AuditChangeList
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)

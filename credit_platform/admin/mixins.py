@@ -51,8 +51,12 @@ class AuditHistoryAdminMixin:
     audit_history_limit = 100
 
     def get_audit_history(self, request, obj) -> list:
-        """The latest ``audit_history_limit`` events of ``obj``, oldest first."""
-        latest = audit.history_for(obj).order_by("-seq")[: self.audit_history_limit]
+        """The latest ``audit_history_limit`` events of ``obj``, oldest first; an event on another
+        stream (the chunk event of the import that created it) carries ``via``, that stream's object."""
+        stream = audit.stream_for(obj)
+        latest = list(audit.history_for(obj).defer("extra").order_by("-created_at", "-id")[: self.audit_history_limit])
+        for event in latest:
+            event.via = event.object_repr if event.stream != stream else ""
         return list(reversed(latest))
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -68,7 +72,7 @@ class AuditHistoryAdminMixin:
         if change and obj is not None:
             history = self.get_audit_history(request, obj)
             context["audit_history"] = history
-            context["audit_history_truncated"] = bool(history) and history[0].seq > 1
+            context["audit_history_truncated"] = len(history) >= self.audit_history_limit
             context["audit_history_url"] = self._audit_trail_url(request, obj)
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 

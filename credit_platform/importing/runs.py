@@ -149,6 +149,7 @@ class BatchRun:
         self.actor = batch.uploaded_by
         self.strict = batch.strict
         self.today = timezone.localdate()
+        self.locked_batch = batch  # the batch locked by the chunk's transaction (import_chunk)
 
     def validate(self, number: int, values: dict, was_number: bool):
         raise NotImplementedError("each app's import (lists, records) says this")
@@ -217,6 +218,7 @@ class BatchRun:
                     batch = self.lock_batch()
                     if not self.strict and batch.rows_done >= last:
                         return 0, 0  # already committed by another delivery of this task
+                    self.locked_batch = batch  # the stream of the chunk's audit events (``audit.record_chunk``)
                     created, unchanged, warnings = self.insert(rows)
                     self.write_issues([*issues, *warnings])
                     batch.rows_done = last

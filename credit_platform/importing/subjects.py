@@ -1,5 +1,5 @@
 """The subjects of an import's chunk: those registered, and the unknown ones created in bulk (each
-audited ``subject_created`` through the chain's bulk path), with a warning where a file names a
+audited ``subject_created`` in one chunk event on the batch's stream, ``audit.record_chunk``), with a warning where a file names a
 registered subject otherwise than the register."""
 from django.utils.translation import gettext as _
 
@@ -9,7 +9,7 @@ from credit_platform.importing.rows import WARNING, Issue
 from credit_platform.models import Subject, SubjectKind
 
 
-def chunk_subjects(rows, *, actor, department, batch_extra: dict, insert_events, values_of):
+def chunk_subjects(rows, *, actor, department, batch_extra: dict, insert_events, values_of, chunk_of=None):
     """``(subjects by identifier, identifiers created now, [warnings])`` for ``rows`` (each with
     ``number``, ``identifier``, ``name``, ``kind``, ``birth_date``); ``values_of(row)`` gives the
     row's columns for the report."""
@@ -34,7 +34,7 @@ def chunk_subjects(rows, *, actor, department, batch_extra: dict, insert_events,
         bulk_insert(Subject, list(new_subjects.values()))
         core_events.subject_created.bulk(
             new_subjects.values(), actor=actor, department=department,
-            extra_for=lambda s: {"kind": s.kind, **batch_extra}, insert=insert_events,
+            extra_for=lambda s: {"kind": s.kind, **batch_extra}, insert=insert_events, chunk_of=chunk_of,
         )
         subjects.update(new_subjects)
     return subjects, set(new_subjects), warnings

@@ -51,6 +51,8 @@ class AuditEvent(models.Model):
             models.Index(fields=["content_type", "object_id", "seq"], name="audit_object_idx"),
             # A department's latest events (the workbench's 已办), newest first.
             models.Index(fields=["department", "created_at"], name="audit_department_time_idx"),
+            # audit_chunk_streams_idx (migration 0020, SQL: Django cannot write a GIN operator class on
+            # a key): the chunk events of imports by the streams they name, partial on those events.
         ]
 
     def __str__(self):

@@ -115,6 +115,7 @@ class _Importer(runs.BatchRun):
         now = timezone.now()
         subjects, new_identifiers, warnings = chunk_subjects(
             rows, actor=self.actor, department=self.department, batch_extra={"import_batch": self.batch_id}, insert_events=self.insert_events,
+            chunk_of=self.locked_batch,
             values_of=lambda row: {c: getattr(row, c) if c != "decided_on" else row.decided_on.isoformat() for c in COLUMNS},
         )
         # Only subjects registered before this chunk can have entries on file.
@@ -151,7 +152,7 @@ class _Importer(runs.BatchRun):
             events.entry_imported.bulk(
                 entries, actor=self.actor, department=self.department, to_state=EntryState.PUBLISHED,
                 extra_for=lambda e: {"import_batch": self.batch_id, "row": e._import_row, "rule_set": e.rule_set.code},
-                insert=self.insert_events,
+                insert=self.insert_events, chunk_of=self.locked_batch,
             )
             exchange_items.entries_imported(entries)  # the outbox, in the chunk's transaction
         self._entry_ids = [(e.pk, e.list_type) for e in entries]

@@ -118,7 +118,7 @@ class RecordRun(runs.BatchRun):
         now = timezone.now()
         subjects, new_identifiers, warnings = chunk_subjects(
             rows, actor=self.actor, department=self.department, batch_extra={"record_import": self.batch_id},
-            insert_events=self.insert_events, values_of=lambda row: row.values,
+            insert_events=self.insert_events, values_of=lambda row: row.values, chunk_of=self.locked_batch,
         )
         # Only subjects registered before this chunk can have records on file.
         known = {s.pk for identifier, s in subjects.items() if identifier not in new_identifiers}
@@ -146,7 +146,7 @@ class RecordRun(runs.BatchRun):
                         "rule_set": r.rule_set.code, "publication_due": r.publication_due,
                         "publication_due_provisional": r.publication_due_provisional, "publication_ends_on": r.publication_ends_on,
                     },
-                    insert=self.insert_events,
+                    insert=self.insert_events, chunk_of=self.locked_batch,
                 )
             exchange_items.records_imported(records)  # the outbox, in the chunk's transaction
             self.follow_up_dishonesty([r for r in records if r.state == RecordState.PUBLISHED and is_dishonesty_record(r)])

@@ -404,12 +404,14 @@ def case_push_in_transaction(*, case: JointCase, actor) -> JointCase:
         raise ValidationError({"measures": [_("No measure of this case can be pushed to a department.")]})
     case.save(update_fields=["state", "pushed_at"])
     assignments = _create_assignments(case, plan, today=timezone.localdate(now))
+    # One event on the (locked) case's stream naming every push row with its hash (audit.record_chunk),
+    # then the push itself: the case's latest event stays ``case_pushed``.
+    events.assignment_created.bulk(assignments, actor=actor, to_state=AssignmentState.PENDING, chunk_of=case,
+                                   extra_for=lambda a: {"case": case.number, "sign_for_due": a.sign_for_due, "feedback_due": a.feedback_due})
     events.case_pushed(
         case, actor, from_state=previous, to_state=case.state,
         extra={"assignments": [{"id": a.pk, "department": a.department_id, "target": a.target_id} for a in assignments]},
     )
-    events.assignment_created.bulk(assignments, actor=actor, to_state=AssignmentState.PENDING,  # one INSERT, as one by one
-                                   extra_for=lambda a: {"case": case.number, "sign_for_due": a.sign_for_due, "feedback_due": a.feedback_due})
     _notify_pushed(case, assignments)
     return case
 

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
 from django.utils import timezone
 
+from credit_platform import audit
 from credit_platform.importing import runs
 from credit_platform.models import AuditEvent, Subject
 from credit_platform.rules import add_months, entry_periods, rule_set_in_force
@@ -123,18 +124,20 @@ def test_import_reports_each_bad_row_and_imports_the_good_ones_once(world, api):
         else:
             assert (entry.repair_possible_from, entry.publication_ends_on) == entry_periods(rule_set, entry.severity, entry.decided_on)
         assert ListEntryGroupObjectPermission.objects.filter(content_object=entry, group=court_group, permission__codename="manage_listentry").count() == 1
-        event = AuditEvent.objects.get(stream=f"lists.listentry:{entry.pk}")
-        assert (event.seq, event.action, event.to_state, event.actor.username) == (1, "entry_imported", "published", "court")
+        # no chain head of its own: the chunk's one event on the batch's stream names it, and its history shows it
+        assert not AuditEvent.objects.filter(stream=f"lists.listentry:{entry.pk}").exists()
+        (event,) = audit.history_for(entry)
+        assert (event.stream, event.action, event.to_state, event.actor.username) == (f"lists.importbatch:{batch.pk}", "entry_imported", "published", "court")
 
     # existing subject reused under its registered name; the new person has its birth date
     assert Subject.objects.get(identifier=DEMO_COMPANY).name == "示范区金川建筑工程有限公司"
     assert entries.get(subject__identifier=DEMO_COMPANY).subject == world.company
     person = Subject.objects.get(identifier=NEW_PERSON)
     assert (person.kind, person.name, person.birth_date) == ("natural_person", "周建华", datetime.date(1975, 3, 1))
-    assert AuditEvent.objects.filter(stream=f"credit_platform.subject:{person.pk}", action="subject_created").count() == 1
-    # the bulk-written audit rows chain and hash like any other
-    from credit_platform import audit
-
+    assert [e.action for e in audit.history_for(person)] == ["subject_created"]
+    # one event per chunk and kind on the batch's stream (subjects, entries), each row named with its hash
+    chunk_events = AuditEvent.objects.filter(stream=f"lists.importbatch:{batch.pk}", extra__has_key="chunk_streams")
+    assert sorted(e.extra["chunk_kind"] for e in chunk_events) == ["credit_platform.subject", "lists.listentry"]
     assert audit.verify_all() is None
 
 

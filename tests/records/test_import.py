@@ -7,6 +7,7 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
+from credit_platform import audit
 from credit_platform.models import AuditEvent, Subject
 from credit_platform.rules import add_months
 from records.models import (
@@ -100,8 +101,10 @@ def test_english_columns_create_penalty_and_licensing_records_with_their_periods
     assert three_years.content == {"licence_name": "食品经营许可证", "licence_content": "散装食品销售"}
 
     # Audited in bulk: the subjects created and each record's first event.
-    assert AuditEvent.objects.filter(action="record_imported", object_id=str(penalty.pk), seq=1).exists()
-    assert AuditEvent.objects.filter(action="subject_created", object_id=str(penalty.subject_id)).exists()
+    assert [e.action for e in audit.history_for(penalty)] == ["record_imported"]
+    assert [e.action for e in audit.history_for(penalty.subject)] == ["subject_created"]
+    assert not AuditEvent.objects.filter(stream=audit.stream_for(penalty)).exists()  # one event per chunk, on the batch's stream
+    assert audit.verify_all() is None
 
 
 def test_reimporting_the_same_file_changes_nothing(world, api):
@@ -175,7 +178,7 @@ def test_national_licensing_spreadsheet_in_xlsx_with_status_2_imported_removed(w
     assert shop.publication_ends_on == add_months(shop.decided_on, 36)
     revoked = CreditRecord.objects.get(decision_number="甘示市监许〔2026〕203号")
     assert (revoked.state, revoked.removal_reason) == (RecordState.REMOVED, RecordRemovalReason.REVOKED)
-    assert AuditEvent.objects.get(action="record_imported", object_id=str(revoked.pk)).to_state == RecordState.REMOVED
+    assert [e.to_state for e in audit.history_for(revoked)] == [RecordState.REMOVED]
 
 
 def test_national_penalty_spreadsheet_in_gbk_csv_published_at_once(world, api):
