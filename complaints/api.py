@@ -106,7 +106,7 @@ class SubstantiateSerializer(serializers.Serializer):
         "record: a published dishonesty record; propose_black: a black-list proposal; remove_red: the subject's red entries removed."))
     note = serializers.CharField(max_length=services.NOTE_MAX_LENGTH, help_text=_("What the verification found."))
     decision_number = serializers.CharField(required=False, allow_blank=True, max_length=200,
-                                            help_text=_("The decision's number (record, propose_black); default the receipt number."))
+                                            help_text=_("The decision's number (record, propose_black); default 举报核查〔year〕id号 (never the receipt number)."))
     decided_on = serializers.DateField(required=False, allow_null=True, help_text=_("Default today."))
     severity = serializers.ChoiceField(choices=[Severity.GENERAL, Severity.SEVERE], required=False,
                                        help_text=_("record: general by default; propose_black: severe by default."))

@@ -35,7 +35,7 @@ class SubstantiateForm(forms.Form):
     action = forms.ChoiceField(label=_("Outcome"), choices=ComplaintAction.choices, widget=forms.RadioSelect)
     note = forms.CharField(label=_("Verification note"), widget=forms.Textarea(attrs={"rows": 4, "cols": 60}), max_length=4000)
     decision_number = forms.CharField(label=_("Decision number"), required=False, max_length=200,
-                                      help_text=_("Record or black-list proposal: default the receipt number."))
+                                      help_text=_("Record or black-list proposal: default 举报核查〔year〕id号 (never the receipt number)."))
     decided_on = forms.DateField(label=_("Decision date"), required=False, widget=DateInput(), help_text=_("Default today."))
     domain = forms.ChoiceField(label=_("Domain"), required=False, choices=[("", "---------"), *Domain.choices],
                                help_text=_("Required for a black-list proposal."))

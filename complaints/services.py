@@ -196,7 +196,7 @@ def _remove_red(complaint: Complaint, actor, note: str, details: dict) -> list[L
 def complaint_substantiate_in_transaction(*, complaint: Complaint, actor, action: str, note: str, **details) -> Complaint:
     """The report is true: ``action`` record | propose_black | remove_red, in this transaction.
 
-    ``details`` (optional): ``decision_number`` (default the receipt number), ``decided_on`` (today),
+    ``details`` (optional): ``decision_number`` (default 举报核查〔year〕id号, never the receipt number), ``decided_on`` (today),
     ``severity``, ``domain``, ``basis`` (the note); for ``record`` a ``record_type`` code and its
     ``content``; for ``propose_black`` the decision's ``facts``, ``exit_conditions`` and ``remedies``;
     for ``remove_red`` one ``list_entry`` (default every red entry of the subject on the list)."""

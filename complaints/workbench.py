@@ -25,7 +25,7 @@ def complaints_to_handle(user, today) -> TaskFigures | None:
     items = Complaint.objects.filter(state__in=OPEN_STATES)
     params = {"state__in": ",".join(OPEN_STATES)}
     if is_leadership(user):
-        pass
+        pass  # the leadership office watches every open complaint
     elif is_credit_office(user):
         mine = Q(state=ComplaintState.ASSIGNED, department_id=getattr(department, "pk", None))
         items = items.filter(Q(state=ComplaintState.RECEIVED) | mine)
